@@ -1,0 +1,142 @@
+"""Normalising names so the same film, person, studio or genre meets itself.
+
+Titles become a linkage key (case, accents, punctuation, "&"/"and", a leading
+article, a trailing "(2010)", roman numerals); distributors and genres go
+through one alias table each (package data, extendable with a user's CSV).
+"""
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from boxoffice.errors import InputError
+
+_ROMAN = {"ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8", "ix": "9", "x": "10"}
+_ARTICLE = re.compile(r"^(the|a|an)\s+")
+_YEAR_SUFFIX = re.compile(r"\s*\((?:19|20)\d\d\)\s*$")
+
+
+def fix_mojibake(text: str) -> str:
+    """Undo UTF-8 read as Latin-1 ("DÃ©jÃ Vu" -> "Déjà Vu"), as in The Numbers' file."""
+    if "Ã" not in text and "â" not in text:
+        return text
+    for codec in ("cp1252", "latin-1"):
+        try:
+            return text.encode(codec).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+    return text
+
+
+def clean_text(text: object) -> str:
+    """Strip, fix mojibake and collapse whitespace (incl. IMDb's trailing no-break space)."""
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    return " ".join(fix_mojibake(str(text)).replace("\xa0", " ").split())
+
+
+def ascii_fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def title_key(title: object) -> str:
+    """The linkage key of a title: 'The Fast & the Furious (2001)' -> 'fast and furious'."""
+    text = ascii_fold(clean_text(title)).lower()
+    text = _YEAR_SUFFIX.sub("", text)
+    text = text.replace("&", " and ").replace("'s ", "s ").replace("’", "")
+    text = re.sub(r"\bep(?:isode)?\.?\s", "episode ", text)
+    text = re.sub(r"\bvs?\.?\s", "vs ", text)
+    text = re.sub(r"\bpt\.?\s", "part ", text)
+    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    text = _ARTICLE.sub("", text)
+    words = [_ROMAN.get(w, w) for w in text.split() if w not in {"the", "a", "an"} or len(text.split()) == 1]
+    return " ".join(words)
+
+
+def person_key(name: object) -> str:
+    """Case- and accent-insensitive key for a person's name."""
+    return " ".join(re.sub(r"[^a-z0-9 ]+", " ", ascii_fold(clean_text(name)).lower()).split())
+
+
+def split_list(value: object, sep: str = "|") -> list[str]:
+    """'Action|Adventure' -> ['Action', 'Adventure']; lists pass through; blanks vanish."""
+    if value is None or (isinstance(value, float) and value != value):
+        return []
+    items = value if isinstance(value, (list, tuple)) else str(value).split(sep)
+    return [clean_text(v) for v in items if clean_text(v)]
+
+
+def _read_alias_csv(handle) -> dict[str, str]:
+    rows = csv.reader(line for line in handle if line.strip() and not line.startswith("#"))
+    return {person_key(alias): target.strip() for alias, target in rows}
+
+
+@lru_cache(maxsize=None)
+def _packaged(name: str) -> dict[str, str]:
+    with (resources.files("boxoffice") / "resources" / name).open(encoding="utf-8") as handle:
+        return _read_alias_csv(handle)
+
+
+@dataclass(frozen=True)
+class AliasTable:
+    """Alias -> canonical name; unknown names pass through cleaned."""
+
+    aliases: dict
+
+    @classmethod
+    def load(cls, packaged: str, extra: Path | None = None) -> "AliasTable":
+        table = dict(_packaged(packaged))
+        if extra is not None:
+            try:
+                with Path(extra).open(encoding="utf-8") as handle:
+                    table.update(_read_alias_csv(handle))
+            except (OSError, UnicodeDecodeError, ValueError) as err:
+                raise InputError(f"cannot read alias table: {err}", file=str(extra),
+                                 hint="a CSV with two columns: alias,canonical name") from None
+        return cls(table)
+
+    def canonical(self, name: object) -> str | None:
+        text = clean_text(name)
+        if not text:
+            return None
+        return self.aliases.get(person_key(text), text)
+
+
+def distributor_aliases(extra: Path | None = None) -> AliasTable:
+    return AliasTable.load("distributor_aliases.csv", extra)
+
+
+def genre_aliases(extra: Path | None = None) -> AliasTable:
+    return AliasTable.load("genre_aliases.csv", extra)
+
+
+def canonical_genres(values: object, table: AliasTable | None = None, *, strict: bool = False) -> list[str]:
+    """Map genre names through the alias table, splitting 'Comedy|Romance' targets.
+
+    With ``strict``, a genre not in the table raises ``InputError`` listing the known ones.
+    """
+    table = table or genre_aliases()
+    out: list[str] = []
+    for name in split_list(values):
+        key = person_key(name)
+        if key not in table.aliases:
+            if strict:
+                known = ", ".join(known_genres(table))
+                raise InputError(f"unknown genre {name!r}", hint=f"use one of: {known}")
+            target = name.title()
+        else:
+            target = table.aliases[key]
+        for genre in target.split("|"):
+            if genre not in out:
+                out.append(genre)
+    return out
+
+
+def known_genres(table: AliasTable | None = None) -> list[str]:
+    table = table or genre_aliases()
+    return sorted({g for target in table.aliases.values() for g in target.split("|")})

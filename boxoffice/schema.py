@@ -1,0 +1,92 @@
+"""The canonical film table: one row per film, its columns, and validation.
+
+Every later step (features, models, scenarios) reads this shape and nothing
+else, whether it came from the public data or a studio's own CSV. Money is
+USD; ``*_2012`` columns are constant 2012 dollars (see ``boxoffice.units``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str  # pandas dtype or "list" (a list of strings)
+    unit: str
+    meaning: str
+    sources: str
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("film_id", "string", "", "stable id: slug of title and year, e.g. avatar-2009", "built"),
+    Column("title", "string", "", "title as the best source spells it", "The Numbers > vega"),
+    Column("release_date", "datetime64[ns]", "date", "first (US) release date", "The Numbers > vega"),
+    Column("year", "Int64", "year", "release year", "release_date"),
+    Column("genres", "list", "", "canonical genres (alias table), most specific source first", "IMDB 5000 > vega Major Genre"),
+    Column("budget_usd", "float64", "USD, nominal", "production budget", "The Numbers > vega"),
+    Column("domestic_gross_usd", "float64", "USD, nominal", "US + Canada gross; NaN if unknown", "The Numbers > vega > Box Office Mojo"),
+    Column("worldwide_gross_usd", "float64", "USD, nominal", "worldwide gross; NaN if unknown ($0 in a source)", "The Numbers > vega > Box Office Mojo"),
+    Column("cast", "list", "", "billed cast, lead first (up to 3)", "IMDB 5000"),
+    Column("directors", "list", "", "director(s)", "IMDB 5000 > vega"),
+    Column("distributor", "string", "", "US distributor, canonical name (alias table)", "vega > Box Office Mojo"),
+    Column("mpaa_rating", "string", "", "G, PG, PG-13, R, NC-17 or Not Rated", "IMDB 5000 > vega"),
+    Column("runtime_min", "float64", "minutes", "running time", "IMDB 5000 > vega"),
+    Column("country", "string", "", "country of production (first named)", "IMDB 5000"),
+    Column("language", "string", "", "original language", "IMDB 5000"),
+    Column("plot_keywords", "list", "", "IMDb plot keywords (known before release: they describe the story)", "IMDB 5000"),
+    Column("source_material", "string", "", "e.g. Original Screenplay, Based on Book/Short Story, Remake", "vega"),
+    Column("creative_type", "string", "", "e.g. Contemporary Fiction, Super Hero", "vega"),
+    Column("sequel", "boolean", "", "a sequel or franchise entry: numbered title or an earlier film of the same title stem", "built from titles"),
+    Column("budget_usd_2012", "float64", "USD, constant 2012", "budget in constant dollars", "budget_usd, CPI"),
+    Column("domestic_gross_usd_2012", "float64", "USD, constant 2012", "domestic gross in constant dollars", "domestic_gross_usd, CPI"),
+    Column("worldwide_gross_usd_2012", "float64", "USD, constant 2012", "worldwide gross in constant dollars", "worldwide_gross_usd, CPI"),
+    Column("field_sources", "string", "", "JSON object: column -> source that supplied it", "built"),
+)
+
+COLUMN_NAMES = tuple(c.name for c in COLUMNS)
+LIST_COLUMNS = tuple(c.name for c in COLUMNS if c.dtype == "list")
+
+MPAA_RATINGS = ("G", "PG", "PG-13", "R", "NC-17", "Not Rated")
+_RATING_ALIASES = {
+    "G": "G", "TV-G": "G", "TV-Y": "G", "TV-Y7": "G", "PG": "PG", "GP": "PG", "M": "PG", "TV-PG": "PG",
+    "PG-13": "PG-13", "PG13": "PG-13", "TV-14": "PG-13", "R": "R", "TV-MA": "R", "NC-17": "NC-17", "NC17": "NC-17",
+    "X": "NC-17", "NOT RATED": "Not Rated", "UNRATED": "Not Rated", "APPROVED": "Not Rated", "PASSED": "Not Rated",
+    "OPEN": "Not Rated", "NR": "Not Rated",
+}
+
+
+def canonical_rating(value: object) -> str | None:
+    """Map a source's or user's rating to one of ``MPAA_RATINGS``; None if blank or unknown."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return _RATING_ALIASES.get(str(value).strip().upper())
+
+
+def empty_table():
+    """A film table with no rows and the right columns (for tests and a user's empty slate)."""
+    import pandas as pd
+
+    return conform(pd.DataFrame({name: [] for name in COLUMN_NAMES}))
+
+
+def conform(frame):
+    """Order columns, add missing ones, and give each its dtype. Returns a new frame."""
+    import pandas as pd
+
+    out = pd.DataFrame(index=frame.index)
+    for col in COLUMNS:
+        values = frame[col.name] if col.name in frame else pd.Series([None] * len(frame), index=frame.index)
+        if col.dtype == "list":
+            out[col.name] = values.map(lambda v: list(v) if isinstance(v, (list, tuple)) or hasattr(v, "tolist") else [])
+        elif col.dtype.startswith("datetime"):
+            out[col.name] = pd.to_datetime(values, errors="coerce")
+        elif col.dtype == "string":
+            out[col.name] = values.astype("string")
+        elif col.dtype == "boolean":
+            out[col.name] = values.astype("boolean")
+        else:
+            out[col.name] = pd.to_numeric(values, errors="coerce").astype(col.dtype)
+    return out.reset_index(drop=True)

@@ -1,0 +1,179 @@
+"""A user's own film CSV (a studio's slate export) through a column mapping.
+
+The mapping says which of the user's columns fills which canonical column,
+so retraining on new data needs no code: ``data/mappings/`` holds examples.
+Without a mapping the user's columns are expected under the names of
+``DEFAULT_COLUMNS`` (the same as ``boxoffice predict --input``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from boxoffice.errors import DataSourceError, InputError
+from boxoffice.names import canonical_genres, clean_text, distributor_aliases, split_list, title_key
+from boxoffice.schema import canonical_rating
+from boxoffice.sources.base import read_csv_checked
+from boxoffice.units import parse_date, parse_money
+
+NAME = "user-csv"
+
+DEFAULT_COLUMNS = {
+    "title": "title", "release_date": "release_date", "genres": "genres", "budget_usd": "budget",
+    "cast": "cast", "directors": "director", "mpaa_rating": "mpaa_rating", "runtime_min": "runtime_min",
+    "country": "country", "language": "language", "distributor": "distributor",
+    "worldwide_gross_usd": "worldwide_gross", "domestic_gross_usd": "domestic_gross",
+    "source_material": "source_material", "creative_type": "creative_type", "sequel": "sequel",
+}
+"""Canonical column -> the user's column name, when no mapping file is given."""
+
+FORECAST_REQUIRED = ("budget_usd", "genres")
+TRAIN_REQUIRED = ("title", "release_date", "genres", "budget_usd", "worldwide_gross_usd")
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    columns: dict = field(default_factory=lambda: dict(DEFAULT_COLUMNS))
+    list_separator: str = "|"
+
+    @classmethod
+    def load(cls, path: Path | None) -> "ColumnMapping":
+        """Read a YAML mapping (``columns:`` canonical -> user's name, ``list_separator:``)."""
+        if path is None:
+            return cls()
+        import yaml
+
+        path = Path(path)
+        try:
+            spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+            raise InputError(f"cannot read column mapping: {err}", file=str(path)) from None
+        columns = spec.get("columns") if isinstance(spec, dict) else None
+        if not isinstance(columns, dict) or not columns:
+            raise InputError("a mapping needs a 'columns:' section (canonical column: your column)", file=str(path))
+        unknown = sorted(set(columns) - set(DEFAULT_COLUMNS))
+        if unknown:
+            raise InputError(f"unknown canonical column(s) {', '.join(unknown)}", file=str(path),
+                             hint=f"map any of: {', '.join(DEFAULT_COLUMNS)}")
+        return cls({k: str(v) for k, v in columns.items()}, str(spec.get("list_separator", "|")))
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    """CSV line number (the header is line 1)."""
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column '{self.column}': {self.message}"
+
+
+def read_frame(path: Path, mapping: ColumnMapping, required: tuple[str, ...]):
+    """The user's CSV as strings, renamed to canonical columns; missing required ones raise."""
+    needed = tuple(mapping.columns[c] for c in required if c in mapping.columns)
+    raw = read_csv_checked(Path(path), needed, source="your CSV")
+    if raw.empty:
+        raise DataSourceError("the file has a header but no rows", file=str(path))
+    present = {canon: user for canon, user in mapping.columns.items() if user in raw.columns}
+    frame = raw[list(present.values())].rename(columns={v: k for k, v in present.items()})
+    frame.index = frame.index + 2
+    return frame
+
+
+def parse_rows(frame, mapping: ColumnMapping, required: tuple[str, ...]):
+    """Canonical records from string rows; every bad cell becomes a ``RowProblem``.
+
+    Returns ``(records, problems)``; a record carries ``row`` (its line number).
+    """
+    distributors = distributor_aliases()
+    sep = mapping.list_separator
+    records, problems = [], []
+    for line, rec in frame.iterrows():
+        out, bad = {"row": int(line)}, []
+
+        def cell(column, parse):
+            text = clean_text(rec.get(column, ""))
+            if not text:
+                if column in required:
+                    bad.append(RowProblem(int(line), mapping.columns[column], "is blank but required"))
+                return None
+            try:
+                return parse(text)
+            except InputError as err:
+                bad.append(RowProblem(int(line), mapping.columns[column], err.message))
+                return None
+
+        out["title"] = cell("title", str) or f"row {line}"
+        date = cell("release_date", lambda t: parse_date(t, field="release_date"))
+        out["release_date"] = date
+        out["genres"] = cell("genres", lambda t: canonical_genres(t.replace(sep, "|"), strict=True)) or []
+        out["budget_usd"] = cell("budget_usd", lambda t: parse_money(t, field="budget"))
+        for col in ("worldwide_gross_usd", "domestic_gross_usd"):
+            out[col] = cell(col, lambda t, c=col: parse_money(t, field=c, allow_zero=True) or None)
+        out["cast"] = cell("cast", lambda t: split_list(t, sep)) or []
+        out["directors"] = cell("directors", lambda t: split_list(t, sep)) or []
+        out["mpaa_rating"] = cell("mpaa_rating", _rating)
+        out["runtime_min"] = cell("runtime_min", _runtime)
+        out["distributor"] = cell("distributor", distributors.canonical)
+        for col in ("country", "language", "source_material", "creative_type"):
+            out[col] = cell(col, str)
+        out["sequel"] = cell("sequel", _flag)
+        problems.extend(bad)
+        if not bad:
+            records.append(out)
+    return records, problems
+
+
+def _rating(text: str) -> str:
+    rating = canonical_rating(text)
+    if rating is None:
+        raise InputError(f"unknown rating {text!r}", hint="use G, PG, PG-13, R, NC-17 or Not Rated")
+    return rating
+
+
+def _runtime(text: str) -> float:
+    try:
+        minutes = float(text)
+    except ValueError:
+        raise InputError(f"runtime {text!r} is not a number of minutes") from None
+    if not 1 <= minutes <= 1000:
+        raise InputError(f"runtime {text!r} is outside 1-1000 minutes")
+    return minutes
+
+
+def _flag(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "y"):
+        return True
+    if value in ("0", "false", "no", "n"):
+        return False
+    raise InputError(f"{text!r} is not yes/no")
+
+
+def validate(path: Path, mapping: ColumnMapping = ColumnMapping(), *, for_training: bool = True) -> list[RowProblem]:
+    """Every problem of a user's film CSV, by row; an empty list means it is good."""
+    required = TRAIN_REQUIRED if for_training else FORECAST_REQUIRED
+    frame = read_frame(path, mapping, required)
+    _, problems = parse_rows(frame, mapping, required)
+    return problems
+
+
+def read_films(path: Path, mapping: ColumnMapping = ColumnMapping()):
+    """A user's CSV as a canonical film table, for training. Any bad row raises, listing them all."""
+    import pandas as pd
+
+    from boxoffice.films import finish_table
+
+    frame = read_frame(path, mapping, TRAIN_REQUIRED)
+    records, problems = parse_rows(frame, mapping, TRAIN_REQUIRED)
+    if problems:
+        listed = "\n  ".join(map(str, problems[:20]))
+        more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise InputError(f"{len(problems)} problem(s) in the film CSV:\n  {listed}{more}", file=str(path),
+                         hint=f"run `boxoffice data validate {path}` for the full list")
+    table = pd.DataFrame(records).drop(columns="row")
+    table["release_date"] = pd.to_datetime(table["release_date"])
+    table["plot_keywords"] = [[] for _ in range(len(table))]
+    table["title_key"] = table["title"].map(title_key)
+    return finish_table(table, origin=NAME)

@@ -1,0 +1,114 @@
+"""Money and dates as users write them, and constant dollars.
+
+Money: ``150m``, ``$150,000,000``, ``1.2b``, ``800k`` -> USD as float.
+Dates: ISO ``2027-07-16`` and the sources' ``Dec 18, 2009`` / ``Jun 12 1998``.
+Constant dollars: US CPI-U annual averages (``resources/cpi_us.csv``),
+expressed in dollars of ``BASE_YEAR`` (the last year of the public data).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import re
+from functools import lru_cache
+from importlib import resources
+
+from boxoffice.errors import InputError
+
+BASE_YEAR = 2012
+"""Constant-dollar figures are in US dollars of this year."""
+
+MAX_MONEY_USD = 1e12
+"""No film costs or grosses a trillion dollars: larger input is a typo."""
+
+_MONEY = re.compile(r"^\$?\s*(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<unit>[kmb]|bn|mn|mil|million|billion|thousand)?$")
+_UNIT = {None: 1.0, "k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mil": 1e6,
+         "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9}
+
+
+def parse_money(text: object, *, field: str = "money", allow_zero: bool = False) -> float:
+    """Parse a user's money string to USD; raise ``InputError`` naming the field."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        value = float(text)
+    else:
+        raw = str(text).strip().lower().replace(" ", "").replace("usd", "")
+        match = _MONEY.match(raw)
+        if not raw or not match:
+            raise InputError(
+                f"{field} {str(text)!r} is not an amount of money",
+                hint="write it like 150m, $150,000,000, 1.2b or 800k",
+            )
+        num = match["num"].replace(",", "")
+        value = float(num) * _UNIT[match["unit"]]
+    if not math.isfinite(value) or value < 0:
+        raise InputError(f"{field} {text!r} must be a positive amount", hint="e.g. 150m")
+    if value == 0 and not allow_zero:
+        raise InputError(f"{field} {text!r} must be more than zero", hint="e.g. 150m")
+    if value > MAX_MONEY_USD:
+        raise InputError(f"{field} {text!r} is over $1 trillion", hint="e.g. 150m or 1.2b")
+    return value
+
+
+def format_money(usd: float | None) -> str:
+    """``$150M``, ``$1.2B``, ``$800K``: readable money for tables and plots."""
+    if usd is None or (isinstance(usd, float) and math.isnan(usd)):
+        return "–"
+    sign = "-" if usd < 0 else ""
+    usd = abs(usd)
+    for unit, size in (("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if usd >= size:
+            value = usd / size
+            digits = 0 if value >= 100 else 1
+            return f"{sign}${value:.{digits}f}{unit}".replace(".0" + unit, unit)
+    return f"{sign}${usd:.0f}"
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%b %d, %Y", "%b %d %Y", "%B %d, %Y", "%B %d %Y", "%Y/%m/%d", "%d %b %Y")
+
+
+def parse_date(text: object, *, field: str = "date") -> dt.date:
+    """Parse ISO or the sources' month-name dates; raise ``InputError`` otherwise."""
+    if isinstance(text, dt.datetime):
+        return text.date()
+    if isinstance(text, dt.date):
+        return text
+    raw = " ".join(str(text).strip().split())
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    raise InputError(f"{field} {str(text)!r} is not a date", hint="write it as YYYY-MM-DD, e.g. 2027-07-16")
+
+
+@lru_cache(maxsize=1)
+def cpi_table() -> dict[int, float]:
+    """US CPI-U annual averages by year (BLS series CUUR0000SA0)."""
+    path = resources.files("boxoffice") / "resources" / "cpi_us.csv"
+    with path.open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(line for line in handle if not line.startswith("#"))]
+    return {int(r["year"]): float(r["cpi_u"]) for r in rows}
+
+
+def cpi(year: int) -> float:
+    """CPI of a year; years past the table use its last year, before it its first."""
+    table = cpi_table()
+    year = min(max(int(year), min(table)), max(table))
+    return table[year]
+
+
+def to_constant_dollars(usd, year, base_year: int = BASE_YEAR):
+    """Nominal USD of ``year`` -> USD of ``base_year``. Works on scalars and arrays."""
+    import numpy as np
+
+    years = np.asarray(year)
+    if years.ndim == 0:
+        return usd * cpi(base_year) / cpi(int(years))
+    factors = np.array([cpi(base_year) / cpi(int(y)) if y == y else np.nan for y in years])
+    return np.asarray(usd, dtype=float) * factors
+
+
+def from_constant_dollars(usd, year, base_year: int = BASE_YEAR):
+    """USD of ``base_year`` -> nominal USD of ``year``."""
+    return usd / to_constant_dollars(1.0, year, base_year)
