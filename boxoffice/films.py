@@ -79,6 +79,11 @@ def build_film_table(config: BuildConfig) -> BuildResult:
     im = imdb5000.read(folder / imdb5000.FILE, genres)
     bom = box_office_mojo.read(folder / box_office_mojo.FILE, distributors)
 
+    for recs, name in ((tn, the_numbers.FILE), (vg, vega.FILE), (im, imdb5000.FILE), (bom, box_office_mojo.FILE)):
+        if len(recs.frame) == 0:
+            reasons = ", ".join(f"{n} {reason}" for reason, n in recs.dropped.items() if n) or "none read"
+            raise DataSourceError(f"no usable rows (dropped: {reasons})", file=str(folder / name),
+                                  hint="check the file holds films with titles and dates")
     report = BuildReport()
     for recs in (tn, vg, im, bom):
         report.rows_read[recs.source] = len(recs.frame) + sum(recs.dropped.values())
@@ -186,28 +191,19 @@ def sequel_flags(table):
     seen, flags = set(), [False] * len(table)
     for pos in order:
         key, stem = keys.iloc[pos], stems.iloc[pos]
-        numbered = bool(_NUMBERED.search(" " + key)) and not re.fullmatch(r"\d+", key)
+        numbered = bool(_NUMBERED.search(key))  # a number after the first word: not "12 Angry Men"
         flags[pos] = numbered or (":" in str(table["title"].iloc[pos]) and stem in seen)
         seen.add(stem)
     return flags
 
 
 def save_table(table, path: Path) -> Path:
-    """Write Parquet atomically: a temp file in the same folder, then rename."""
-    import os
-    import tempfile
+    """Write Parquet atomically (temp file, then rename)."""
+    from boxoffice.atomic import atomic_path
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".films-", suffix=".parquet.tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(Path(path), suffix=".parquet.tmp") as tmp:
         table.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    return Path(path)
 
 
 def load_table(path: Path):

@@ -19,25 +19,48 @@ from boxoffice.errors import InputError
 _ROMAN = {"ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8", "ix": "9", "x": "10"}
 _ARTICLE = re.compile(r"^(the|a|an)\s+")
 _YEAR_SUFFIX = re.compile(r"\s*\((?:19|20)\d\d\)\s*$")
+_DASHES = re.compile("[\u2010-\u2015\u2212]")
+
+
+_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf]")
+"""A UTF-8 lead byte then a continuation byte, each read as one Latin-1 character."""
 
 
 def fix_mojibake(text: str) -> str:
-    """Undo UTF-8 read as Latin-1 ("DÃ©jÃ Vu" -> "Déjà Vu"), as in The Numbers' file."""
-    if "Ã" not in text and "â" not in text:
+    """Undo UTF-8 read as Latin-1 ("AmÃ©lie" -> "Amélie"), as in The Numbers' file.
+
+    Also when the no-break space of an "à" was lost on the way ("DÃ©jÃ Vu" -> "Déjà Vu").
+    Text that does not decode as UTF-8 that way is returned as it was.
+    """
+    if "Ã" not in text and "â" not in text and not _MOJIBAKE.search(text):
         return text
-    for codec in ("cp1252", "latin-1"):
-        try:
-            return text.encode(codec).decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            continue
+    for candidate in dict.fromkeys((text, re.sub(r"Ã(?=\s|$)", "Ã\xa0", text))):
+        for codec in ("cp1252", "latin-1"):
+            try:
+                return candidate.encode(codec).decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
     return text
 
 
+def fix_mac_roman(text: str) -> str:
+    """Undo Windows-1252 text read as Mac Roman ("DÈj‡ Vu" -> "Déjà Vu"), as in vega's titles.
+
+    Only for a source known to be mangled this way: on proper text it would do harm.
+    """
+    if text.isascii():
+        return text
+    try:
+        return text.encode("mac_roman").decode("cp1252")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
 def clean_text(text: object) -> str:
-    """Strip, fix mojibake and collapse whitespace (incl. IMDb's trailing no-break space)."""
+    """Strip, fix mojibake, unescape ``\\'`` and collapse whitespace (incl. IMDb's trailing no-break space)."""
     if text is None or (isinstance(text, float) and text != text):
         return ""
-    return " ".join(fix_mojibake(str(text)).replace("\xa0", " ").split())
+    return " ".join(fix_mojibake(str(text)).replace("\xa0", " ").replace("\\'", "'").split())
 
 
 def ascii_fold(text: str) -> str:
@@ -46,9 +69,11 @@ def ascii_fold(text: str) -> str:
 
 def title_key(title: object) -> str:
     """The linkage key of a title: 'The Fast & the Furious (2001)' -> 'fast and furious'."""
-    text = ascii_fold(clean_text(title)).lower()
+    text = _DASHES.sub(" ", clean_text(title))  # "Impossible—Ghost" is two words
+    text = ascii_fold(text.replace("’", "'")).lower().replace("'", "")  # "Don’t" = "Don't" = "dont"
     text = _YEAR_SUFFIX.sub("", text)
-    text = text.replace("&", " and ").replace("'s ", "s ").replace("’", "")
+    text = re.sub(r"\b(part|pt|episode|ep|chapter)\.?\s+i\b", r"\1 1", text)  # "Part I"; a lone "i" is a word
+    text = text.replace("&", " and ")
     text = re.sub(r"\bep(?:isode)?\.?\s", "episode ", text)
     text = re.sub(r"\bvs?\.?\s", "vs ", text)
     text = re.sub(r"\bpt\.?\s", "part ", text)

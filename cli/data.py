@@ -7,22 +7,13 @@ from typing import Optional
 import typer
 
 from boxoffice_cli import render
+from boxoffice_cli.options import HOME, SOURCES
 
 app = typer.Typer(
     help="Build and inspect the film table the models learn from.\n\n"
     "Example:  boxoffice data build && boxoffice data summary",
     no_args_is_help=True,
 )
-
-SOURCES = typer.Option(
-    None, "--sources", envvar="BOXOFFICE_DATA", show_envvar=True,
-    help="Folder with the public files (the-numbers-budgets.csv, …). Default: ../shared/data beside the project.",
-)
-HOME = typer.Option(
-    None, "--home", envvar="BOXOFFICE_HOME", show_envvar=True,
-    help="Project folder holding .boxoffice/films.parquet and models/. Default: this clone.",
-)
-
 
 @app.command()
 def build(

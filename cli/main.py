@@ -9,6 +9,8 @@ import typer
 from typer.core import TyperGroup
 
 from boxoffice_cli import data as data_commands
+from boxoffice_cli import forecast
+from boxoffice_cli import models as model_commands
 from boxoffice_cli import render
 
 
@@ -34,7 +36,7 @@ app = typer.Typer(
     help=(
         "Pre-release box-office forecasts: what a film will likely gross worldwide and at home, "
         "how wide the range is, and how likely it is to lose money.\n\n"
-        "Start with:  boxoffice data build   then   boxoffice data summary"
+        "Start with:  boxoffice predict --genre action --budget 150m"
     ),
     no_args_is_help=True,
     rich_markup_mode="rich",
@@ -42,6 +44,10 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(data_commands.app, name="data")
+app.add_typer(model_commands.app, name="models")
+app.command()(forecast.train)
+app.command()(forecast.predict)
+app.command()(forecast.evaluate)
 
 
 def run() -> None:

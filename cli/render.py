@@ -43,3 +43,84 @@ def counts_table(title: str, columns: tuple[str, ...], rows) -> Table:
     for row in rows:
         table.add_row(*[f"{v:,}" if isinstance(v, int) else str(v) for v in row])
     return table
+
+
+BACKTEST_ROWS = (
+    ("rmsle", "RMSLE (lower is better)", "{:.3f}"),
+    ("r2_log", "R² on log gross", "{:.3f}"),
+    ("median_abs_log_error", "median |log error|", "{:.3f}"),
+    ("coverage_80", "80% range coverage", "{:.1%}"),
+    ("median_p90_over_p10", "median P90 / P10", "{:.1f}×"),
+    ("break_even_auc", "break-even AUC", "{:.3f}"),
+    ("brier", "break-even Brier", "{:.3f}"),
+    ("brier_base_rate", "Brier of base rate", "{:.3f}"),
+    ("bingo", "Sharda-Delen bingo", "{:.1%}"),
+    ("one_away", "Sharda-Delen 1-away", "{:.1%}"),
+    ("films", "test films", "{:,}"),
+)
+
+
+def _fmt(template: str, value) -> str:
+    return "–" if value is None else template.format(value)
+
+
+def backtest_table(summary: dict, title: str) -> Table:
+    """Model beside baseline, with the model's change against the baseline."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("metric")
+    table.add_column("model", justify="right")
+    table.add_column("baseline", justify="right")
+    table.add_column("model vs baseline", justify="right")
+    model, base = summary.get("model", {}), summary.get("baseline", {})
+    for key, label, template in BACKTEST_ROWS:
+        m, b = model.get(key), base.get(key)
+        change = ""
+        if key in ("rmsle", "median_abs_log_error", "brier") and m is not None and b:
+            change = f"{(m - b) / b:+.1%}"
+        elif key in ("r2_log", "break_even_auc") and m is not None and b is not None:
+            change = f"{m - b:+.3f}"
+        table.add_row(label, _fmt(template, m), _fmt(template, b), change)
+    return table
+
+
+def forecast_table(result: dict, assumed_date: bool = False) -> Table:
+    from boxoffice.units import format_money
+
+    title = f"{result['title']} — budget {format_money(result['budget_usd'])}, release {result['release_date']}"
+    if assumed_date:
+        title += " (assumed: pass --release-date)"
+    table = Table(title=title, title_justify="left")
+    table.add_column("")
+    for head in ("P10", "P50", "P90"):
+        table.add_column(head, justify="right")
+    for target in ("worldwide", "domestic"):
+        table.add_row(f"{target} gross", *(format_money(result[f"{target}_{q}"]) for q in ("p10", "p50", "p90")))
+    table.caption = (
+        f"Chance of losing money (worldwide gross under {result['break_even_multiple']:g}× budget = "
+        f"{format_money(result['break_even_gross'])}): {result['break_even_prob']:.0%}.  "
+        f"Expected worldwide gross / budget: {result['expected_multiple']:.2f}×.  Model {result['model']}."
+    )
+    table.caption_justify = "left"
+    return table
+
+
+def frame_table(frame, title: str) -> Table:
+    """Any DataFrame as a table; money columns readable, probabilities as percentages."""
+    from boxoffice.units import format_money
+
+    table = Table(title=title, title_justify="left")
+    for col in frame.columns:
+        table.add_column(str(col), justify="right" if frame[col].dtype.kind in "fi" else "left")
+    for row in frame.itertuples(index=False):
+        cells = []
+        for col, value in zip(frame.columns, row):
+            if isinstance(value, float) and ("p10" in col or "p50" in col or "p90" in col or "gross" in col or "budget" in col):
+                cells.append(format_money(value))
+            elif isinstance(value, float) and "prob" in col:
+                cells.append("–" if value != value else f"{value:.0%}")
+            elif isinstance(value, float):
+                cells.append("–" if value != value else f"{value:.3g}")
+            else:
+                cells.append(str(value))
+        table.add_row(*cells)
+    return table

@@ -43,6 +43,8 @@ def read_csv_checked(path: Path, required: tuple[str, ...], *, source: str):
         raise DataSourceError(f"not a readable CSV: {err}", file=str(path)) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     check_columns(frame, required, file=str(path))
+    if frame.empty:
+        raise DataSourceError("the file has a header but no rows", file=str(path))
     return frame
 
 

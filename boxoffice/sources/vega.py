@@ -1,17 +1,20 @@
 """vega-datasets movies.json: distributor, source material, creative type, MPAA, runtime.
 
 Its dates of old films are century-shifted ("Jun 12 2046" is 1946): any year
-after ``VINTAGE_YEAR`` is moved back 100 years. Post-release columns (IMDB
-rating and votes, Rotten Tomatoes, DVD sales) are never read.
+after ``VINTAGE_YEAR`` is moved back 100 years; "Dec 31 1969" stands for an
+unknown date, and such rows are dropped (counted). Its accented titles are
+Windows-1252 read as Mac Roman ("DÈj‡ Vu"), and are repaired. Post-release
+columns (IMDB rating and votes, Rotten Tomatoes, DVD sales) are never read.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 from pathlib import Path
 
 from boxoffice.errors import DataSourceError
-from boxoffice.names import AliasTable, canonical_genres, clean_text, split_list, title_key
+from boxoffice.names import AliasTable, canonical_genres, clean_text, fix_mac_roman, split_list, title_key
 from boxoffice.schema import canonical_rating
 from boxoffice.sources.base import SourceRecords, date_cell, money_cell, number_cell
 
@@ -19,6 +22,8 @@ NAME = "vega"
 FILE = "vega-movies.json"
 VINTAGE_YEAR = 2012
 """No film in the file was released after this; later years are century-shifted."""
+PLACEHOLDER_DATE = dt.date(1969, 12, 31)
+"""The file's date for an unknown release (Unix time zero, west of Greenwich): dropped, counted."""
 KEPT = ("Title", "Release Date", "Production Budget", "US Gross", "Worldwide Gross", "MPAA Rating",
         "Running Time min", "Distributor", "Source", "Major Genre", "Creative Type", "Director")
 
@@ -44,10 +49,13 @@ def read(path: Path, distributors: AliasTable, genres: AliasTable | None = None)
     rows, dropped = [], Counter()
     for i, rec in enumerate(records):
         cell = dict(file=str(path), row=i + 1)
-        title = clean_text(rec.get("Title"))
+        title = fix_mac_roman(clean_text(rec.get("Title")))
         date = date_cell(rec.get("Release Date"), column="Release Date", **cell)
         if not title or date is None:
             dropped["no title or release date"] += 1
+            continue
+        if date == PLACEHOLDER_DATE:
+            dropped["release date unknown (Dec 31 1969 placeholder)"] += 1
             continue
         if date.year > VINTAGE_YEAR:
             date = date.replace(year=date.year - 100)

@@ -1,0 +1,232 @@
+"""The one feature builder, for history and hypothetical films alike.
+
+Pre-release only: budget, genres, rating, runtime, timing, origin,
+distributor, source and sequel, plus track records of cast, director and
+distributor computed from films released strictly before each film's date.
+``fit`` learns vocabularies and the track-record index from history;
+``transform`` turns any film table (even one row, even partial) into numbers.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from boxoffice.names import known_genres, person_key
+from boxoffice.talent import STATS, TalentIndex
+
+CATEGORICAL = ("mpaa_rating", "distributor", "country", "language", "source_material", "creative_type")
+"""Columns encoded as integer codes for LightGBM's categorical splits (NaN = unknown)."""
+
+LEVERS = {
+    "budget": ("log_budget",),
+    "genre": ("genre_", "genre_count"),
+    "cast": ("lead_", "cast_"),
+    "director": ("director_",),
+    "distributor": ("distributor",),
+    "release timing": ("release_", "holiday_season", "summer"),
+    "rating": ("mpaa_rating",),
+    "runtime": ("runtime_min",),
+    "origin": ("country", "language"),
+    "story": ("source_material", "creative_type", "sequel"),
+}
+"""Feature-name prefixes grouped into the levers a producer recognises."""
+
+
+UNSPECIFIED_FIELDS = {
+    "cast": ("lead_", "cast_"),
+    "directors": ("director_",),
+    "distributor": ("distributor",),
+    "runtime_min": ("runtime_min",),
+    "mpaa_rating": ("mpaa_rating",),
+    "country": ("country",),
+    "language": ("language",),
+    "source_material": ("source_material",),
+    "creative_type": ("creative_type",),
+    "sequel": ("sequel",),
+}
+"""Film field -> feature prefixes that take typical values when the user leaves the field unsaid."""
+
+
+@dataclass(frozen=True)
+class FeatureConfig:
+    min_category_films: int = 15
+    """Distributors, countries, languages… with fewer training films are pooled into 'other'."""
+    budget_bands: int = 10
+    """Budget bands for the typical values that fill fields a user leaves unsaid."""
+
+
+def lever_of(feature: str) -> str:
+    for lever, prefixes in LEVERS.items():
+        if any(feature == p or feature.startswith(p) for p in prefixes):
+            return lever
+    return "other"
+
+
+class FeatureBuilder:
+    """sklearn-style: ``fit(films)`` learns from history, ``transform(films)`` gives features."""
+
+    def __init__(self, config: FeatureConfig = FeatureConfig()):
+        self.config = config
+
+    def fit(self, films) -> "FeatureBuilder":
+        self.genres_ = known_genres()
+        self.categories_ = {}
+        for col in CATEGORICAL:
+            counts = films[col].dropna().astype(str).value_counts()
+            self.categories_[col] = sorted(counts[counts >= self.config.min_category_films].index)
+        self.talent_ = TalentIndex.from_films(films)
+        self.typical_ = self._typical_by_budget(self.transform(films))
+        self.feature_names_ = list(self.typical_["features"])
+        return self
+
+    def _typical_by_budget(self, X) -> dict:
+        """Per budget band, the typical value of each feature among films that have it.
+
+        A user who leaves cast or rating unsaid means "a typical film of this
+        budget", not "an obscure film whose records are missing": ``transform``
+        fills unsaid fields from here when ``fill_unspecified`` is set.
+        """
+        import numpy as np
+
+        edges = np.unique(np.nanquantile(X["log_budget"], np.linspace(0, 1, self.config.budget_bands + 1)[1:-1]))
+        band = np.searchsorted(edges, X["log_budget"].to_numpy())
+        typical = []
+        for b in range(len(edges) + 1):
+            part = X[band == b]
+            values = {}
+            for col in X.columns:
+                present = part[col].dropna()
+                if present.empty:
+                    present = X[col].dropna()
+                if present.empty:
+                    values[col] = None
+                elif col in CATEGORICAL or col == "sequel":
+                    values[col] = float(present.mode().iloc[0])
+                else:
+                    values[col] = float(present.median())
+            typical.append(values)
+        return {"edges": edges.tolist(), "values": typical, "features": list(X.columns)}
+
+    @property
+    def categorical_features_(self) -> list[str]:
+        return list(CATEGORICAL)
+
+    def transform(self, films, fill_unspecified: bool = False):
+        """Features of each film. ``fill_unspecified``: fields left blank take the typical
+        value of films of the same budget band (for films a user describes, not history)."""
+        import numpy as np
+        import pandas as pd
+
+        from boxoffice.units import to_constant_dollars
+
+        n = len(films)
+        dates = pd.to_datetime(films["release_date"]).reset_index(drop=True)
+        years = dates.dt.year.to_numpy()
+        if "budget_usd_2012" in films and films["budget_usd_2012"].notna().all():
+            budget = films["budget_usd_2012"].to_numpy(float)
+        else:
+            budget = to_constant_dollars(films["budget_usd"].to_numpy(float), years)
+        out = {"log_budget": np.log(budget)}
+        genres = films["genres"].reset_index(drop=True)
+        for g in self.genres_:
+            out[f"genre_{g.lower()}"] = genres.map(lambda gs, g=g: float(g in gs)).to_numpy()
+        out["genre_count"] = genres.map(len).to_numpy(float)
+        out["release_year"] = years.astype(float)
+        out["release_month"] = dates.dt.month.to_numpy(float)
+        out["release_week"] = dates.dt.isocalendar().week.to_numpy(float)
+        day = dates.dt.dayofyear.to_numpy()
+        out["summer"] = ((day >= 121) & (day <= 243)).astype(float)  # May-August
+        out["holiday_season"] = (day >= 319).astype(float)  # from mid-November
+        out["runtime_min"] = _column(films, "runtime_min", n).astype(float)
+        seq = _column(films, "sequel", n)
+        out["sequel"] = pd.array(seq, dtype="boolean").astype("Float64").to_numpy(float, na_value=np.nan)
+        for col in CATEGORICAL:
+            codes = {name: i for i, name in enumerate(self.categories_[col])}
+            other = len(codes)
+            values = _column(films, col, n)
+            out[col] = np.array([np.nan if _blank(v) else codes.get(str(v), other) for v in values], dtype=float)
+        out.update(self._track_records(films, dates))
+        X = pd.DataFrame(out)
+        if fill_unspecified:
+            self._fill_unspecified(films, X)
+        return X
+
+    def _fill_unspecified(self, films, X) -> None:
+        import numpy as np
+
+        band = np.searchsorted(np.asarray(self.typical_["edges"]), X["log_budget"].to_numpy())
+        n = len(X)
+        for field, columns in UNSPECIFIED_FIELDS.items():
+            values = _column(films, field, n)
+            unsaid = np.array([_blank(v) or (isinstance(v, (list, tuple, np.ndarray)) and len(v) == 0) for v in values])
+            if not unsaid.any():
+                continue
+            cols = [c for c in X.columns if any(c == p or c.startswith(p) for p in columns)]
+            for col in cols:
+                fill = np.array([self.typical_["values"][b][col] for b in band], dtype=float)
+                X.loc[unsaid, col] = fill[unsaid]
+
+    def _track_records(self, films, dates):
+        import numpy as np
+        import pandas as pd
+
+        n = len(films)
+        casts = _column(films, "cast", n)
+        directors = _column(films, "directors", n)
+        distributors = _column(films, "distributor", n)
+        rows, keys, billing = [], [], []
+        for i in range(n):
+            for b, name in enumerate(casts[i] if isinstance(casts[i], (list, tuple, np.ndarray)) else []):
+                rows.append(i), keys.append("cast:" + person_key(name)), billing.append(b)
+            ds = directors[i] if isinstance(directors[i], (list, tuple, np.ndarray)) else []
+            if len(ds):
+                rows.append(i), keys.append("director:" + person_key(ds[0])), billing.append(-1)
+            if not _blank(distributors[i]):
+                rows.append(i), keys.append("distributor:" + person_key(distributors[i])), billing.append(-2)
+        rows, billing = np.array(rows, dtype=int), np.array(billing, dtype=int)
+        stats = self.talent_.records_as_of(keys, dates.to_numpy()[rows] if len(rows) else [])
+        stats["row"], stats["billing"] = rows, billing
+        out = {}
+        for prefix, mask in (("lead", billing == 0), ("director", billing == -1)):
+            part = stats[mask].set_index("row")
+            for stat in STATS:
+                out[f"{prefix}_{stat}"] = part[stat].reindex(range(n)).to_numpy(float)
+        out["lead_n"] = np.nan_to_num(out["lead_n"], nan=0.0)
+        out["director_n"] = np.nan_to_num(out["director_n"], nan=0.0)
+        cast = stats[billing >= 0].groupby("row")
+        out["cast_listed"] = cast.size().reindex(range(n), fill_value=0).to_numpy(float)
+        out["cast_known"] = cast["n"].apply(lambda s: float((s > 0).sum())).reindex(range(n), fill_value=0).to_numpy(float)
+        out["cast_total_films"] = cast["n"].sum().reindex(range(n), fill_value=0).to_numpy(float)
+        out["cast_mean_log_gross"] = cast["mean_log_gross"].mean().reindex(range(n)).to_numpy(float)
+        out["cast_best_log_gross"] = cast["best_log_gross"].max().reindex(range(n)).to_numpy(float)
+        dist = stats[billing == -2].set_index("row")
+        for stat in ("n", "mean_log_gross", "mean_log_roi"):
+            out[f"distributor_{stat}"] = dist[stat].reindex(range(n)).to_numpy(float)
+        out["distributor_n"] = np.nan_to_num(out["distributor_n"], nan=0.0)
+        return out
+
+    def get_state(self) -> dict:
+        """JSON-able state (the talent table is saved apart, as Parquet)."""
+        return {"config": asdict(self.config), "genres": self.genres_, "categories": self.categories_,
+                "feature_names": self.feature_names_, "typical": self.typical_}
+
+    @classmethod
+    def from_state(cls, state: dict, talent_table) -> "FeatureBuilder":
+        builder = cls(FeatureConfig(**state["config"]))
+        builder.genres_ = list(state["genres"])
+        builder.categories_ = {k: list(v) for k, v in state["categories"].items()}
+        builder.feature_names_ = list(state["feature_names"])
+        builder.typical_ = state["typical"]
+        builder.talent_ = TalentIndex(talent_table)
+        return builder
+
+
+def _column(films, name, n):
+    import numpy as np
+
+    if name in films:
+        return films[name].to_numpy(object) if films[name].dtype == object else films[name].to_numpy()
+    return np.array([None] * n, dtype=object)
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value is getattr(__import__("pandas"), "NA") or str(value) == ""

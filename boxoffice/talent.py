@@ -1,0 +1,124 @@
+"""Track records of cast, directors and distributors, as of a date.
+
+A person's record at a film's release is built only from films released
+strictly before it: this is where leaks hide, so everything goes through
+``TalentIndex.records_as_of`` (a ``merge_asof`` with exact dates excluded).
+Grosses are log worldwide gross in constant 2012 USD; return on budget is
+log(worldwide gross / budget).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from boxoffice.names import person_key
+
+ROLES = ("cast", "director", "distributor")
+STATS = ("n", "mean_log_gross", "mean_log_roi", "best_log_gross", "years_since_last")
+"""Per person and date: earlier films, their mean and best log gross, mean log return, years since the last one."""
+
+
+def _events(films):
+    """One row per (film, person in a role) with a known budget and gross."""
+    import numpy as np
+    import pandas as pd
+
+    known = films[films["worldwide_gross_usd_2012"].notna() & films["budget_usd_2012"].notna()]
+    log_gross = np.log(known["worldwide_gross_usd_2012"].to_numpy(float))
+    log_roi = log_gross - np.log(known["budget_usd_2012"].to_numpy(float))
+    base = pd.DataFrame({"date": pd.to_datetime(known["release_date"]).to_numpy(), "log_gross": log_gross,
+                         "log_roi": log_roi, "billing": 0})
+    parts = []
+    for role, column in (("cast", "cast"), ("director", "directors")):
+        people = known[column].reset_index(drop=True)
+        lengths = people.map(len).to_numpy()
+        rows = base.loc[base.index.repeat(lengths)].copy()
+        rows["role"] = role
+        rows["name"] = [n for names in people for n in names]
+        rows["billing"] = np.concatenate([np.arange(k) for k in lengths]) if lengths.sum() else []
+        parts.append(rows)
+    dist = base.copy()
+    dist["role"] = "distributor"
+    dist["name"] = known["distributor"].to_numpy(object)
+    parts.append(dist[dist["name"].notna()])
+    events = pd.concat(parts, ignore_index=True)
+    events["key"] = events["role"] + ":" + events["name"].map(person_key)
+    return events
+
+
+@dataclass
+class TalentIndex:
+    """Cumulative records per person, ready for as-of lookups.
+
+    ``table`` has one row per (person, film) in date order with running
+    totals up to and including that film.
+    """
+
+    table: "object"  # pandas.DataFrame
+
+    @classmethod
+    def from_films(cls, films) -> "TalentIndex":
+        import numpy as np
+
+        events = _events(films).sort_values(["key", "date"], kind="stable")
+        grouped = events.groupby("key", sort=False)
+        events["n"] = grouped.cumcount() + 1
+        events["sum_log_gross"] = grouped["log_gross"].cumsum()
+        events["sum_log_roi"] = grouped["log_roi"].cumsum()
+        events["best_log_gross"] = grouped["log_gross"].cummax()
+        events["last_date"] = events["date"]
+        # several films of one person on the same date: keep the running total after the last
+        events = events.drop_duplicates(["key", "date"], keep="last")
+        cols = ["key", "role", "name", "date", "n", "sum_log_gross", "sum_log_roi", "best_log_gross", "last_date"]
+        table = events[cols].sort_values("date", kind="stable").reset_index(drop=True)
+        table["n"] = table["n"].astype(np.int32)
+        return cls(table)
+
+    def records_as_of(self, keys, dates):
+        """Stats for each (key, date) query from films strictly before the date.
+
+        ``keys`` are ``role:person_key`` strings; returns a DataFrame aligned with
+        the queries, columns ``STATS`` (n = 0 and NaN for a newcomer).
+        """
+        import numpy as np
+        import pandas as pd
+
+        query = pd.DataFrame({"key": pd.Series(list(keys), dtype=object).astype(object),
+                              "date": pd.to_datetime(pd.Series(dates)).to_numpy().astype("datetime64[ns]")})
+        query["order"] = np.arange(len(query))
+        right = self.table[["key", "date", "n", "sum_log_gross", "sum_log_roi", "best_log_gross", "last_date"]].copy()
+        right["date"] = right["date"].astype("datetime64[ns]")
+        right["key"] = right["key"].astype(object)
+        merged = pd.merge_asof(
+            query.sort_values("date", kind="stable"), right, on="date", by="key",
+            allow_exact_matches=False, direction="backward",
+        ).sort_values("order")
+        n = merged["n"].fillna(0).to_numpy()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = pd.DataFrame({
+                "n": n,
+                "mean_log_gross": merged["sum_log_gross"].to_numpy() / n,
+                "mean_log_roi": merged["sum_log_roi"].to_numpy() / n,
+                "best_log_gross": merged["best_log_gross"].to_numpy(),
+                "years_since_last": (merged["date"] - merged["last_date"]).dt.days.to_numpy() / 365.25,
+            })
+        out.loc[n == 0, ["mean_log_gross", "mean_log_roi", "best_log_gross", "years_since_last"]] = np.nan
+        return out.reset_index(drop=True)
+
+    def known_names(self, role: str) -> list[str]:
+        return sorted(self.table.loc[self.table["role"] == role, "name"].unique())
+
+    def film_history(self, role: str, name: str):
+        """Every recorded film date of a person (the index keeps no titles; see ``films``)."""
+        key = f"{role}:{person_key(name)}"
+        return self.table[self.table["key"] == key]
+
+
+def key_for(role: str, name: str) -> str:
+    return f"{role}:{person_key(name)}"
+
+
+def closest_names(name: str, candidates: list[str], limit: int = 3) -> list[str]:
+    """Known names nearest to an unknown one, for 'did you mean' warnings."""
+    from rapidfuzz import process
+
+    return [match for match, _, _ in process.extract(name, candidates, limit=limit, score_cutoff=60)]

@@ -1,0 +1,54 @@
+"""Train, evaluate and store a model in one step, the way `boxoffice train` does.
+
+A new model becomes current only after it has trained and its backtest has
+been scored; the backtest figures go into its metadata.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from boxoffice.evaluate import BacktestConfig, backtest
+from boxoffice.forecaster import Forecaster, TrainConfig
+
+
+@dataclass(frozen=True)
+class TrainRun:
+    path: Path
+    metrics: dict
+    """Pooled backtest scores: {'model': {...}, 'baseline': {...}}."""
+    films: int
+
+
+def load_films(workspace, data: Path | None = None, mapping: Path | None = None, on_build=None):
+    """The film table to train on: a user's CSV, the built table, or build it from the public data."""
+    from boxoffice.films import BuildConfig, build_film_table, load_table, save_table
+
+    if data is not None:
+        from boxoffice.sources.mapped_csv import ColumnMapping, read_films
+
+        return read_films(data, ColumnMapping.load(mapping))
+    if workspace.table_path.is_file():
+        return load_table(workspace.table_path)
+    if on_build:
+        on_build(f"building the film table from {workspace.data_dir}")
+    table = build_film_table(BuildConfig(workspace.data_dir)).table
+    save_table(table, workspace.table_path)
+    return table
+
+
+def train_and_store(films, models_dir: Path, name: str = "default", config: TrainConfig | None = None,
+                    evaluate: bool = True, progress=None, extra_metadata: dict | None = None,
+                    lock_wait_seconds: float = 0.0, on_wait=None) -> TrainRun:
+    from boxoffice import store
+
+    config = config or TrainConfig()
+    metrics = {}
+    if evaluate:
+        metrics = backtest(films, BacktestConfig(train=config), progress=progress).summary()
+    if progress:
+        progress(1, 1, "training on every film")
+    forecaster = Forecaster(config).fit(films)
+    with store.store_lock(Path(models_dir) / name, lock_wait_seconds, on_wait):
+        path = store.save(forecaster, models_dir, name, films=films, metrics=metrics, extra=extra_metadata)
+    return TrainRun(path, metrics, forecaster.n_films_)

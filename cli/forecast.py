@@ -1,0 +1,192 @@
+"""``boxoffice train | predict | evaluate``: the forecasting commands."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from boxoffice_cli import render
+from boxoffice_cli.options import BREAK_EVEN, HOME, JSON, MODEL, SOURCES
+
+
+def _workspace(sources, home):
+    from boxoffice.workspace import resolve_workspace
+
+    return resolve_workspace(sources, home)
+
+
+def _progress_bar(title: str):
+    """A rich progress bar and the callback the library reports to."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=render.err,
+                   transient=True)
+    task = bar.add_task(title, total=None)
+
+    def report(step, total, label):
+        bar.update(task, completed=step, total=total, description=f"{title}: {label}")
+
+    return bar, report
+
+
+def _train(ws, name, data=None, mapping=None, evaluate=True, wait=0.0):
+    from boxoffice.training import load_films, train_and_store
+
+    films = load_films(ws, data, mapping, on_build=render.info)
+    bar, report = _progress_bar("Training")
+    with bar:
+        return train_and_store(films, ws.models_dir, name, evaluate=evaluate, progress=report,
+                               lock_wait_seconds=wait, on_wait=render.info)
+
+
+def train(
+    data: Optional[Path] = typer.Option(None, "--data", help="Your own film CSV (see `boxoffice data validate`). Default: the public data."),
+    mapping: Optional[Path] = typer.Option(None, "--mapping", help="YAML column mapping for --data (see data/mappings/)."),
+    name: str = typer.Option("default", "--name", help="Store the model under this name."),
+    no_evaluate: bool = typer.Option(False, "--no-evaluate", help="Skip the backtest (faster; no metrics are stored)."),
+    wait: float = typer.Option(0.0, "--wait", help="Seconds to wait if another run is writing this model."),
+    sources: Optional[Path] = SOURCES,
+    home: Optional[Path] = HOME,
+    as_json: bool = JSON,
+) -> None:
+    """Train a model, backtest it against the baseline, and make it current.
+
+    With no flag: the default model on the public data (builds the film table first if needed).
+    The new model becomes current only after it trains and is scored.
+
+    Examples:
+      boxoffice train
+      boxoffice train --data my_films.csv --mapping data/mappings/studio-slate.yaml --name studio
+    """
+    run = _train(_workspace(sources, home), name, data, mapping, evaluate=not no_evaluate, wait=wait)
+    if as_json:
+        render.emit_json({"model": str(run.path), "films": run.films, "backtest": run.metrics})
+        return
+    render.out.print(f"Trained on {run.films:,} films → {run.path}")
+    if run.metrics:
+        render.out.print(render.backtest_table(run.metrics, "Backtest (last 5 years, pooled)"))
+
+
+def load_or_train(ws, name):
+    """The stored model `name`; the default one is trained first if none exists yet."""
+    from boxoffice import store
+    from boxoffice.errors import ModelStoreError
+
+    try:
+        store.current_version(ws.models_dir, name)
+    except ModelStoreError:
+        if name != "default":
+            raise
+        render.info("No model yet: training the default one on the public data first (about a minute)…")
+        _train(ws, name)
+    return store.load(ws.models_dir, name)
+
+
+def predict(
+    genre: List[str] = typer.Option([], "--genre", "-g", help="Genre; repeat for several (action, comedy, sci-fi, …)."),
+    budget: Optional[str] = typer.Option(None, "--budget", "-b", help="Production budget: 150m, $150,000,000, 1.2b, 800k."),
+    cast: Optional[str] = typer.Option(None, "--cast", help="Billed cast, lead first: \"Tom Cruise, Emily Blunt\"."),
+    director: Optional[str] = typer.Option(None, "--director", help="Director's name."),
+    release_date: Optional[str] = typer.Option(None, "--release-date", help="YYYY-MM-DD. Default: a year from today."),
+    rating: Optional[str] = typer.Option(None, "--rating", help="MPAA rating: G, PG, PG-13, R, NC-17."),
+    runtime: Optional[float] = typer.Option(None, "--runtime", help="Running time in minutes."),
+    distributor: Optional[str] = typer.Option(None, "--distributor", help="US distributor, e.g. \"Warner Bros.\" or WB."),
+    country: Optional[str] = typer.Option(None, "--country", help="Country of production, e.g. USA."),
+    language: Optional[str] = typer.Option(None, "--language", help="Original language, e.g. English."),
+    sequel: Optional[bool] = typer.Option(None, "--sequel/--original", help="A sequel or franchise entry, or an original."),
+    title: Optional[str] = typer.Option(None, "--title", help="A name for the film in the output."),
+    input_csv: Optional[Path] = typer.Option(None, "--input", help="Batch: a slate CSV (title, release_date, genres, budget, cast, …)."),
+    output_csv: Optional[Path] = typer.Option(None, "--output", help="Batch: where to write the forecasts CSV."),
+    break_even_multiple: float = BREAK_EVEN,
+    model: str = MODEL,
+    sources: Optional[Path] = SOURCES,
+    home: Optional[Path] = HOME,
+    as_json: bool = JSON,
+) -> None:
+    """Forecast a film's worldwide and domestic gross (P10/P50/P90) and its break-even risk.
+
+    P10/P50/P90: a 10% chance of less than P10, an even chance either side of P50, 10% of more than P90.
+    Money is in dollars of the release year. Unknown people get a warning and count as newcomers.
+
+    Examples:
+      boxoffice predict --genre action --budget 150m
+      boxoffice predict -g action -g thriller -b 150m --cast "Tom Cruise, Emily Blunt" --release-date 2027-07-16 --json
+      boxoffice predict --input slate.csv --output forecasts.csv
+    """
+    ws = _workspace(sources, home)
+    if input_csv is not None:
+        _predict_batch(ws, model, input_csv, output_csv, break_even_multiple, as_json)
+        return
+    from boxoffice.film import films_frame, make_film
+    from boxoffice.forecast import unknown_people
+
+    film = make_film(genres=genre, budget=budget, cast=cast, directors=director, release_date=release_date,
+                     mpaa_rating=rating, runtime_min=runtime, distributor=distributor, country=country,
+                     language=language, sequel=sequel, title=title)
+    forecaster = load_or_train(ws, model)
+    frame = films_frame([film])
+    for role, name, suggestions in unknown_people(forecaster, film):
+        hint = f" (closest known: {', '.join(suggestions)})" if suggestions else ""
+        render.warn(f"{role} {name!r} has no earlier film in the data: treated as new talent{hint}")
+    result = forecaster.predict(frame, break_even_multiple).iloc[0].to_dict()
+    result |= {"title": film.title, "release_date": frame["release_date"].iloc[0].date().isoformat(),
+               "budget_usd": film.budget_usd, "break_even_multiple": break_even_multiple,
+               "model": forecaster.metadata_["name"] + "/" + forecaster.metadata_["version"]}
+    if as_json:
+        render.emit_json(result)
+    else:
+        render.out.print(render.forecast_table(result, assumed_date=film.release_date is None))
+
+
+def _predict_batch(ws, model, input_csv, output_csv, multiple, as_json):
+    from boxoffice.forecast import predict_slate
+
+    forecaster = load_or_train(ws, model)
+    result = predict_slate(forecaster, input_csv, break_even_multiple=multiple)
+    for problem in result.problems:
+        render.warn(str(problem))
+    if output_csv is not None:
+        from boxoffice.atomic import write_csv_atomic
+
+        write_csv_atomic(result.forecasts, output_csv)
+        render.info(f"Wrote {result.n_ok:,} forecast(s) to {output_csv}"
+                    + (f"; {len(result.problems)} row(s) had problems (see above)" if result.problems else ""))
+    if as_json:
+        render.emit_json(result.forecasts.to_dict("records"))
+    elif output_csv is None:
+        render.out.print(render.frame_table(result.forecasts, "Forecasts"))
+    if result.problems:
+        raise typer.Exit(code=2)
+
+
+def evaluate(
+    years: int = typer.Option(5, "--years", min=1, max=20, help="How many of the newest years to test on, one at a time."),
+    break_even_multiple: float = BREAK_EVEN,
+    data: Optional[Path] = typer.Option(None, "--data", help="Your own film CSV. Default: the public data."),
+    mapping: Optional[Path] = typer.Option(None, "--mapping", help="YAML column mapping for --data."),
+    per_year: bool = typer.Option(False, "--per-year", help="Also show each test year."),
+    sources: Optional[Path] = SOURCES,
+    home: Optional[Path] = HOME,
+    as_json: bool = JSON,
+) -> None:
+    """Rolling time backtest: train on films before year Y, test on year Y; model beside the baseline.
+
+    Reports RMSLE, R² on log gross, median absolute log error, 80% range coverage and width,
+    break-even AUC and Brier (with the base-rate Brier), and Sharda-Delen bingo / 1-away accuracy.
+
+    Example:  boxoffice evaluate --per-year
+    """
+    from boxoffice.evaluate import BacktestConfig, backtest
+    from boxoffice.training import load_films
+
+    films = load_films(_workspace(sources, home), data, mapping, on_build=render.info)
+    bar, report = _progress_bar("Backtest")
+    with bar:
+        result = backtest(films, BacktestConfig(test_years=years, break_even_multiple=break_even_multiple), progress=report)
+    if as_json:
+        render.emit_json({"pooled": result.summary(), "per_year": result.scores.to_dict("records")})
+        return
+    render.out.print(render.backtest_table(result.summary(), f"Backtest, {years} test years pooled"))
+    if per_year:
+        render.out.print(render.frame_table(result.scores, "Per year"))
