@@ -177,7 +177,8 @@ def finish_table(table, origin: str | None = None):
     dup = slugs.groupby(slugs).cumcount()
     table["film_id"] = np.where(dup > 0, slugs + "-" + (dup + 1).astype(str), slugs)
     for col in LIST_COLUMNS:
-        table[col] = table[col].map(lambda v: v if isinstance(v, list) else [])
+        values = table[col] if col in table else pd.Series([None] * len(table), index=table.index)
+        table[col] = values.map(lambda v: v if isinstance(v, list) else [])
     return conform(table.sort_values(["release_date", "film_id"], kind="stable"))
 
 

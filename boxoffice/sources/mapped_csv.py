@@ -71,7 +71,11 @@ class RowProblem:
 
 def read_frame(path: Path, mapping: ColumnMapping, required: tuple[str, ...]):
     """The user's CSV as strings, renamed to canonical columns; missing required ones raise."""
-    needed = tuple(mapping.columns[c] for c in required if c in mapping.columns)
+    unmapped = [c for c in required if c not in mapping.columns]
+    if unmapped:
+        raise InputError(f"the column mapping lacks required column(s) {', '.join(unmapped)}",
+                         hint="add each under 'columns:' as  canonical_name: Your Column Header")
+    needed = tuple(mapping.columns[c] for c in required)
     raw = read_csv_checked(Path(path), needed, source="your CSV")
     if raw.empty:
         raise DataSourceError("the file has a header but no rows", file=str(path))

@@ -1,0 +1,50 @@
+"""Shared fixtures: small source files written in code, and the real film table built once.
+
+Small files are made up in ``samples.py`` (fictional films), never extracts of the public data.
+The real table is built from the shared public data once per session
+(``film_build`` / ``film_table``); it is found as a user would find it:
+``BOXOFFICE_DATA`` if set, else ``../shared/data`` beside the clone.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from samples import write_sources
+
+
+@pytest.fixture
+def sources_dir(tmp_path) -> Path:
+    """A folder holding the four source files, small and made up."""
+    return write_sources(tmp_path / "sources")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path, monkeypatch):
+    """No test writes into the clone's .boxoffice/ or models/: the home is a temp folder."""
+    monkeypatch.setenv("BOXOFFICE_HOME", str(tmp_path / "home"))
+
+
+# ---------------------------------------------------------------- the real public data
+
+
+@pytest.fixture(scope="session")
+def shared_data_dir() -> Path:
+    """The public data folder: BOXOFFICE_DATA if set, else ../shared/data beside the clone."""
+    from boxoffice.workspace import resolve_workspace
+
+    return resolve_workspace(require_data=True).data_dir
+
+
+@pytest.fixture(scope="session")
+def film_build(shared_data_dir):
+    """The film table and build report from the public data, built once per test session."""
+    from boxoffice.films import BuildConfig, build_film_table
+
+    return build_film_table(BuildConfig(shared_data_dir))
+
+
+@pytest.fixture(scope="session")
+def film_table(film_build):
+    """The canonical film table built from the public data (a pandas DataFrame). Do not mutate it."""
+    return film_build.table

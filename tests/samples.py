@@ -1,0 +1,92 @@
+"""Small source files, made up here (fictional films), never extracts of the public data.
+
+Each constant is a list of rows in the column names of the real file, so a test
+can copy one, change a cell, and write it with ``write_sources`` / ``write_csv``.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+TN_HEADER = ["id", "release_date", "movie", "production_budget", "domestic_gross", "worldwide_gross"]
+IMDB_HEADER = [
+    "color", "director_name", "num_critic_for_reviews", "duration", "director_facebook_likes",
+    "actor_3_facebook_likes", "actor_2_name", "actor_1_facebook_likes", "gross", "genres", "actor_1_name",
+    "movie_title", "num_voted_users", "cast_total_facebook_likes", "actor_3_name", "facenumber_in_poster",
+    "plot_keywords", "movie_imdb_link", "num_user_for_reviews", "language", "country", "content_rating",
+    "budget", "title_year", "actor_2_facebook_likes", "imdb_score", "aspect_ratio", "movie_facebook_likes",
+]
+BOM_HEADER = ["title", "studio", "domestic_gross", "foreign_gross", "year"]
+
+TN_ROWS = [
+    {"id": "1", "release_date": "Jul 16, 2010", "movie": "The Glass Harbor", "production_budget": "$150,000,000",
+     "domestic_gross": "$210,000,000", "worldwide_gross": "$610,000,000"},
+    {"id": "2", "release_date": "Mar 5, 2004", "movie": "Salt & Pepper", "production_budget": "$20,000,000",
+     "domestic_gross": "$0", "worldwide_gross": "$0"},
+    {"id": "3", "release_date": "Nov 2, 2001", "movie": "Paper Moons II", "production_budget": "$40,000,000",
+     "domestic_gross": "$55,000,000", "worldwide_gross": "$90,000,000"},
+]
+
+
+def imdb_row(**values) -> dict:
+    """One IMDB 5000 row; post-release columns carry tell-tale numbers so a leak is visible."""
+    row = {name: "" for name in IMDB_HEADER}
+    row.update({
+        "color": "Color", "num_critic_for_reviews": "723", "director_facebook_likes": "111",
+        "actor_1_facebook_likes": "222", "actor_2_facebook_likes": "333", "actor_3_facebook_likes": "444",
+        "num_voted_users": "886204", "cast_total_facebook_likes": "555", "facenumber_in_poster": "0",
+        "movie_imdb_link": "http://example.invalid/title", "num_user_for_reviews": "3054", "imdb_score": "7.9",
+        "aspect_ratio": "2.35", "movie_facebook_likes": "33000", "gross": "1", "budget": "999",
+    })
+    row.update(values)
+    return row
+
+
+IMDB_ROWS = [
+    imdb_row(movie_title="The Glass Harbor\xa0", title_year="2010", director_name="Ada Quill",
+             actor_1_name="Lena Marsh", actor_2_name="Tom Reyes", actor_3_name="Ivo Park",
+             genres="Action|Sci-Fi", content_rating="PG-13", duration="128", country="USA",
+             language="English", plot_keywords="harbor|glass|storm"),
+    imdb_row(movie_title="Salt and Pepper\xa0", title_year="2003", director_name="Bo Linden",
+             actor_1_name="Mae Olsen", genres="Comedy|Romance", content_rating="R", duration="95",
+             country="USA", language="English"),
+]
+
+VEGA_ROWS = [
+    {"Title": "The Glass Harbor", "US Gross": 210000000, "Worldwide Gross": 610000000, "US DVD Sales": 5000000,
+     "Production Budget": 150000000, "Release Date": "Jul 16 2010", "MPAA Rating": "PG-13",
+     "Running Time min": 128, "Distributor": "Warner Bros.", "Source": "Original Screenplay",
+     "Major Genre": "Action", "Creative Type": "Science Fiction", "Director": "Ada Quill",
+     "Rotten Tomatoes Rating": 87, "IMDB Rating": 8.8, "IMDB Votes": 1000000},
+    {"Title": "The Old Mill", "US Gross": 3000000, "Worldwide Gross": 3000000, "US DVD Sales": None,
+     "Production Budget": 900000, "Release Date": "Jun 12 2046", "MPAA Rating": None,
+     "Running Time min": None, "Distributor": "MGM", "Source": None, "Major Genre": "Drama",
+     "Creative Type": None, "Director": None, "Rotten Tomatoes Rating": None, "IMDB Rating": 7.1,
+     "IMDB Votes": 1500},
+]
+
+BOM_ROWS = [
+    {"title": "The Glass Harbor", "studio": "WB", "domestic_gross": "210000000.0", "foreign_gross": "400,000,000",
+     "year": "2010"},
+    {"title": "Lantern Street", "studio": "WB (NL)", "domestic_gross": "12000000.0", "foreign_gross": "",
+     "year": "2011"},
+]
+
+
+def write_csv(path: Path, header: list[str], rows: list[dict]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def write_sources(folder: Path, *, tn=None, imdb=None, vega=None, bom=None) -> Path:
+    """The four public files, small and made up, in ``folder``; pass rows to override one."""
+    write_csv(folder / "the-numbers-budgets.csv", TN_HEADER, TN_ROWS if tn is None else tn)
+    write_csv(folder / "imdb-5000-movie-metadata.csv", IMDB_HEADER, IMDB_ROWS if imdb is None else imdb)
+    (folder / "vega-movies.json").write_text(json.dumps(VEGA_ROWS if vega is None else vega), encoding="utf-8")
+    write_csv(folder / "box-office-mojo-gross.csv", BOM_HEADER, BOM_ROWS if bom is None else bom)
+    return folder

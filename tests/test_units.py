@@ -1,0 +1,172 @@
+"""Money, dates and constant dollars, as a user types them."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from boxoffice.errors import InputError
+from boxoffice.units import (
+    BASE_YEAR,
+    MAX_MONEY_USD,
+    cpi,
+    cpi_table,
+    format_money,
+    from_constant_dollars,
+    parse_date,
+    parse_money,
+    to_constant_dollars,
+)
+
+
+# ---------------------------------------------------------------- money
+
+
+@pytest.mark.parametrize(
+    ("text", "usd"),
+    [
+        ("150m", 150_000_000),
+        ("150M", 150_000_000),
+        ("$150,000,000", 150_000_000),
+        ("1.2b", 1_200_000_000),
+        ("800k", 800_000),
+        (" $ 75m ", 75_000_000),
+        ("2.5 million", 2_500_000),
+        ("1bn", 1_000_000_000),
+        ("425000000", 425_000_000),
+        ("USD 90m", 90_000_000),
+    ],
+)
+def test_money_as_users_write_it(text, usd):
+    assert parse_money(text) == pytest.approx(usd)
+
+
+def test_numbers_pass_through_as_dollars():
+    assert parse_money(150_000_000) == 150_000_000.0
+    assert parse_money(2.5e6) == 2.5e6
+
+
+@pytest.mark.parametrize("text", ["abc", "-5m", "0", "1e400", "150mm", "", "   ", "$", "m", "1.2.3m", "5 m k"])
+def test_bad_money_is_an_input_error(text):
+    with pytest.raises(InputError):
+        parse_money(text)
+
+
+def test_money_error_names_the_field_and_shows_an_example():
+    with pytest.raises(InputError) as caught:
+        parse_money("lots", field="budget")
+    message = str(caught.value)
+    assert "budget" in message and "'lots'" in message
+    assert "150m" in message  # the hint shows how to write it
+
+
+def test_zero_only_when_allowed():
+    assert parse_money("0", allow_zero=True) == 0.0
+    with pytest.raises(InputError):
+        parse_money("$0")
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -1.0, 2e12])
+def test_bad_numbers_are_input_errors(value):
+    with pytest.raises(InputError):
+        parse_money(value)
+
+
+def test_over_a_trillion_is_a_typo():
+    assert parse_money("1000b") == MAX_MONEY_USD
+    with pytest.raises(InputError, match="trillion"):
+        parse_money("1001b")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=40))
+def test_any_text_parses_to_sane_money_or_raises_input_error(text):
+    try:
+        value = parse_money(text)
+    except InputError:
+        return
+    assert isinstance(value, float)
+    assert math.isfinite(value) and 0 < value <= MAX_MONEY_USD
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.from_regex(r"\A\$?[0-9][0-9,]{0,14}(\.[0-9]{1,3})?\s?(k|m|b|K|M|B|bn|million)?\Z", fullmatch=True)
+)
+def test_money_like_text_parses_to_sane_money_or_raises_input_error(text):
+    try:
+        value = parse_money(text)
+    except InputError:
+        return
+    assert math.isfinite(value) and 0 < value <= MAX_MONEY_USD
+
+
+@pytest.mark.parametrize(
+    ("usd", "text"),
+    [(150e6, "$150M"), (1.2e9, "$1.2B"), (800e3, "$800K"), (2.5e6, "$2.5M"), (None, "–"), (float("nan"), "–")],
+)
+def test_format_money_reads_back(usd, text):
+    assert format_money(usd) == text
+    if usd is not None and usd == usd:
+        assert parse_money(text) == pytest.approx(usd)
+
+
+# ---------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("2027-07-16", dt.date(2027, 7, 16)),
+        ("Dec 18, 2009", dt.date(2009, 12, 18)),  # The Numbers
+        ("Jun 12 1998", dt.date(1998, 6, 12)),  # vega
+        ("December 18, 2009", dt.date(2009, 12, 18)),
+        ("  Dec  18,  2009 ", dt.date(2009, 12, 18)),
+        (dt.datetime(2010, 7, 16, 9, 30), dt.date(2010, 7, 16)),
+        (dt.date(2010, 7, 16), dt.date(2010, 7, 16)),
+    ],
+)
+def test_dates_as_sources_and_users_write_them(text, date):
+    assert parse_date(text) == date
+
+
+@pytest.mark.parametrize("text", ["", "soon", "2009-13-01", "Feb 30, 2010", "18/12/2009x", None])
+def test_bad_dates_are_input_errors_naming_the_field(text):
+    with pytest.raises(InputError, match="release_date"):
+        parse_date(text, field="release_date")
+
+
+# ---------------------------------------------------------------- constant dollars
+
+
+def test_constant_dollars_use_bls_cpi_u_annual_averages():
+    # BLS CPI-U annual averages (1982-84=100): 2009 = 214.537, 2012 = 229.594
+    assert BASE_YEAR == 2012
+    assert to_constant_dollars(100.0, 2009) == pytest.approx(100.0 * 229.594 / 214.537)
+    assert to_constant_dollars(100.0, BASE_YEAR) == pytest.approx(100.0)
+
+
+def test_older_money_is_worth_more_in_constant_dollars():
+    assert to_constant_dollars(1e6, 1975) > to_constant_dollars(1e6, 1995) > to_constant_dollars(1e6, 2011)
+
+
+def test_constant_dollars_round_trip():
+    nominal = 425e6
+    assert from_constant_dollars(to_constant_dollars(nominal, 1997), 1997) == pytest.approx(nominal)
+
+
+def test_constant_dollars_on_arrays_keep_unknown_years_unknown():
+    out = to_constant_dollars(np.array([100.0, 100.0, 100.0]), np.array([2012, 2009, np.nan]))
+    assert out[0] == pytest.approx(100.0)
+    assert out[1] > 100.0
+    assert math.isnan(out[2])
+
+
+def test_years_outside_the_cpi_table_use_its_ends():
+    table = cpi_table()
+    assert cpi(1800) == table[min(table)]
+    assert cpi(2999) == table[max(table)]
