@@ -13,7 +13,7 @@ import math
 from dataclasses import asdict, dataclass, field
 
 DEFAULT_PARAMS = {
-    "learning_rate": 0.03,
+    "learning_rate": 0.05,
     "num_leaves": 15,
     "max_depth": -1,
     "min_data_in_leaf": 20,
@@ -32,7 +32,7 @@ Z90 = 1.2815515655446004  # standard normal 0.9 quantile
 @dataclass(frozen=True)
 class ModelConfig:
     params: dict = field(default_factory=lambda: dict(DEFAULT_PARAMS))
-    num_boost_round: int = 400
+    num_boost_round: int = 250
     interval: float = 0.8
     """Central range P10-P90 is calibrated to hold this share of new films."""
     calibration_fraction: float = 0.2

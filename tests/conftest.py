@@ -48,3 +48,27 @@ def film_build(shared_data_dir):
 def film_table(film_build):
     """The canonical film table built from the public data (a pandas DataFrame). Do not mutate it."""
     return film_build.table
+
+
+@pytest.fixture(scope="session")
+def model_home(tmp_path_factory, shared_data_dir, film_table):
+    """A Workspace whose home holds the film table and a trained 'default' model (no backtest).
+
+    Trained once per session; pass ``--home str(model_home.home)`` to CLI tests.
+    """
+    from boxoffice.films import save_table
+    from boxoffice.training import train_and_store
+    from boxoffice.workspace import Workspace
+
+    ws = Workspace(data_dir=shared_data_dir, home=tmp_path_factory.mktemp("model-home"))
+    save_table(film_table, ws.table_path)
+    train_and_store(film_table, ws.models_dir, "default", evaluate=False)
+    return ws
+
+
+@pytest.fixture(scope="session")
+def forecaster(model_home):
+    """The trained default model of ``model_home``, loaded from the store. Do not mutate it."""
+    from boxoffice import store
+
+    return store.load(model_home.models_dir, "default")
