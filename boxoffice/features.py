@@ -138,7 +138,7 @@ class FeatureBuilder:
         out["release_year"] = years.astype(float)
         out["release_month"] = dates.dt.month.to_numpy(float)
         out["release_week"] = dates.dt.isocalendar().week.to_numpy(float)
-        day = dates.dt.dayofyear.to_numpy()
+        day = dates.dt.day_of_year.to_numpy()
         out["summer"] = ((day >= 121) & (day <= 243)).astype(float)  # May-August
         out["holiday_season"] = (day >= 319).astype(float)  # from mid-November
         out["runtime_min"] = _column(films, "runtime_min", n).astype(float)

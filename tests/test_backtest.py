@@ -1,0 +1,70 @@
+"""Honest evaluation: the rolling time backtest, model beside the baseline, on the public data."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+from typer.testing import CliRunner
+
+from boxoffice.evaluate import BacktestConfig, backtest
+from boxoffice_cli.main import app
+
+runner = CliRunner()
+
+
+def test_first_predict_trains_the_default_model_with_its_backtest(tmp_path, shared_data_dir, film_table):
+    """A fresh clone: `predict` trains the default model first, says so, and stores its backtest."""
+    from boxoffice.films import save_table
+
+    save_table(film_table, tmp_path / ".boxoffice" / "films.parquet")
+    result = runner.invoke(app, ["predict", "--genre", "action", "--budget", "150m", "--json",
+                                 "--home", str(tmp_path), "--sources", str(shared_data_dir)])
+    assert result.exit_code == 0, result.output
+    assert "training the default one" in result.stderr
+    assert json.loads(result.stdout)["worldwide_p50"] > 0
+    meta = json.loads(runner.invoke(app, ["models", "show", "--json", "--home", str(tmp_path)]).stdout)
+    model, baseline = meta["metrics"]["model"], meta["metrics"]["baseline"]
+    # the claims the README makes, re-measured: a model that stops beating the baseline fails CI
+    assert model["rmsle"] < 0.95 * baseline["rmsle"]
+    assert model["r2_log"] > baseline["r2_log"]
+    assert model["brier"] < model["brier_base_rate"]
+    assert 0.72 <= model["coverage_80"] <= 0.88
+    assert model["break_even_auc"] > baseline["break_even_auc"]
+
+
+def test_backtest_trains_only_on_older_films(film_table):
+    seen = []
+    result = backtest(film_table, BacktestConfig(test_years=2), progress=lambda *a: seen.append(a))
+    assert sorted(result.predictions["year"].unique()) == [2011, 2012]
+    assert set(result.scores["who"]) == {"model", "baseline"}
+    assert {"rmsle", "r2_log", "coverage_80", "break_even_auc", "brier", "brier_base_rate", "bingo", "one_away"} <= set(result.scores.columns)
+    assert seen and seen[-1][0] == seen[-1][1]
+
+
+def test_evaluate_command_prints_model_beside_baseline(model_home):
+    result = runner.invoke(app, ["evaluate", "--years", "1", "--home", str(model_home.home)])
+    assert result.exit_code == 0, result.output
+    assert "baseline" in result.output and "RMSLE" in result.output and "break-even AUC" in result.output
+
+
+def test_train_on_a_users_csv(tmp_path, film_table):
+    """Retraining on one's own slate export needs no code: a CSV in the documented columns."""
+    from boxoffice.sources.mapped_csv import DEFAULT_COLUMNS
+
+    films = film_table[film_table["worldwide_gross_usd"].notna() & (film_table["year"] >= 1995)].head(600)
+    csv = pd.DataFrame({
+        DEFAULT_COLUMNS["title"]: films["title"], DEFAULT_COLUMNS["release_date"]: films["release_date"].dt.date,
+        DEFAULT_COLUMNS["genres"]: films["genres"].map(lambda g: "|".join(g) or "Drama"),
+        DEFAULT_COLUMNS["budget_usd"]: films["budget_usd"], DEFAULT_COLUMNS["worldwide_gross_usd"]: films["worldwide_gross_usd"],
+        DEFAULT_COLUMNS["domestic_gross_usd"]: films["domestic_gross_usd"],
+        DEFAULT_COLUMNS["cast"]: films["cast"].map("|".join),
+    })
+    path = tmp_path / "my_films.csv"
+    csv.to_csv(path, index=False)
+    result = runner.invoke(app, ["train", "--data", str(path), "--name", "mine", "--no-evaluate", "--json",
+                                 "--home", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["films"] == len(films)
+    assert np.isfinite(json.loads(runner.invoke(app, ["predict", "-g", "drama", "-b", "5m", "--model", "mine", "--json",
+                                                     "--home", str(tmp_path)]).stdout)["worldwide_p50"])

@@ -1,0 +1,104 @@
+"""`boxoffice train | predict | evaluate | models` as a user runs them."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from boxoffice_cli.main import app
+
+runner = CliRunner()
+
+
+def run(model_home, *args):
+    return runner.invoke(app, [*args, "--home", str(model_home.home)])
+
+
+def test_predict_with_just_genre_and_budget(model_home):
+    result = run(model_home, "predict", "--genre", "action", "--budget", "150m")
+    assert result.exit_code == 0, result.output
+    assert "worldwide gross" in result.output and "P50" in result.output
+    assert "losing money" in result.output
+
+
+def test_predict_json_has_the_documented_keys(model_home):
+    result = run(model_home, "predict", "-g", "action", "-g", "thriller", "-b", "$150,000,000", "--json",
+                 "--cast", "Tom Cruise, Emily Blunt", "--release-date", "2027-07-16", "--rating", "PG-13")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    for key in ("worldwide_p10", "worldwide_p50", "worldwide_p90", "domestic_p50", "break_even_prob"):
+        assert key in out
+    assert out["worldwide_p10"] <= out["worldwide_p50"] <= out["worldwide_p90"]
+    assert out["release_date"] == "2027-07-16"
+
+
+@pytest.mark.parametrize("budget", ["150m", "150M", "$150,000,000", "0.15b", "150000k"])
+def test_money_spellings_give_the_same_forecast(model_home, budget):
+    result = run(model_home, "predict", "--genre", "action", "--budget", budget, "--release-date", "2027-07-16", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["budget_usd"] == 150e6
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--genre", "action", "--budget", "abc"], "not an amount"),
+    (["--genre", "action", "--budget", "-5m"], "budget"),
+    (["--genre", "cowboy-opera", "--budget", "150m"], "unknown genre"),
+    (["--budget", "150m"], "genres is required"),
+    (["--genre", "action", "--budget", "150m", "--release-date", "2027-13-45"], "not a date"),
+    (["--genre", "action", "--budget", "150m", "--rating", "XXX"], "unknown rating"),
+])
+def test_bad_input_is_one_clear_message_and_exit_2(model_home, args, words):
+    result = run(model_home, "predict", *args)
+    assert result.exit_code == 2
+    assert words in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unknown_cast_warns_with_closest_names_and_still_forecasts(model_home):
+    result = run(model_home, "predict", "--genre", "drama", "--budget", "20m", "--cast", "Tom Hankss", "--json")
+    assert result.exit_code == 0
+    assert "Tom Hanks" in result.stderr and "new talent" in result.stderr
+    assert json.loads(result.stdout)["worldwide_p50"] > 0
+
+
+def test_batch_slate_reports_bad_rows_and_forecasts_good_ones(model_home, tmp_path):
+    slate = tmp_path / "slate.csv"
+    slate.write_text(
+        "title,release_date,genres,budget,cast,director,mpaa_rating,runtime_min,country,language,distributor\n"
+        "Heist,2027-07-16,Action|Thriller,150m,Tom Cruise|Emily Blunt,,PG-13,120,USA,English,Paramount\n"
+        "Broken,2027-08-01,Action,abc,,,,,,,\n"
+        "Small drama,,Drama,5m,,,R,,,,\n"
+    )
+    out = tmp_path / "forecasts.csv"
+    result = run(model_home, "predict", "--input", str(slate), "--output", str(out))
+    assert result.exit_code == 2  # a row had a problem; the good rows are still written
+    assert "row 3" in result.stderr and "budget" in result.stderr
+    forecasts = pd.read_csv(out)
+    assert list(forecasts.columns[:2]) == ["title", "release_date"]
+    for col in ("worldwide_p10", "worldwide_p50", "worldwide_p90", "domestic_p50", "break_even_prob"):
+        assert col in forecasts.columns
+    assert forecasts["worldwide_p50"].notna().tolist() == [True, False, True]
+
+
+def test_models_list_and_show(model_home):
+    listed = run(model_home, "models", "list", "--json")
+    assert listed.exit_code == 0
+    rows = json.loads(listed.stdout)
+    assert [r["current"] for r in rows if r["name"] == "default"].count(True) == 1
+    shown = run(model_home, "models", "show", "default", "--json")
+    assert json.loads(shown.stdout)["schema_version"] >= 1
+
+
+def test_predict_says_when_no_model_can_be_found(tmp_path):
+    result = runner.invoke(app, ["predict", "--genre", "action", "--budget", "150m", "--model", "nosuch",
+                                 "--home", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "no trained model named 'nosuch'" in result.output
+
+
+def test_every_command_help_has_an_example():
+    for command in (["train"], ["predict"], ["evaluate"], ["models", "list"], ["models", "show"]):
+        result = runner.invoke(app, [*command, "--help"])
+        assert result.exit_code == 0 and "Example" in result.output, command

@@ -1,0 +1,107 @@
+"""The forecasting model: deterministic, ordered ranges, calibrated on time, stored as plain files."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from boxoffice import store
+from boxoffice.errors import ModelStoreError
+from boxoffice.film import films_frame, make_film
+from boxoffice.forecaster import Forecaster
+
+
+def _films(*films):
+    return films_frame([make_film(**f) for f in films])
+
+
+def test_forecast_is_ordered_and_in_dollars(forecaster):
+    out = forecaster.predict(_films({"genres": "action", "budget": "150m", "release_date": "2027-07-16"})).iloc[0]
+    assert out["worldwide_p10"] <= out["worldwide_p50"] <= out["worldwide_p90"]
+    assert out["domestic_p10"] <= out["domestic_p50"] <= out["domestic_p90"]
+    assert 1e6 < out["worldwide_p50"] < 5e9
+    assert 0 < out["break_even_prob"] < 1
+    assert out["break_even_gross"] == pytest.approx(2.5 * 150e6, rel=0.01)
+
+
+def test_bigger_budget_bigger_forecast_and_higher_multiple_more_risk(forecaster):
+    films = _films({"genres": "action", "budget": "20m", "release_date": "2027-07-16"},
+                   {"genres": "action", "budget": "200m", "release_date": "2027-07-16"})
+    small, big = forecaster.predict(films).to_dict("records")
+    assert big["worldwide_p50"] > small["worldwide_p50"]
+    lenient = forecaster.predict(films, break_even_multiple=1.5)["break_even_prob"]
+    strict = forecaster.predict(films, break_even_multiple=4.0)["break_even_prob"]
+    assert (strict > lenient).all()
+
+
+def test_training_is_deterministic(film_table):
+    sample = film_table[film_table["year"] >= 2000]
+    films = _films({"genres": "comedy", "budget": "30m", "cast": "Tom Hanks", "release_date": "2013-05-01"})
+    first = Forecaster().fit(sample).predict(films)
+    second = Forecaster().fit(sample).predict(films)
+    pd.testing.assert_frame_equal(first, second)
+
+
+def test_store_round_trip_gives_the_same_forecast(forecaster, tmp_path):
+    path = store.save(forecaster, tmp_path, "copy")
+    loaded = store.load(tmp_path, "copy")
+    films = _films({"genres": "drama", "budget": "15m", "cast": "Meryl Streep", "release_date": "2027-03-01"})
+    pd.testing.assert_frame_equal(forecaster.predict(films), loaded.predict(films))
+    assert {p.name for p in path.iterdir()} >= {"metadata.json", "talent.parquet", "worldwide_p50.txt"}
+    assert not list(path.glob("*.pkl")) and not list(path.glob("*.pickle"))
+    assert (path / "worldwide_p50.txt").read_text().startswith("tree")
+
+
+def _copy(forecaster, tmp_path):
+    return store.save(forecaster, tmp_path, "m")
+
+
+def test_truncated_model_file_is_caught_by_its_checksum(forecaster, tmp_path):
+    path = _copy(forecaster, tmp_path)
+    text = (path / "worldwide_p50.txt").read_text()
+    (path / "worldwide_p50.txt").write_text(text[: len(text) // 2])
+    with pytest.raises(ModelStoreError, match="checksum"):
+        store.load(tmp_path, "m")
+
+
+def test_newer_schema_version_says_upgrade(forecaster, tmp_path):
+    path = _copy(forecaster, tmp_path)
+    meta = json.loads((path / "metadata.json").read_text())
+    meta["schema_version"] = store.MODEL_SCHEMA_VERSION + 1
+    (path / "metadata.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelStoreError, match="schema version") as err:
+        store.load(tmp_path, "m")
+    assert "upgrade" in str(err.value)
+
+
+def test_corrupt_metadata_and_missing_pointer_are_clear(forecaster, tmp_path):
+    path = _copy(forecaster, tmp_path)
+    (path / "metadata.json").write_text("{not json")
+    with pytest.raises(ModelStoreError, match="corrupt"):
+        store.load(tmp_path, "m")
+    with pytest.raises(ModelStoreError, match="no trained model"):
+        store.load(tmp_path, "other")
+
+
+def test_a_failed_save_leaves_the_current_model_untouched(forecaster, tmp_path, monkeypatch):
+    first = _copy(forecaster, tmp_path)
+    monkeypatch.setattr(forecaster.builder_.talent_.table, "to_parquet",
+                        lambda *a, **k: (_ for _ in ()).throw(OSError("disk full")), raising=False)
+    with pytest.raises(OSError):
+        store.save(forecaster, tmp_path, "m")
+    monkeypatch.undo()
+    assert store.current_version(tmp_path, "m") == first.name
+    assert sorted(p.name for p in (tmp_path / "m").iterdir() if p.is_dir()) == [first.name]
+    store.load(tmp_path, "m")
+
+
+def test_metadata_records_what_a_reviewer_needs(model_home):
+    meta = store.read_metadata(model_home.models_dir)
+    assert meta["schema_version"] == store.MODEL_SCHEMA_VERSION
+    assert meta["period"]["last_release"] < "2013-01-01"
+    assert len(meta["data_fingerprint"]) == 64
+    assert meta["libraries"]["lightgbm"]
+    assert set(meta["checksums"]) >= {"worldwide_p50.txt", "domestic_p50.txt", "talent.parquet"}
+    assert meta["features"]["feature_names"]
