@@ -30,14 +30,14 @@ def _progress_bar(title: str):
     return bar, report
 
 
-def _train(ws, name, data=None, mapping=None, evaluate=True, wait=0.0):
+def _train(ws, name, data=None, mapping=None, evaluate=True, wait=0.0, config=None, extra=None):
     from boxoffice.training import load_films, train_and_store
 
     films = load_films(ws, data, mapping, on_build=render.info)
     bar, report = _progress_bar("Training")
     with bar:
-        return train_and_store(films, ws.models_dir, name, evaluate=evaluate, progress=report,
-                               lock_wait_seconds=wait, on_wait=render.info)
+        return train_and_store(films, ws.models_dir, name, config=config, evaluate=evaluate, progress=report,
+                               lock_wait_seconds=wait, on_wait=render.info, extra_metadata=extra)
 
 
 def train(
@@ -46,6 +46,9 @@ def train(
     name: str = typer.Option("default", "--name", help="Store the model under this name."),
     no_evaluate: bool = typer.Option(False, "--no-evaluate", help="Skip the backtest (faster; no metrics are stored)."),
     wait: float = typer.Option(0.0, "--wait", help="Seconds to wait if another run is writing this model."),
+    params: Optional[str] = typer.Option(None, "--params", help="LightGBM parameters: 'best' (the best trial of a `boxoffice tune` study) or a JSON file."),
+    study: Optional[str] = typer.Option(None, "--study", help="With --params best: the study name. Default: boxoffice-rmsle."),
+    storage: Optional[str] = typer.Option(None, "--storage", help="With --params best: the study's storage URL. Default: models/tuning.sqlite3."),
     sources: Optional[Path] = SOURCES,
     home: Optional[Path] = HOME,
     as_json: bool = JSON,
@@ -58,8 +61,15 @@ def train(
     Examples:
       boxoffice train
       boxoffice train --data my_films.csv --mapping data/mappings/studio-slate.yaml --name studio
+      boxoffice train --params best
     """
-    run = _train(_workspace(sources, home), name, data, mapping, evaluate=not no_evaluate, wait=wait)
+    ws, config, extra = _workspace(sources, home), None, None
+    if params:  # tuned parameters, recorded in the model's metadata
+        from boxoffice.tuning import default_storage, resolve_params, train_config
+
+        record = resolve_params(params, storage or default_storage(ws.models_dir), study)
+        config, extra = train_config(record), {"tuning": record}
+    run = _train(ws, name, data, mapping, evaluate=not no_evaluate, wait=wait, config=config, extra=extra)
     if as_json:
         render.emit_json({"model": str(run.path), "films": run.films, "backtest": run.metrics})
         return

@@ -12,6 +12,7 @@ from boxoffice_cli import data as data_commands
 from boxoffice_cli import forecast
 from boxoffice_cli import models as model_commands
 from boxoffice_cli import render
+from boxoffice_cli import tune as tune_command
 
 
 class _FriendlyErrors(TyperGroup):
@@ -48,6 +49,7 @@ app.add_typer(model_commands.app, name="models")
 app.command()(forecast.train)
 app.command()(forecast.predict)
 app.command()(forecast.evaluate)
+app.command()(tune_command.tune)
 
 
 def run() -> None:

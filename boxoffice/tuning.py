@@ -1,0 +1,530 @@
+"""Tuning the LightGBM parameters with Optuna, on the same rolling time backtest as `evaluate`.
+
+Never a random K-fold: films leak across time (a star's later hits would
+inform her earlier films). Each fold trains on the films released before
+year Y and scores the films of year Y; features are built once per fold and
+reused by every trial, which then trains only the boosters its metric needs.
+Each fold's pooled score so far is reported, so the median pruner stops
+hopeless trials early.
+
+A study lives in an Optuna storage behind a URL: a local SQLite file by
+default (``sqlite:///<models>/tuning.sqlite3``), so an interrupted run loses
+at most the trial in flight and the same command continues it; or
+``postgresql://…``, where workers on several machines share one study.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+
+from boxoffice.errors import InputError
+from boxoffice.forecaster import BREAK_EVEN_MULTIPLE, TARGETS, TrainConfig, trainable
+from boxoffice.model import DEFAULT_PARAMS, ModelConfig, RevenueModel, _lgb_params
+
+log = logging.getLogger(__name__)
+
+METRICS = ("rmsle", "pinball", "brier")
+"""rmsle: worldwide P50 (USD 2012); pinball: mean pinball loss of the P10/P90 quantile models on log
+gross; brier: break-even probability of the whole calibrated model. Lower is better for all three."""
+
+STORAGE_FILE = "tuning.sqlite3"
+HEARTBEAT_SECONDS = 30
+"""A worker that dies mid-trial stops beating; after 3 beats its trial is failed and retried once."""
+
+
+@dataclass(frozen=True)
+class TuneConfig:
+    trials: int | None = 50
+    """Trials to run in this call (a resumed study grows by this many); None: until ``timeout``."""
+    timeout: float | None = None
+    """Stop starting new trials after this many seconds."""
+    study: str | None = None
+    """Study name; default ``boxoffice-<metric>``."""
+    storage: str | None = None
+    """Optuna storage URL (``sqlite:///path``, ``postgresql://user:pw@host/db``); None: in memory."""
+    metric: str = "rmsle"
+    seed: int = 42
+    test_years: int = 5
+    train: TrainConfig = field(default_factory=TrainConfig)
+    """Base training config: features, min_year, interval; the search varies its model parameters."""
+    num_threads: int = 1
+    """LightGBM threads per trial. One is fastest on a small shared machine (OpenMP spin-waits)."""
+
+    def __post_init__(self):
+        if self.metric not in METRICS:
+            raise InputError(f"unknown metric {self.metric!r}", hint=f"use one of: {', '.join(METRICS)}")
+        if self.trials is not None and self.trials < 1:
+            raise InputError(f"trials must be at least 1, got {self.trials}")
+        if self.timeout is not None and self.timeout <= 0:
+            raise InputError(f"timeout must be positive seconds, got {self.timeout}")
+        if self.trials is None and self.timeout is None:
+            raise InputError("give a number of trials or a timeout, or tuning never stops")
+        if self.test_years < 1:
+            raise InputError(f"test_years must be at least 1, got {self.test_years}")
+        if self.study is not None and not self.study.strip():
+            raise InputError("the study name is empty")
+
+    @property
+    def study_name(self) -> str:
+        return self.study or default_study_name(self.metric)
+
+
+@dataclass(frozen=True)
+class TuneResult:
+    study: str
+    storage: str
+    """Storage URL with any password hidden."""
+    metric: str
+    best_params: dict
+    """LightGBM parameters of the best trial (merged over ``DEFAULT_PARAMS`` when training)."""
+    num_boost_round: int
+    best_value: float
+    best_trial: int
+    n_trials: int
+    """Trials in the study, from every run and worker (finished, pruned or failed)."""
+    n_new_trials: int
+    """Trials this call ran."""
+    comparison: "object"
+    """DataFrame: one row per test year and 'all' (pooled): films, tuned, default, baseline."""
+
+    def model_config(self, base: ModelConfig = ModelConfig()) -> ModelConfig:
+        return replace(base, params=dict(base.params) | self.best_params, num_boost_round=self.num_boost_round)
+
+
+def default_study_name(metric: str = "rmsle") -> str:
+    return f"boxoffice-{metric}"
+
+
+def default_storage(models_dir) -> str:
+    """The local study file next to the models: ``sqlite:///<models_dir>/tuning.sqlite3``."""
+    from pathlib import Path
+
+    return f"sqlite:///{(Path(models_dir) / STORAGE_FILE).resolve()}"
+
+
+def suggest(trial) -> tuple[dict, int]:
+    """The search space: LightGBM parameters and the number of boosting rounds."""
+    params = {
+        "learning_rate": trial.suggest_float("learning_rate", 0.01, 0.3, log=True),
+        "num_leaves": trial.suggest_int("num_leaves", 4, 64, log=True),
+        "max_depth": trial.suggest_categorical("max_depth", [-1, 3, 4, 5, 6, 8, 10]),
+        "min_data_in_leaf": trial.suggest_int("min_data_in_leaf", 5, 100, log=True),
+        "lambda_l1": trial.suggest_float("lambda_l1", 1e-8, 10.0, log=True),
+        "lambda_l2": trial.suggest_float("lambda_l2", 1e-8, 10.0, log=True),
+        "feature_fraction": trial.suggest_float("feature_fraction", 0.4, 1.0),
+        "bagging_fraction": trial.suggest_float("bagging_fraction", 0.4, 1.0),
+    }
+    return params, trial.suggest_int("num_boost_round", 50, 600, log=True)
+
+
+def _default_point(base: ModelConfig) -> dict:
+    """The untuned parameters as a point of the search space (lambda_l1 0 -> its floor, 1e-8)."""
+    merged = dict(DEFAULT_PARAMS) | dict(base.params)
+    point = {k: merged[k] for k in ("learning_rate", "num_leaves", "max_depth", "min_data_in_leaf",
+                                    "lambda_l2", "feature_fraction", "bagging_fraction")}
+    return point | {"lambda_l1": max(float(merged.get("lambda_l1", 0.0)), 1e-8),
+                    "num_boost_round": base.num_boost_round}
+
+
+# ---------------------------------------------------------------- folds and scores
+
+
+@dataclass
+class Fold:
+    """One test year, features built once: what every trial trains and scores on."""
+
+    year: int
+    X: "object"
+    y: "object"
+    """Log worldwide gross of the training films, USD 2012."""
+    dates: "object"
+    X_test: "object"
+    y_test: "object"
+    lost: "object"
+    """Test films that grossed under the break-even multiple of their budget."""
+    categorical: tuple
+    baseline: "object"
+    """Per-film loss of the baseline (log gross ~ log budget) on this fold, for the chosen metric."""
+
+
+def prepare_folds(films, config: TuneConfig, progress=None) -> list[Fold]:
+    """Feature frames of each rolling-backtest fold, the same years and films as ``backtest``."""
+    import numpy as np
+    import pandas as pd
+
+    from boxoffice.baseline import BaselineModel
+    from boxoffice.features import FeatureBuilder
+
+    min_year, column = config.train.min_year, TARGETS["worldwide"]
+    data = trainable(films, min_year)
+    if data.empty:
+        raise InputError("no film has both a budget and a worldwide gross to tune on")
+    last = int(data["year"].max())
+    years = list(range(last - config.test_years + 1, last + 1))
+    folds = []
+    for step, year in enumerate(years):
+        if progress:
+            progress(step, len(years), f"features for the {year} fold")
+        history = films[(films["year"] < year).fillna(False).to_numpy(bool)]
+        train = trainable(history, min_year)
+        train = train[(train[column] > 0).to_numpy()]
+        # oldest first, as RevenueModel.fit orders them: bagging draws rows by position
+        train = train.iloc[np.argsort(pd.to_datetime(train["release_date"]).to_numpy(), kind="stable")]
+        test = data[(data["year"] == year).to_numpy(bool) & (data[column] > 0).to_numpy()]
+        if len(train) < 100 or test.empty:
+            raise InputError(f"the {year} fold has {len(train)} training and {len(test)} test films",
+                             hint="tune on more years of films, or fewer --test-years")
+        builder = FeatureBuilder(config.train.features).fit(history)
+        y, y_test = np.log(train[column].to_numpy(float)), np.log(test[column].to_numpy(float))
+        X_test = builder.transform(test)
+        lost = y_test < np.log(BREAK_EVEN_MULTIPLE) + X_test["log_budget"].to_numpy()
+        fold = Fold(year, builder.transform(train), y, train["release_date"].to_numpy(), X_test, y_test, lost,
+                    tuple(builder.categorical_features_), None)
+        base = BaselineModel(config.train.model.interval).fit(fold.X["log_budget"].to_numpy(), y)
+        quantiles = base.predict(X_test["log_budget"].to_numpy())
+        prob = base.prob_below(np.log(BREAK_EVEN_MULTIPLE) + X_test["log_budget"].to_numpy(), quantiles)
+        fold.baseline = _losses(config.metric, fold, quantiles, prob, config.train.model.interval)
+        folds.append(fold)
+    if progress:
+        progress(len(years), len(years), "features ready")
+    return folds
+
+
+def _losses(metric: str, fold: Fold, quantiles: dict, prob=None, interval: float = 0.8):
+    """Per-film loss on a fold; pooled over folds by ``_pool``."""
+    import numpy as np
+
+    if metric == "rmsle":  # squared log1p error of the P50, USD 2012
+        return (np.log1p(np.exp(fold.y_test)) - np.log1p(np.exp(quantiles["p50"]))) ** 2
+    if metric == "pinball":
+        lo = (1 - interval) / 2
+        return (_pinball(fold.y_test, quantiles["p10"], lo) + _pinball(fold.y_test, quantiles["p90"], 1 - lo)) / 2
+    return (np.asarray(prob, float) - fold.lost) ** 2
+
+
+def _pinball(y, q, alpha):
+    import numpy as np
+
+    gap = y - q
+    return np.maximum(alpha * gap, (alpha - 1) * gap)
+
+
+def _pool(metric: str, losses: list) -> float:
+    import numpy as np
+
+    mean = float(np.mean(np.concatenate(losses)))
+    return float(np.sqrt(mean)) if metric == "rmsle" else mean
+
+
+def fold_losses(metric: str, fold: Fold, model: ModelConfig):
+    """Train what ``metric`` needs on one fold and return the per-film losses of its test films."""
+    import numpy as np
+
+    if metric == "brier":  # the whole calibrated model: P50, ranges and the risk calibration
+        revenue = RevenueModel(model, fold.categorical).fit(fold.X, fold.y, fold.dates)
+        quantiles = revenue.predict(fold.X_test)
+        prob = revenue.prob_below(np.log(BREAK_EVEN_MULTIPLE) + fold.X_test["log_budget"].to_numpy(), quantiles)
+        return _losses(metric, fold, quantiles, prob)
+    if metric == "rmsle":
+        return _losses(metric, fold, {"p50": _booster(fold, model, "regression").predict(fold.X_test)})
+    lo = (1 - model.interval) / 2
+    quantiles = {"p10": _booster(fold, model, "quantile", lo).predict(fold.X_test),
+                 "p90": _booster(fold, model, "quantile", 1 - lo).predict(fold.X_test)}
+    return _losses(metric, fold, quantiles, interval=model.interval)
+
+
+def _booster(fold: Fold, model: ModelConfig, objective: str, alpha: float | None = None):
+    import lightgbm as lgb
+
+    categorical = [c for c in fold.categorical if c in fold.X.columns] or "auto"
+    data = lgb.Dataset(fold.X, fold.y, categorical_feature=categorical, free_raw_data=True)
+    return lgb.train(_lgb_params(model, objective, alpha), data, num_boost_round=model.num_boost_round)
+
+
+def score_params(folds: list[Fold], metric: str, model: ModelConfig, report=None) -> tuple[float, list[float]]:
+    """Pooled score of one parameter set over the folds, and each fold's own score.
+
+    ``report(step, pooled_so_far)`` after each fold lets a pruner stop early.
+    """
+    losses, per_fold = [], []
+    for step, fold in enumerate(folds):
+        losses.append(fold_losses(metric, fold, model))
+        per_fold.append(_pool(metric, [losses[-1]]))
+        if report:
+            report(step, _pool(metric, losses))
+    return _pool(metric, losses), per_fold
+
+
+# ---------------------------------------------------------------- the study
+
+
+def tune(films, config: TuneConfig = TuneConfig(), progress=None) -> TuneResult:
+    """Run ``config.trials`` more trials of the study (created or resumed) and compare the best with
+    the default parameters and the baseline on the same folds. ``progress(step, total, label)``."""
+    import optuna
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from boxoffice.store import data_fingerprint
+
+    storage = open_storage(config.storage)  # first: a bad URL fails before minutes of work
+    folds = prepare_folds(films, config, progress)
+    base = replace(config.train.model, num_threads=config.num_threads)
+    try:
+        study = _study(storage, config, data_fingerprint(films), [f.year for f in folds])
+        if not study.trials:  # the untuned parameters go first: the best can then only beat them
+            study.enqueue_trial(_default_point(base), user_attrs={"default": True}, skip_if_exists=True)
+        counter = _TrialCounter(config, progress)
+        study.optimize(_objective(folds, config.metric, base), n_trials=config.trials, timeout=config.timeout,
+                       callbacks=[counter])
+        return _result(study, folds, config, base, counter.done)
+    except SQLAlchemyError as err:
+        raise InputError(f"the tuning storage {mask_url(config.storage)} failed: {_reason(err)}") from None
+
+
+def _objective(folds: list[Fold], metric: str, base: ModelConfig):
+    import os
+    import socket
+
+    import optuna
+
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+
+    def objective(trial) -> float:
+        params, rounds = suggest(trial)
+        trial.set_user_attr("worker", worker)
+        model = replace(base, params=dict(base.params) | params, num_boost_round=rounds)
+
+        def report(step, pooled):
+            trial.report(pooled, step)
+            if trial.should_prune():
+                raise optuna.TrialPruned(f"pruned after the {folds[step].year} fold")
+
+        value, per_fold = score_params(folds, metric, model, report)
+        trial.set_user_attr("folds", per_fold)
+        return value
+
+    return objective
+
+
+class _TrialCounter:
+    """Counts this worker's trials (others may share the study) and reports the best so far."""
+
+    def __init__(self, config: TuneConfig, progress=None):
+        self.config, self.progress, self.done = config, progress, 0
+
+    def __call__(self, study, trial) -> None:
+        self.done += 1
+        if not self.progress:
+            return
+        try:
+            best = f"best {self.config.metric} {study.best_value:.4f}"
+        except ValueError:  # no finished trial yet
+            best = "no finished trial yet"
+        self.progress(self.done, self.config.trials, f"trial {trial.number} {trial.state.name.lower()}, {best}")
+
+
+class _SeededTPE:
+    """Builds a TPE sampler whose random draws depend only on (seed, trial number).
+
+    A plain seeded sampler restarts its random stream on every run, so a resumed
+    study would redraw the first run's startup trials, and two workers sharing a
+    study would draw the same points; reseeding per trial number avoids both and
+    keeps a local study reproducible.
+    """
+
+    def __new__(cls, seed: int):
+        import optuna
+
+        class Sampler(optuna.samplers.TPESampler):
+            def before_trial(self, study, trial):
+                super().before_trial(study, trial)
+                trial_seed = (seed * 1_000_003 + trial.number) % 2**32
+                if hasattr(self, "_rng") and hasattr(self, "_random_sampler"):  # private in Optuna 3-5
+                    self._rng.rng.seed(trial_seed)
+                    self._random_sampler._rng.rng.seed(trial_seed)
+
+        return Sampler(seed=seed, multivariate=True, constant_liar=True, n_startup_trials=10)
+
+
+def _study(storage, config: TuneConfig, fingerprint: str, years: list[int]):
+    import warnings
+
+    import optuna
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        study = optuna.create_study(study_name=config.study_name, storage=storage, direction="minimize",
+                                    sampler=_SeededTPE(config.seed),
+                                    pruner=optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=1),
+                                    load_if_exists=True)
+    wanted = {"metric": config.metric, "data_fingerprint": fingerprint, "test_years": years}
+    attrs = study.user_attrs
+    for key, value in wanted.items():
+        if key in attrs and attrs[key] != value:
+            what = {"metric": f"tunes {attrs[key]}, not {value}", "data_fingerprint": "was tuned on other films",
+                    "test_years": f"tests on the years {attrs[key]}, not {value}"}[key]
+            raise InputError(f"study {config.study_name!r} {what}",
+                             hint="pass a new --study name, or the options that study was started with")
+        if key not in attrs:
+            study.set_user_attr(key, value)
+    return study
+
+
+def _result(study, folds: list[Fold], config: TuneConfig, base: ModelConfig, done: int) -> TuneResult:
+    import optuna
+    import pandas as pd
+
+    complete = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
+    if not complete:
+        raise InputError(f"no trial of study {config.study_name!r} has finished yet",
+                         hint="give more --trials or a longer --timeout")
+    best = study.best_trial
+    default = next((t for t in complete if t.user_attrs.get("default") and "folds" in t.user_attrs), None)
+    if default is not None:
+        default_value, default_folds = default.value, default.user_attrs["folds"]
+    else:
+        default_value, default_folds = score_params(folds, config.metric, base)
+    rows = [{"year": str(f.year), "films": len(f.y_test), "tuned": best.user_attrs["folds"][i],
+             "default": default_folds[i], "baseline": _pool(config.metric, [f.baseline])}
+            for i, f in enumerate(folds)]
+    rows.append({"year": "all", "films": sum(len(f.y_test) for f in folds), "tuned": best.value,
+                 "default": default_value, "baseline": _pool(config.metric, [f.baseline for f in folds])})
+    params = dict(best.params)
+    rounds = int(params.pop("num_boost_round"))
+    return TuneResult(study=config.study_name, storage=mask_url(config.storage), metric=config.metric,
+                      best_params=params, num_boost_round=rounds, best_value=float(best.value),
+                      best_trial=best.number, n_trials=len(study.trials), n_new_trials=done,
+                      comparison=pd.DataFrame(rows))
+
+
+# ---------------------------------------------------------------- storage and stored parameters
+
+
+def mask_url(url: str | None) -> str:
+    """The storage URL with any password hidden, for messages and metadata."""
+    if url is None:
+        return "memory"
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url.split("@")[-1] if "@" in url else url
+
+
+def _reason(err) -> str:
+    text = str(getattr(err, "orig", None) or err).strip()
+    return " ".join(line.strip() for line in text.splitlines()[:2])
+
+
+def open_storage(url: str | None, create: bool = True):
+    """An Optuna storage for ``url`` (None: in memory). A bad URL or an unreachable database
+    raises one ``InputError``; workers that die mid-trial are detected by their missing heartbeat.
+    ``create=False``: a SQLite file must exist already (reading, not tuning)."""
+    if url is None:
+        return None
+    import time
+    import warnings
+    from pathlib import Path
+
+    import optuna
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    hint = "use sqlite:///path/to/tuning.sqlite3 or postgresql://user:password@host:5432/database"
+    try:
+        parsed = make_url(url)
+        backend = parsed.get_backend_name()
+    except ArgumentError:
+        raise InputError(f"not a storage URL: {mask_url(url)!r}", hint=hint) from None
+    if not create and backend == "sqlite" and parsed.database and not Path(parsed.database).is_file():
+        raise InputError(f"no tuning study yet: {parsed.database} does not exist",
+                         hint="run `boxoffice tune` first, or pass --params path.json")
+    engine = {"connect_args": {"connect_timeout": 10}, "pool_pre_ping": True} if backend == "postgresql" else {}
+    for attempt in range(3):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the heartbeat is "experimental" in Optuna
+                retry = getattr(optuna.storages, "RetryHeartbeatStaleTrialCallback", None)  # Optuna >= 4.9
+                callback = ({"heartbeat_stale_trial_callback": retry(max_retry=1)} if retry else
+                            {"failed_trial_callback": optuna.storages.RetryFailedTrialCallback(max_retry=1)})
+                return optuna.storages.RDBStorage(url, engine, heartbeat_interval=HEARTBEAT_SECONDS,
+                                                  grace_period=3 * HEARTBEAT_SECONDS, **callback)
+        except (ImportError, ArgumentError) as err:
+            raise InputError(f"no database driver for the storage URL {mask_url(url)!r}: {_reason(err)}",
+                             hint=hint) from None
+        except SQLAlchemyError as err:
+            if attempt < 2 and ("already exists" in str(err) or "duplicate key" in str(err)):
+                time.sleep(0.5 + attempt)  # two workers creating the tables at once: the loser retries
+                continue
+            raise InputError(f"cannot open the tuning storage {mask_url(url)}: {_reason(err)}",
+                             hint="check the URL, that the database server is running and reachable, "
+                                  "and the user's password") from None
+    raise AssertionError("unreachable")
+
+
+def load_best(storage_url: str, study: str | None = None) -> dict:
+    """The best trial of a stored study, as the record ``boxoffice train --params best`` keeps in
+    the model's metadata: study, storage, trial, metric, value, params, num_boost_round."""
+    import optuna
+    from sqlalchemy.exc import SQLAlchemyError
+
+    name = study or default_study_name()
+    storage = open_storage(storage_url, create=False)
+    try:
+        names = optuna.get_all_study_names(storage)
+        if name not in names:
+            raise InputError(f"no study named {name!r} in {mask_url(storage_url)}",
+                             hint=f"studies there: {', '.join(names) or 'none'}; run `boxoffice tune --study {name}`")
+        loaded = optuna.load_study(study_name=name, storage=storage)
+        try:
+            best = loaded.best_trial
+        except ValueError:
+            raise InputError(f"study {name!r} has no finished trial yet", hint="run `boxoffice tune` longer") from None
+    except SQLAlchemyError as err:
+        raise InputError(f"the tuning storage {mask_url(storage_url)} failed: {_reason(err)}") from None
+    params = dict(best.params)
+    rounds = int(params.pop("num_boost_round"))
+    return {"source": "study", "study": name, "storage": mask_url(storage_url), "trial": best.number,
+            "metric": loaded.user_attrs.get("metric"), "value": float(best.value), "params": params,
+            "num_boost_round": rounds}
+
+
+def load_params_file(path) -> dict:
+    """Parameters from a JSON file: ``{"params": {...}, "num_boost_round": N}`` or one flat object of
+    LightGBM parameters (``num_boost_round`` among them, optional)."""
+    import json
+    from pathlib import Path
+
+    path = Path(path)
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise InputError(f"cannot read the parameters file: {err.strerror}", file=str(path)) from None
+    except json.JSONDecodeError as err:
+        raise InputError(f"not valid JSON: {err.msg} at line {err.lineno}", file=str(path)) from None
+    if not isinstance(raw, dict):
+        raise InputError("expected a JSON object of LightGBM parameters", file=str(path))
+    params = dict(raw.get("params", raw)) if isinstance(raw.get("params", raw), dict) else None
+    if params is None:
+        raise InputError("'params' must be a JSON object", file=str(path))
+    rounds = raw.get("num_boost_round", params.pop("num_boost_round", ModelConfig().num_boost_round))
+    params.pop("num_boost_round", None)
+    if not isinstance(rounds, int) or isinstance(rounds, bool) or rounds < 1:
+        raise InputError(f"num_boost_round must be a positive whole number, got {rounds!r}", file=str(path))
+    for key, value in params.items():
+        if not isinstance(value, (int, float, str)):
+            raise InputError(f"parameter {key!r} must be a number or a string, got {value!r}", file=str(path))
+    return {"source": "file", "file": str(path.resolve()), "params": params, "num_boost_round": rounds}
+
+
+def resolve_params(spec: str, storage_url: str, study: str | None = None) -> dict:
+    """``'best'``: the best trial of ``study`` in ``storage_url``; anything else: a JSON file path."""
+    return load_best(storage_url, study) if spec.strip().lower() == "best" else load_params_file(spec)
+
+
+def train_config(record: dict, base: TrainConfig = TrainConfig()) -> TrainConfig:
+    """``base`` with the model parameters of a ``load_best`` / ``load_params_file`` record."""
+    model = replace(base.model, params=dict(base.model.params) | dict(record["params"]),
+                    num_boost_round=int(record["num_boost_round"]))
+    return replace(base, model=model)
