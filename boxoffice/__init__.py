@@ -4,3 +4,25 @@ The library is the product; the ``boxoffice`` command is a thin shell over it.
 Heavy libraries (pandas, lightgbm) are imported only where they are used.
 """
 __version__ = "0.1.0"
+
+
+def default_forecaster(name: str = "default", home=None):
+    """The stored model ``name`` of the workspace (``home``, else BOXOFFICE_HOME, else this clone).
+
+    Raises ``ModelStoreError`` when there is none yet: run ``boxoffice train`` first.
+    """
+    from boxoffice import store
+    from boxoffice.workspace import resolve_workspace
+
+    return store.load(resolve_workspace(home=home).models_dir, name)
+
+
+def compare(base, variants, forecaster=None, break_even_multiple: float = 2.5):
+    """Score a base film and named variants: one row per scenario, base first (see ``boxoffice.scenarios``).
+
+    ``boxoffice.compare({"genre": "action", "budget": "150m"}, {"leaner": {"budget": "90m"}})``;
+    without ``forecaster`` the workspace's default model is loaded.
+    """
+    from boxoffice.scenarios import compare as _compare
+
+    return _compare(base, variants, forecaster if forecaster is not None else default_forecaster(), break_even_multiple)

@@ -105,8 +105,9 @@ def to_constant_dollars(usd, year, base_year: int = BASE_YEAR):
     years = np.asarray(year)
     if years.ndim == 0:
         return usd * cpi(base_year) / cpi(int(years))
-    factors = np.array([cpi(base_year) / cpi(int(y)) if y == y else np.nan for y in years])
-    return np.asarray(usd, dtype=float) * factors
+    unique, inverse = np.unique(years, return_inverse=True)  # one CPI lookup per year, not per film
+    factors = np.array([cpi(base_year) / cpi(int(y)) if y == y else np.nan for y in unique])[inverse]
+    return np.asarray(usd, dtype=float) * factors.reshape(years.shape)
 
 
 def from_constant_dollars(usd, year, base_year: int = BASE_YEAR):

@@ -13,6 +13,7 @@ from boxoffice_cli import forecast
 from boxoffice_cli import models as model_commands
 from boxoffice_cli import render
 from boxoffice_cli import tune as tune_command
+from boxoffice_cli import scenarios as scenario_commands
 
 
 class _FriendlyErrors(TyperGroup):
@@ -50,6 +51,7 @@ app.command()(forecast.train)
 app.command()(forecast.predict)
 app.command()(forecast.evaluate)
 app.command()(tune_command.tune)
+scenario_commands.register(app)
 
 
 def run() -> None:

@@ -1,0 +1,465 @@
+"""``boxoffice compare | whatif | sweep | release-window | cast | comps``: what-if commands.
+
+Parse flags, call ``boxoffice.scenarios`` / ``boxoffice.comps``, render. The base film
+takes the same flags as ``predict`` (--genre, --budget, --cast, …).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from boxoffice_cli import render
+from boxoffice_cli.options import BREAK_EVEN, HOME, JSON, MODEL, SOURCES
+
+# The base film: the flags of `predict`, defined once here for every what-if command.
+GENRE = typer.Option([], "--genre", "-g", help="Genre; repeat for several (action, comedy, sci-fi, …).")
+BUDGET = typer.Option(None, "--budget", "-b", help="Production budget: 150m, $150,000,000, 1.2b, 800k.")
+CAST = typer.Option(None, "--cast", help="Billed cast, lead first: \"Tom Cruise, Emily Blunt\".")
+DIRECTOR = typer.Option(None, "--director", help="Director's name.")
+RELEASE_DATE = typer.Option(None, "--release-date", help="YYYY-MM-DD. Default: a year from today.")
+RATING = typer.Option(None, "--rating", help="MPAA rating: G, PG, PG-13, R, NC-17.")
+RUNTIME = typer.Option(None, "--runtime", help="Running time in minutes.")
+DISTRIBUTOR = typer.Option(None, "--distributor", help="US distributor, e.g. \"Warner Bros.\" or WB.")
+COUNTRY = typer.Option(None, "--country", help="Country of production, e.g. USA.")
+LANGUAGE = typer.Option(None, "--language", help="Original language, e.g. English.")
+SEQUEL = typer.Option(None, "--sequel/--original", help="A sequel or franchise entry, or an original.")
+TITLE = typer.Option(None, "--title", help="A name for the film in the output.")
+CSV = typer.Option(None, "--csv", help="Also write the table to this CSV file.")
+PLOT = typer.Option(None, "--plot", help="Also draw the figure to this PNG file.")
+
+
+def _film(genre, budget, cast, director, release_date, rating, runtime, distributor, country, language, sequel, title):
+    from boxoffice.film import make_film
+
+    return make_film(genres=genre, budget=budget, cast=cast, directors=director, release_date=release_date,
+                     mpaa_rating=rating, runtime_min=runtime, distributor=distributor, country=country,
+                     language=language, sequel=sequel, title=title)
+
+
+def _model(sources, home, model):
+    from boxoffice.workspace import resolve_workspace
+
+    from boxoffice_cli.forecast import load_or_train
+
+    ws = resolve_workspace(sources, home)
+    return ws, load_or_train(ws, model)
+
+
+def _warn_unknown(forecaster, film) -> None:
+    from boxoffice.forecast import unknown_people
+
+    for role, name, suggestions in unknown_people(forecaster, film):
+        hint = f" (closest known: {', '.join(suggestions)})" if suggestions else ""
+        render.warn(f"{role} {name!r} has no earlier film in the data: treated as new talent{hint}")
+
+
+def _model_name(forecaster) -> str:
+    meta = getattr(forecaster, "metadata_", {}) or {}
+    return f"{meta.get('name', '?')}/{meta.get('version', '?')}"
+
+
+# --- rendering -------------------------------------------------------------------------------------
+
+def _cell(col: str, value) -> str:
+    from boxoffice.units import format_money
+
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    if isinstance(value, (bool,)) or not isinstance(value, (int, float)):
+        return "yes" if value is True else "no" if value is False else str(value)
+    if col == "break_even_prob":
+        return f"{value:.0%}"
+    if col == "break_even_prob_change":
+        return f"{value * 100:+.0f}pt"
+    if col.endswith("_pct"):
+        return f"{value:+.1f}%" if abs(value) < 10 else f"{value:+.0f}%"
+    if col == "expected_return":
+        return f"{value:+.0%}"
+    if "multiple" in col:
+        return f"{value:.2f}×"
+    if col in ("rank", "films_before", "fridays", "year"):
+        return f"{int(value)}"
+    if col in ("distance", "years_since_last", "value"):
+        return f"{value:.1f}"
+    if any(part in col for part in ("_p10", "_p50", "_p90", "gross", "budget")):
+        return format_money(value)
+    return f"{value:.3g}"
+
+
+OPTIONAL = ("break_even_gross", "domestic_p50", "expected_return", "changes", "genres", "best_gross",
+            "typical_multiple", "domestic_gross_usd", "lead", "worldwide_p90", "worldwide_p10")
+"""Columns left out, in this order, when the terminal is too narrow for every figure."""
+
+
+def _table(frame, columns: dict, title: str, caption: str | None = None):
+    from rich.table import Table
+
+    columns = {c: h for c, h in columns.items() if c in frame.columns}
+    cells = {c: [_cell(c, v) for v in frame[c]] for c in columns}
+    numeric = {c: frame[c].dtype.kind in "fiu" and c != "year" for c in columns}
+    widest = {c: max([len(x) for x in cells[c]] + [1]) for c in columns}
+    width = {c: max(widest[c] if numeric[c] else min(widest[c], 16), *(len(w) for w in h.split()))
+             for c, h in columns.items()}
+    dropped = []
+    for col in OPTIONAL:
+        if sum(width[c] + 3 for c in columns) + 1 <= render.out.width:
+            break
+        if col in columns:
+            columns.pop(col)
+            dropped.append(col)
+    table = Table(title=title, title_justify="left")
+    for col, head in columns.items():
+        # figures never shrink to "$27…": text columns wrap instead
+        table.add_column(head, justify="right" if numeric[col] else "left", no_wrap=numeric[col], min_width=width[col],
+                         overflow="ellipsis" if numeric[col] else "fold")
+    for i in range(len(frame)):
+        table.add_row(*(cells[c][i] for c in columns))
+    if dropped:
+        caption = (caption or "") + f" (Widen the terminal, or use --json, to see {', '.join(dropped)}.)"
+    if caption:
+        table.caption, table.caption_justify = caption, "left"
+    return table
+
+
+FIGURE_HEADS = {"worldwide_p10": "P10", "worldwide_p50": "P50", "worldwide_p90": "P90",
+                "domestic_p50": "dom. P50", "break_even_prob": "lose $", "break_even_gross": "break-even",
+                "expected_return": "P50 vs BE", "worldwide_p50_change_pct": "ΔP50", "break_even_prob_change": "Δrisk"}
+"""Short headers: the caption (``LEGEND``) says what they mean."""
+
+LEGEND = ("P10/P50/P90: worldwide gross; dom.: US+Canada; lose $: chance the worldwide gross stays under "
+          "break-even ({m:g}× budget); P50 vs BE: median against that; Δ: change against the base. "
+          "Money in USD of the release year.")
+
+
+def _records(frame, **extra) -> list[dict]:
+    """JSON-ready rows: NaN -> null, the figures under the names of ``predict --json``."""
+    rows = []
+    for row in frame.to_dict("records"):
+        clean = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+        rows.append(clean | extra)
+    return rows
+
+
+def _write_csv(frame, path: Path | None) -> None:
+    if path is not None:
+        from boxoffice.atomic import write_csv_atomic
+
+        write_csv_atomic(frame, path)
+        render.info(f"Wrote {len(frame):,} row(s) to {path}")
+
+
+def _problems(frame) -> bool:
+    problems = frame.attrs.get("problems", [])
+    for problem in problems:
+        render.warn(str(problem))
+    return bool(problems)
+
+
+def _base_caption(frame, multiple: float) -> str:
+    from boxoffice.units import format_money
+
+    base = frame.attrs.get("base")
+    text = LEGEND.format(m=multiple)
+    if base:
+        text = (f"Base: P50 {format_money(base['worldwide_p50'])}, {base['break_even_prob']:.0%} chance of losing "
+                f"money. " + text)
+    return text
+
+
+def _finish(frame, as_json: bool, json_extra: dict, table, csv: Path | None, has_problems: bool = False) -> None:
+    _write_csv(frame, csv)
+    if as_json:
+        render.emit_json(_records(frame, **json_extra))
+    else:
+        render.out.print(table)
+    if has_problems:
+        raise typer.Exit(code=2)
+
+
+# --- commands --------------------------------------------------------------------------------------
+
+def compare(
+    file: Path = typer.Argument(..., help="Scenario YAML: a base film and named variants (see data/scenarios/example.yaml)."),
+    csv: Optional[Path] = CSV,
+    plot: Optional[Path] = typer.Option(None, "--plot", help="Also draw range bars per scenario to this PNG."),
+    break_even_multiple: Optional[float] = typer.Option(
+        None, "--break-even-multiple", min=1.0, max=20.0,
+        help="Worldwide gross / budget needed to break even. Default: the file's break_even_multiple, else 2.5."),
+    model: str = MODEL,
+    sources: Optional[Path] = SOURCES,
+    home: Optional[Path] = HOME,
+    as_json: bool = JSON,
+) -> None:
+    """Compare a base film with named variants: ranges, break-even risk and the change against the base.
+
+    The file has `base:` (the film's fields, as predict's flags) and `variants:` (each overrides any
+    field; `lead:` swaps only the first-billed name). A bad variant is reported by name and field,
+    the others still run (exit code 2 then).
+
+    Example:
+      boxoffice compare data/scenarios/example.yaml --plot scenarios.png --csv scenarios.csv
+    """
+    from boxoffice.scenario_file import read_scenarios
+    from boxoffice.scenarios import as_film
+    from boxoffice.scenarios import compare as run_compare
+
+    spec = read_scenarios(file)
+    multiple = break_even_multiple or spec.break_even_multiple or 2.5
+    base = as_film(spec.base)
+    ws, forecaster = _model(sources, home, model)
+    _warn_unknown(forecaster, base)
+    frame = run_compare(base, spec.variants, forecaster, multiple)
+    problems = _problems(frame)
+    if plot is not None:
+        from boxoffice.scenario_plots import scenario_ranges
+
+        scenario_ranges(frame, plot, title=f"{base.title}: worldwide gross by scenario")
+        render.info(f"Wrote {plot}")
+    columns = {"scenario": "scenario", "changes": "changes", **FIGURE_HEADS, "problem": "problem"}
+    if not problems:
+        columns.pop("problem")
+    table = _table(frame, columns, f"{base.title}: {len(frame) - 1} variant(s) against the base",
+                   LEGEND.format(m=multiple) + f" Model {_model_name(forecaster)}.")
+    _finish(frame, as_json, {"break_even_multiple": multiple, "model": _model_name(forecaster)}, table, csv, problems)
+
+
+def _levers(vary: list[str]) -> dict:
+    from boxoffice.errors import InputError
+
+    levers = {}
+    for item in vary:
+        field, sep, values = item.partition("=")
+        if not sep or not field.strip() or not values.strip():
+            raise InputError(f"--vary {item!r} is not FIELD=VALUE,VALUE", hint="e.g. --vary budget=90m,150m,250m")
+        parts = values.split(";") if ";" in values else values.split(",")
+        levers[field.strip()] = [p.strip() for p in parts if p.strip()]
+    return levers
+
+
+def whatif(
+    vary: List[str] = typer.Option(..., "--vary", help="FIELD=V1,V2,… ; repeat for several levers. Separate values "
+                                   "with ';' when one holds commas: --vary \"cast=A, B; C, B\"."),
+    rank_by: str = typer.Option("expected_return", "--rank-by", help="Rank by: expected_return, worldwide_p50, "
+                                "break_even_prob (lowest first), …"),
+    top: Optional[int] = typer.Option(None, "--top", min=1, help="Show only the best N combinations."),
+    genre: List[str] = GENRE, budget: Optional[str] = BUDGET, cast: Optional[str] = CAST,
+    director: Optional[str] = DIRECTOR, release_date: Optional[str] = RELEASE_DATE, rating: Optional[str] = RATING,
+    runtime: Optional[float] = RUNTIME, distributor: Optional[str] = DISTRIBUTOR, country: Optional[str] = COUNTRY,
+    language: Optional[str] = LANGUAGE, sequel: Optional[bool] = SEQUEL, title: Optional[str] = TITLE,
+    csv: Optional[Path] = CSV,
+    plot: Optional[Path] = typer.Option(None, "--plot", help="Also draw range bars per combination to this PNG."),
+    break_even_multiple: float = BREAK_EVEN, model: str = MODEL, sources: Optional[Path] = SOURCES,
+    home: Optional[Path] = HOME, as_json: bool = JSON,
+) -> None:
+    """Every combination of a few levers, ranked (by default on median gross against break-even).
+
+    Example:
+      boxoffice whatif --genre action --budget 150m --vary budget=90m,150m,250m --vary release-date=2027-07-16,2027-12-17
+    """
+    from boxoffice.scenarios import grid
+
+    base = _film(genre, budget, cast, director, release_date, rating, runtime, distributor, country, language, sequel, title)
+    ws, forecaster = _model(sources, home, model)
+    _warn_unknown(forecaster, base)
+    frame = grid(base, _levers(vary), forecaster, break_even_multiple, rank_by=rank_by)
+    problems = _problems(frame)
+    shown = frame.head(top) if top else frame
+    if plot is not None:
+        from boxoffice.scenario_plots import scenario_ranges
+
+        scenario_ranges(shown.head(40), plot, title=f"{base.title}: worldwide gross by combination")
+        render.info(f"Wrote {plot}" + (" (the best 40)" if len(shown) > 40 else ""))
+    levers = {c: c.replace("_usd", "").replace("_", " ") for c in frame.attrs.get("levers", [])}
+    table = _table(shown, {"rank": "#", **(levers or {"scenario": "combination"}), **FIGURE_HEADS},
+                   f"{base.title}: {len(frame):,} combination(s), ranked by {rank_by}",
+                   _base_caption(frame, break_even_multiple))
+    _finish(shown, as_json, {"break_even_multiple": break_even_multiple}, table, csv, problems)
+
+
+def sweep(
+    field: str = typer.Argument(..., help="The lever: budget, release-date or runtime."),
+    span: str = typer.Argument(..., metavar="START..END", help="The range, e.g. 20m..300m or 2027-01-01..2027-12-31."),
+    steps: Optional[int] = typer.Option(None, "--steps", min=2, max=10000,
+                                        help="How many values. Default: 15 for budget, 10 for runtime, weekly for dates."),
+    genre: List[str] = GENRE, budget: Optional[str] = BUDGET, cast: Optional[str] = CAST,
+    director: Optional[str] = DIRECTOR, release_date: Optional[str] = RELEASE_DATE, rating: Optional[str] = RATING,
+    runtime: Optional[float] = RUNTIME, distributor: Optional[str] = DISTRIBUTOR, country: Optional[str] = COUNTRY,
+    language: Optional[str] = LANGUAGE, sequel: Optional[bool] = SEQUEL, title: Optional[str] = TITLE,
+    csv: Optional[Path] = CSV,
+    plot: Optional[Path] = typer.Option(None, "--plot", help="Also draw P50 with the P10–P90 band and the break-even "
+                                        "risk to this PNG."),
+    break_even_multiple: float = BREAK_EVEN, model: str = MODEL, sources: Optional[Path] = SOURCES,
+    home: Optional[Path] = HOME, as_json: bool = JSON,
+) -> None:
+    """Move one lever over a range: P10/P50/P90 and the break-even risk at each value.
+
+    Sweeping the budget, --budget may be left out (the base then takes the range's middle).
+
+    Examples:
+      boxoffice sweep budget 20m..300m --genre action --plot budget.png
+      boxoffice sweep release-date 2027-01-01..2027-12-31 --genre action --budget 150m
+    """
+    import math
+
+    from boxoffice.scenarios import field_name, sweep_values
+    from boxoffice.scenarios import sweep as run_sweep
+    from boxoffice.units import parse_money
+
+    values = sweep_values(field, span, steps)
+    attr = field_name(field)
+    if attr == "budget_usd" and budget is None:
+        budget = math.sqrt(parse_money(span.split("..")[0]) * parse_money(span.split("..")[1]))
+    base = _film(genre, budget, cast, director, release_date, rating, runtime, distributor, country, language, sequel, title)
+    ws, forecaster = _model(sources, home, model)
+    _warn_unknown(forecaster, base)
+    frame = run_sweep(base, field, values, forecaster, break_even_multiple)
+    problems = _problems(frame)
+    if plot is not None:
+        from boxoffice.scenario_plots import sweep_curve
+
+        sweep_curve(frame, attr, plot, title=f"{base.title}: forecast as {field.replace('-', ' ')} changes")
+        render.info(f"Wrote {plot}")
+    table = _table(frame, {"scenario": field, **FIGURE_HEADS}, f"{base.title}: sweep of {field} over {span}",
+                   _base_caption(frame, break_even_multiple))
+    out = frame.assign(value=frame["value"].map(lambda v: v.isoformat() if hasattr(v, "isoformat") else v))
+    _finish(out, as_json, {"break_even_multiple": break_even_multiple}, table, csv, problems)
+
+
+def release_window(
+    year: Optional[int] = typer.Option(None, "--year", help="Year to search. Default: the year of --release-date, "
+                                       "else of a year from today."),
+    between: Optional[str] = typer.Option(None, "--between", metavar="START..END",
+                                          help="Search these dates instead of a whole year: 2027-05-01..2027-08-31."),
+    by: str = typer.Option("week", "--by", help="week (each Friday opening) or month (the mean of its Fridays)."),
+    top: Optional[int] = typer.Option(None, "--top", min=1, help="Show only the best N windows."),
+    genre: List[str] = GENRE, budget: Optional[str] = BUDGET, cast: Optional[str] = CAST,
+    director: Optional[str] = DIRECTOR, release_date: Optional[str] = RELEASE_DATE, rating: Optional[str] = RATING,
+    runtime: Optional[float] = RUNTIME, distributor: Optional[str] = DISTRIBUTOR, country: Optional[str] = COUNTRY,
+    language: Optional[str] = LANGUAGE, sequel: Optional[bool] = SEQUEL, title: Optional[str] = TITLE,
+    csv: Optional[Path] = CSV,
+    plot: Optional[Path] = typer.Option(None, "--plot", help="Also draw the forecast through the year to this PNG."),
+    break_even_multiple: float = BREAK_EVEN, model: str = MODEL, sources: Optional[Path] = SOURCES,
+    home: Optional[Path] = HOME, as_json: bool = JSON,
+) -> None:
+    """Rank the release weeks (Friday openings) or months of a year for this film, with the range of each.
+
+    Example:
+      boxoffice release-window --genre action --budget 150m --year 2027 --by month
+    """
+    from boxoffice.errors import InputError
+    from boxoffice.scenarios import release_windows
+    from boxoffice.units import parse_date
+
+    start = end = None
+    if between:
+        if ".." not in between:
+            raise InputError(f"--between {between!r} is not START..END", hint="e.g. 2027-05-01..2027-08-31")
+        start, end = (parse_date(part.strip(), field="--between") for part in between.split("..", 1))
+    base = _film(genre, budget, cast, director, release_date, rating, runtime, distributor, country, language, sequel, title)
+    ws, forecaster = _model(sources, home, model)
+    _warn_unknown(forecaster, base)
+    frame = release_windows(base, forecaster, year=year, start=start, end=end, by=by.strip().lower(),
+                            break_even_multiple=break_even_multiple)
+    if plot is not None:
+        import pandas as pd
+
+        from boxoffice.scenario_plots import sweep_curve
+
+        when = frame["release_date"] if by == "week" else frame["window"] + "-01"
+        curve = frame.assign(value=pd.to_datetime(when)).sort_values("value")
+        sweep_curve(curve, "release_date", plot, title=f"{base.title}: forecast by release {by}")
+        render.info(f"Wrote {plot}")
+    shown = frame.head(top) if top else frame
+    columns = {"rank": "#", "window": by, "release_date": "best Friday" if by == "month" else "opens",
+               **FIGURE_HEADS}
+    table = _table(shown, columns, f"{base.title}: release {by}s ranked by median worldwide gross",
+                   _base_caption(frame, break_even_multiple))
+    _finish(shown, as_json, {"break_even_multiple": break_even_multiple}, table, csv)
+
+
+def cast_command(
+    role: str = typer.Option("lead", "--role", help="The slot: lead, second, third, a billing position (4), or director."),
+    candidates: Optional[str] = typer.Option(None, "--candidates", help="Names to rank: \"A, B, C\". "
+                                             "Default: the best --top of everyone with films in the genre."),
+    top: int = typer.Option(10, "--top", min=1, max=500, help="Without --candidates: how many to show."),
+    min_films: int = typer.Option(2, "--min-films", min=1, help="Without --candidates: earlier films in the genre needed."),
+    genre: List[str] = GENRE, budget: Optional[str] = BUDGET, cast: Optional[str] = CAST,
+    director: Optional[str] = DIRECTOR, release_date: Optional[str] = RELEASE_DATE, rating: Optional[str] = RATING,
+    runtime: Optional[float] = RUNTIME, distributor: Optional[str] = DISTRIBUTOR, country: Optional[str] = COUNTRY,
+    language: Optional[str] = LANGUAGE, sequel: Optional[bool] = SEQUEL, title: Optional[str] = TITLE,
+    csv: Optional[Path] = CSV,
+    break_even_multiple: float = BREAK_EVEN, model: str = MODEL, sources: Optional[Path] = SOURCES,
+    home: Optional[Path] = HOME, as_json: bool = JSON,
+) -> None:
+    """Rank actors (or directors) for one slot by forecast, with each one's track record and talent value.
+
+    Talent value: how much higher the median worldwide gross is with this name than with a newcomer.
+
+    Examples:
+      boxoffice cast --genre action --budget 150m --cast "Tom Cruise, Emily Blunt" --role second --top 10
+      boxoffice cast --genre action --budget 150m --candidates "Tom Cruise, Keanu Reeves, Matt Damon"
+    """
+    from boxoffice.scenarios import rank_cast
+
+    base = _film(genre, budget, cast, director, release_date, rating, runtime, distributor, country, language, sequel, title)
+    ws, forecaster = _model(sources, home, model)
+    table_films = None
+    if candidates is None:
+        from boxoffice.training import load_films
+
+        table_films = load_films(ws, on_build=render.info)
+    frame = rank_cast(base, forecaster, role, candidates, top, table_films, min_films, break_even_multiple)
+    for name, suggestion in zip(frame["name"], frame.get("did_you_mean", [""] * len(frame))):
+        if suggestion:
+            render.warn(f"{name!r} has no earlier film in the data (closest known: {suggestion})")
+    columns = {"rank": "#", "name": "name", "films_before": "films", "typical_gross": "typical gross",
+               "best_gross": "best gross", "typical_multiple": "typical multiple", "talent_value_pct": "talent value",
+               "worldwide_p10": "P10", "worldwide_p50": "P50", "worldwide_p90": "P90", "break_even_prob": "lose $",
+               "worldwide_p50_change_pct": "ΔP50"}
+    table = _table(frame, columns, f"{base.title}: who for the {role} slot, ranked by median worldwide gross",
+                   "Films, typical (geometric mean) and best worldwide gross: the track record before the release date. "
+                   "Talent value: P50 against a newcomer in the same slot. " + _base_caption(frame, break_even_multiple))
+    _finish(frame, as_json, {"role": role, "break_even_multiple": break_even_multiple}, table, csv)
+
+
+def comps(
+    k: int = typer.Option(10, "-k", "--k", min=1, max=500, help="How many comparable films."),
+    genre: List[str] = GENRE, budget: Optional[str] = BUDGET, cast: Optional[str] = CAST,
+    director: Optional[str] = DIRECTOR, release_date: Optional[str] = RELEASE_DATE, rating: Optional[str] = RATING,
+    runtime: Optional[float] = RUNTIME, distributor: Optional[str] = DISTRIBUTOR, country: Optional[str] = COUNTRY,
+    language: Optional[str] = LANGUAGE, sequel: Optional[bool] = SEQUEL, title: Optional[str] = TITLE,
+    csv: Optional[Path] = CSV,
+    model: str = MODEL, sources: Optional[Path] = SOURCES, home: Optional[Path] = HOME, as_json: bool = JSON,
+) -> None:
+    """The historical films most like this one (budget, genres, timing, talent, rating), with what they made.
+
+    Example:
+      boxoffice comps --genre action --genre thriller --budget 150m --cast "Tom Cruise" -k 10
+    """
+    import numpy as np
+
+    from boxoffice.comps import comps as find_comps
+    from boxoffice.training import load_films
+
+    base = _film(genre, budget, cast, director, release_date, rating, runtime, distributor, country, language, sequel, title)
+    ws, forecaster = _model(sources, home, model)
+    frame = find_comps(base, forecaster, load_films(ws, on_build=render.info), k=k)
+    columns = {"rank": "#", "title": "title", "year": "year", "genres": "genres", "lead": "lead",
+               "budget_usd": "budget", "worldwide_gross_usd": "worldwide", "domestic_gross_usd": "domestic",
+               "multiple": "multiple", "worldwide_gross_adj": "worldwide (today's $)"}
+    table = _table(frame, columns, f"{base.title}: {len(frame)} comparable films",
+                   f"Budget and grosses in USD of each film's year; 'today's $' adjusts to the new film's release year. "
+                   f"Median multiple of these comps: {np.nanmedian(frame['multiple']):.2f}×.")
+    _finish(frame, as_json, {}, table, csv)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the what-if commands to the root app."""
+    app.command("compare")(compare)
+    app.command("whatif")(whatif)
+    app.command("sweep")(sweep)
+    app.command("release-window")(release_window)
+    app.command("cast")(cast_command)
+    app.command("comps")(comps)

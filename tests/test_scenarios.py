@@ -1,0 +1,219 @@
+"""What-if scenarios through the library: compare, grid, sweep, release windows, cast, comps.
+
+Tests check directions the data supports and the bookkeeping (rows, names, problems),
+never figures copied from the code's own output.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from boxoffice.errors import InputError
+from boxoffice.film import make_film
+from boxoffice.scenarios import FIGURES, compare, grid, rank_cast, release_windows, sweep, sweep_values
+
+ROOT = Path(__file__).resolve().parents[1]
+BASE = {"title": "Untitled heist thriller", "genres": ["Action", "Thriller"], "budget": "150m",
+        "release_date": "2027-07-16", "cast": ["Tom Cruise", "Emily Blunt"], "director": "Christopher McQuarrie",
+        "mpaa_rating": "PG-13"}
+
+
+def test_compare_a_producers_variants_base_first(forecaster):
+    frame = compare(BASE, {"leaner": {"budget": "90m"}, "bigger": {"budget": "250m"},
+                           "holiday": {"release_date": "2027-12-17"}}, forecaster)
+    assert frame["scenario"].tolist() == ["base", "leaner", "bigger", "holiday"]
+    for col in (*FIGURES, "worldwide_p50_change_pct", "break_even_prob_change", "changes", "problem"):
+        assert col in frame.columns, col
+    by = frame.set_index("scenario")
+    assert by.loc["leaner", "worldwide_p50"] < by.loc["base", "worldwide_p50"] < by.loc["bigger", "worldwide_p50"]
+    assert (by["worldwide_p10"] <= by["worldwide_p50"]).all() and (by["worldwide_p50"] <= by["worldwide_p90"]).all()
+    assert by.loc["base", "worldwide_p50_change_pct"] == 0 and by.loc["base", "break_even_prob_change"] == 0
+    assert by.loc["leaner", "worldwide_p50_change_pct"] < 0 < by.loc["bigger", "worldwide_p50_change_pct"]
+    assert by.loc["leaner", "break_even_gross"] == pytest.approx(2.5 * 90e6)
+    assert by.loc["holiday", "release_date"] == "2027-12-17"
+    assert (frame["problem"] == "").all() and frame.attrs["problems"] == []
+
+
+def test_identical_variants_give_identical_forecasts(forecaster):
+    frame = compare(BASE, {"same-text": {"budget": "150m"}, "same-number": {"budget": 150_000_000},
+                           "same-again": {"genres": "action, thriller"}}, forecaster)
+    figures = frame[list(FIGURES)].to_numpy()
+    assert (figures == figures[0]).all()
+    assert (frame["worldwide_p50_change_pct"] == 0).all()
+
+
+def test_a_bad_variant_is_reported_by_name_and_field_and_the_others_still_run(forecaster):
+    frame = compare(BASE, {"leaner": {"budget": "90m"}, "typo": {"budget": "lots"}, "zombies": {"genres": "zombie"},
+                           "colour": {"colour": "red"}, "two-bad": {"budget": "-5m", "rating": "X-99"}}, forecaster)
+    problems = {(p.scenario, p.field) for p in frame.attrs["problems"]}
+    assert problems == {("typo", "budget"), ("zombies", "genres"), ("colour", "colour"),
+                        ("two-bad", "budget"), ("two-bad", "rating")}
+    by = frame.set_index("scenario")
+    assert by.loc["leaner", "worldwide_p50"] > 0 and by.loc["leaner", "problem"] == ""
+    for name in ("typo", "zombies", "colour", "two-bad"):
+        assert np.isnan(by.loc[name, "worldwide_p50"]) and by.loc[name, "problem"]
+    assert "unknown genre 'zombie'" in by.loc["zombies", "problem"]
+    assert "unknown field 'colour'" in by.loc["colour", "problem"]
+
+
+def test_the_base_may_be_a_film_and_a_bad_base_is_an_error(forecaster):
+    film = make_film(genres="comedy", budget="20m", release_date="2027-03-05")
+    frame = compare(film, {"cheaper": {"budget": "10m"}}, forecaster)
+    assert frame["budget_usd"].tolist() == [20e6, 10e6]
+    with pytest.raises(InputError, match="base film: unknown genre"):
+        compare({"genre": "zombie", "budget": "10m"}, {"a": {"budget": "5m"}}, forecaster)
+
+
+def test_lead_swaps_only_the_first_billed_name(forecaster):
+    frame = compare(BASE, {"lead": {"lead": "Keanu Reeves"}, "cast": {"cast": ["Keanu Reeves", "Emily Blunt"]}},
+                    forecaster)
+    lead, cast = frame.iloc[1], frame.iloc[2]
+    assert [lead[c] for c in FIGURES] == [cast[c] for c in FIGURES]
+    assert "lead=Keanu Reeves" in lead["changes"]
+
+
+def test_package_level_compare(forecaster):
+    import boxoffice
+
+    frame = boxoffice.compare({"genre": "action", "budget": "150m"}, {"leaner": {"budget": "90m"}}, forecaster)
+    assert frame["scenario"].tolist() == ["base", "leaner"]
+
+
+def test_grid_is_the_cartesian_product_ranked(forecaster):
+    levers = {"budget": ["90m", "150m", "250m"], "release-date": ["2027-07-16", "2027-12-17"], "rating": ["PG-13", "R"]}
+    frame = grid(BASE, levers, forecaster)
+    assert len(frame) == 3 * 2 * 2 == frame["scenario"].nunique()
+    assert frame["rank"].tolist() == list(range(1, 13))
+    assert frame["expected_return"].is_monotonic_decreasing
+    assert frame.attrs["levers"] == ["budget_usd", "release_date", "rating"]
+    by_risk = grid(BASE, levers, forecaster, rank_by="break_even_prob")
+    assert by_risk["break_even_prob"].is_monotonic_increasing
+
+
+def test_grid_drops_bad_values_and_refuses_nonsense(forecaster):
+    frame = grid(BASE, {"budget": ["90m", "oops", "150m"], "rating": ["R"]}, forecaster)
+    assert len(frame) == 2
+    assert [(p.field, p.scenario) for p in frame.attrs["problems"]] == [("budget", "budget=oops")]
+    with pytest.raises(InputError, match="unknown field 'colour'"):
+        grid(BASE, {"colour": ["red"]}, forecaster)
+    with pytest.raises(InputError, match="no usable value for 'budget'"):
+        grid(BASE, {"budget": ["oops"]}, forecaster)
+    with pytest.raises(InputError, match="varied twice"):
+        grid(BASE, {"budget": ["90m"], "budget_usd": ["80m"]}, forecaster)
+    with pytest.raises(InputError, match="too many"):
+        grid(BASE, {"budget": [f"{b}m" for b in range(1, 501)], "runtime": list(range(60, 560))}, forecaster)
+
+
+def test_forecast_rises_with_budget(forecaster):
+    frame = sweep(BASE, "budget", sweep_values("budget", "20m..300m", steps=12), forecaster)
+    assert frame["value"].is_monotonic_increasing and len(frame) == 12
+    p50 = frame["worldwide_p50"].to_numpy()
+    assert p50[-1] > 3 * p50[0]
+    ranks = np.corrcoef(np.argsort(np.argsort(p50)), np.arange(len(p50)))[0, 1]
+    assert ranks > 0.8  # rank correlation: more money, more gross, almost step by step
+
+
+def test_sweep_values_parse_ranges():
+    assert sweep_values("budget", "20m..300m", steps=3) == [20e6, 160e6, 300e6]
+    weekly = sweep_values("release-date", "2027-01-01..2027-03-01")
+    assert len(weekly) == 9 and (weekly[1] - weekly[0]).days == 7
+    assert sweep_values("runtime", "90..150", steps=4) == [90.0, 110.0, 130.0, 150.0]
+    for field, spec in (("budget", "300m..20m"), ("budget", "20m-300m"), ("cast", "a..b"), ("budget", "x..3m")):
+        with pytest.raises(InputError):
+            sweep_values(field, spec)
+
+
+def test_release_weeks_and_months_are_ranked(forecaster):
+    weeks = release_windows(BASE, forecaster, year=2027)
+    assert len(weeks) == 53  # 1 January 2027 is a Friday
+    assert weeks["worldwide_p50"].is_monotonic_decreasing and weeks["rank"].tolist() == list(range(1, 54))
+    assert {np.datetime64(d, "D").astype(object).weekday() for d in weeks["release_date"]} == {4}
+    months = release_windows(BASE, forecaster, year=2027, by="month")
+    assert sorted(months["window"]) == [f"2027-{m:02d}" for m in range(1, 13)]
+    assert months["worldwide_p50"].is_monotonic_decreasing
+    with pytest.raises(InputError):
+        release_windows(BASE, forecaster, by="fortnight")
+
+
+def test_cast_candidates_ranked_with_their_track_record(forecaster):
+    frame = rank_cast(BASE, forecaster, "lead", "Tom Hanks, Keanu Reeves, Nobody Evermade, Tom Hanx")
+    assert set(frame["name"]) == {"Tom Hanks", "Keanu Reeves", "Nobody Evermade", "Tom Hanx"}
+    assert frame["worldwide_p50"].is_monotonic_decreasing
+    by = frame.set_index("name")
+    assert by.loc["Tom Hanks", "films_before"] > 5 and by.loc["Tom Hanks", "known"]
+    assert not by.loc["Nobody Evermade", "known"] and by.loc["Nobody Evermade", "talent_value_pct"] == 0
+    assert "Tom Hanks" in by.loc["Tom Hanx", "did_you_mean"]
+    # the forecast responds to cast: a proven star beats a newcomer in the lead
+    assert by.loc["Tom Hanks", "worldwide_p50"] > by.loc["Nobody Evermade", "worldwide_p50"]
+
+
+def test_cast_top_n_of_the_genre(forecaster, film_table):
+    frame = rank_cast(BASE, forecaster, "second", top=5, films_table=film_table)
+    assert len(frame) == 5 and frame["known"].all() and (frame["films_before"] >= 2).all()
+    assert frame["worldwide_p50"].is_monotonic_decreasing
+    directors = rank_cast(BASE, forecaster, "director", top=3, films_table=film_table)
+    assert len(directors) == 3
+    with pytest.raises(InputError, match="billing slot"):
+        rank_cast(BASE, forecaster, "best boy", "Tom Hanks")
+    with pytest.raises(InputError, match="film table"):
+        rank_cast(BASE, forecaster, "lead")
+
+
+def test_comps_are_k_real_films_with_budgets(forecaster, film_table):
+    from boxoffice.comps import comps
+
+    frame = comps(BASE, forecaster, film_table, k=7)
+    assert len(frame) == 7 and frame["rank"].tolist() == list(range(1, 8))
+    assert set(frame["title"]) <= set(film_table["title"])
+    assert (frame["budget_usd"] > 0).all() and (frame["worldwide_gross_usd"] > 0).all()
+    assert np.allclose(frame["multiple"], frame["worldwide_gross_usd"] / frame["budget_usd"])
+    assert frame["distance"].is_monotonic_increasing
+    assert frame["genres"].str.contains("Action|Thriller").all()
+    small = comps({"genre": "horror", "budget": "5m"}, forecaster, film_table, k=7)
+    assert small["budget_usd"].median() < frame["budget_usd"].median() / 5
+    assert small["genres"].str.contains("Horror").all()
+
+
+def test_plots_are_written(forecaster, tmp_path):
+    from boxoffice.scenario_plots import scenario_ranges, sweep_curve
+
+    frame = compare(BASE, {"leaner": {"budget": "90m"}, "bad": {"budget": "x"}}, forecaster)
+    scenario_ranges(frame, tmp_path / "ranges.png")
+    curve = sweep(BASE, "release-date", sweep_values("release-date", "2027-01-01..2027-06-30"), forecaster)
+    sweep_curve(curve, path=tmp_path / "sweep.png")
+    for name in ("ranges.png", "sweep.png"):
+        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ---------------------------------------------------------------- scenario files
+
+def test_the_example_scenario_file_parses_and_runs(forecaster):
+    from boxoffice.scenario_file import read_scenarios
+
+    spec = read_scenarios(ROOT / "data" / "scenarios" / "example.yaml")
+    frame = compare(spec.base, spec.variants, forecaster)
+    assert frame["scenario"].tolist()[0] == "base" and len(frame) == 1 + len(spec.variants)
+    assert frame.attrs["problems"] == []
+
+
+@pytest.mark.parametrize("text, words", [
+    ("base: [", "invalid YAML at line 1"),
+    ("- a\n- b\n", "mapping with 'base' and 'variants'"),
+    ("base: {genres: action, budget: 1m}\nvariant: {a: {budget: 2m}}\n", "unknown key(s) 'variant'"),
+    ("base: {genres: action, budget: 1m}\nvariants: {a: }\n", "variant 'a' overrides nothing"),
+    ("base: {genres: action, budget: 1m}\nvariants: {a: {}}\n", "variant 'a' overrides nothing"),
+    ("base: {genres: action, budget: 1m}\nvariants: {a: 90m}\n", "must be a mapping of fields"),
+    ("base: {genres: action, budget: 1m}\nvariants: {a: {budget: {x: 1}}}\n", "variants.a.budget: expected a value"),
+    ("base: {genres: action, budget: 1m}\nvariants: {a: {budget: 2m}, a: {budget: 3m}}\n", "'a' is given twice"),
+    ("base: {genres: action, budget: 1m, colour: red}\nvariants: {a: {budget: 2m}}\n", "base: unknown field 'colour'"),
+    ("base: {genres: action, budget: 1m}\n", "'variants' must be a mapping"),
+    ("base: {genres: action, budget: 1m}\nvariants: {base: {budget: 2m}}\n", "cannot be named 'base'"),
+])
+def test_scenario_file_mistakes_are_named(text, words):
+    from boxoffice.scenario_file import parse_scenarios
+
+    with pytest.raises(InputError) as err:
+        parse_scenarios(text, "s.yaml")
+    assert words in str(err.value) and "s.yaml" in str(err.value)
