@@ -31,6 +31,8 @@ LEVERS = {
 """Feature-name prefixes grouped into the levers a producer recognises."""
 
 
+LIST_FIELDS = ("genres", "cast", "directors")
+
 UNSPECIFIED_FIELDS = {
     "cast": ("lead_", "cast_"),
     "directors": ("director_",),
@@ -131,10 +133,14 @@ class FeatureBuilder:
         else:
             budget = to_constant_dollars(films["budget_usd"].to_numpy(float), years)
         out = {"log_budget": np.log(budget)}
-        genres = films["genres"].reset_index(drop=True)
-        for g in self.genres_:
-            out[f"genre_{g.lower()}"] = genres.map(lambda gs, g=g: float(g in gs)).to_numpy()
-        out["genre_count"] = genres.map(len).to_numpy(float)
+        rows, _, items = _explode(_column(films, "genres", n))
+        index = {g: i for i, g in enumerate(self.genres_)}
+        hot = np.zeros((n, len(self.genres_)))
+        cols = np.array([index.get(g, -1) for g in items], dtype=int)
+        hot[rows[cols >= 0], cols[cols >= 0]] = 1.0
+        for g, i in index.items():
+            out[f"genre_{g.lower()}"] = hot[:, i]
+        out["genre_count"] = np.bincount(rows, minlength=n).astype(float)
         out["release_year"] = years.astype(float)
         out["release_month"] = dates.dt.month.to_numpy(float)
         out["release_week"] = dates.dt.isocalendar().week.to_numpy(float)
@@ -145,10 +151,11 @@ class FeatureBuilder:
         seq = _column(films, "sequel", n)
         out["sequel"] = pd.array(seq, dtype="boolean").astype("Float64").to_numpy(float, na_value=np.nan)
         for col in self.categorical_features_:
-            codes = {name: i for i, name in enumerate(self.categories_[col])}
-            other = len(codes)
-            values = _column(films, col, n)
-            out[col] = np.array([np.nan if _blank(v) else codes.get(str(v), other) for v in values], dtype=float)
+            codes = {name: float(i) for i, name in enumerate(self.categories_[col])}
+            values = pd.Series(_column(films, col, n), dtype=object)
+            coded = values.map(codes).to_numpy(float, copy=True)
+            coded[np.isnan(coded) & ~_blank_mask(values)] = len(codes)  # seen too rarely: 'other'
+            out[col] = coded
         out.update(self._track_records(films, dates))
         X = pd.DataFrame(out)
         if fill_unspecified:
@@ -158,17 +165,18 @@ class FeatureBuilder:
     def _fill_unspecified(self, films, X) -> None:
         import numpy as np
 
+        import pandas as pd
+
         band = np.searchsorted(np.asarray(self.typical_["edges"]), X["log_budget"].to_numpy())
         n = len(X)
         for field, columns in UNSPECIFIED_FIELDS.items():
-            values = _column(films, field, n)
-            unsaid = np.array([_blank(v) or (isinstance(v, (list, tuple, np.ndarray)) and len(v) == 0) for v in values])
+            values = pd.Series(_column(films, field, n), dtype=object)
+            unsaid = (_lengths(values.to_numpy()) == 0) if field in LIST_FIELDS else _blank_mask(values)
             if not unsaid.any():
                 continue
             cols = [c for c in X.columns if any(c == p or c.startswith(p) for p in columns)]
-            for col in cols:
-                fill = np.array([self.typical_["values"][b][col] for b in band], dtype=float)
-                X.loc[unsaid, col] = fill[unsaid]
+            typical = np.array([[np.nan if v[c] is None else v[c] for c in cols] for v in self.typical_["values"]], dtype=float)
+            X.loc[unsaid, cols] = typical[band[unsaid]]
 
     def _track_records(self, films, dates):
         import numpy as np
@@ -178,16 +186,18 @@ class FeatureBuilder:
         casts = _column(films, "cast", n)
         directors = _column(films, "directors", n)
         distributors = _column(films, "distributor", n)
-        rows, keys, billing = [], [], []
-        for i in range(n):
-            for b, name in enumerate(casts[i] if isinstance(casts[i], (list, tuple, np.ndarray)) else []):
-                rows.append(i), keys.append("cast:" + person_key(name)), billing.append(b)
-            ds = directors[i] if isinstance(directors[i], (list, tuple, np.ndarray)) else []
-            if len(ds):
-                rows.append(i), keys.append("director:" + person_key(ds[0])), billing.append(-1)
-            if not _blank(distributors[i]):
-                rows.append(i), keys.append("distributor:" + person_key(distributors[i])), billing.append(-2)
-        rows, billing = np.array(rows, dtype=int), np.array(billing, dtype=int)
+        cast_rows, cast_pos, cast_names = _explode(casts)
+        dir_rows, dir_pos, dir_names = _explode(directors)
+        first = dir_pos == 0
+        dist = pd.Series(distributors, dtype=object)
+        dist_rows = np.flatnonzero(~_blank_mask(dist))
+        rows = np.concatenate([cast_rows, dir_rows[first], dist_rows])
+        billing = np.concatenate([cast_pos, np.full(first.sum(), -1), np.full(len(dist_rows), -2)]).astype(int)
+        names = np.concatenate([cast_names, dir_names[first], dist.to_numpy()[dist_rows]]).astype(object)
+        roles = np.where(billing >= 0, "cast:", np.where(billing == -1, "director:", "distributor:")).astype(object)
+        unique = pd.unique(names)
+        keyed = dict(zip(unique, map(person_key, unique)))
+        keys = roles + pd.Series(names, dtype=object).map(keyed).to_numpy(object)
         stats = self.talent_.records_as_of(keys, dates.to_numpy()[rows] if len(rows) else [])
         stats["row"], stats["billing"] = rows, billing
         out = {}
@@ -236,3 +246,39 @@ def _column(films, name, n):
 
 def _blank(value) -> bool:
     return value is None or (isinstance(value, float) and value != value) or value is getattr(__import__("pandas"), "NA") or str(value) == ""
+
+
+def _is_list(value) -> bool:
+    import numpy as np
+
+    return isinstance(value, (list, tuple, np.ndarray))
+
+
+def _lengths(values):
+    import numpy as np
+
+    return np.fromiter((len(v) if _is_list(v) else 0 for v in values), dtype=np.int64, count=len(values))
+
+
+def _explode(values):
+    """Lists per row -> (row index, position in list, item), as flat numpy arrays."""
+    import itertools
+
+    import numpy as np
+
+    lengths = _lengths(values)
+    rows = np.repeat(np.arange(len(values)), lengths)
+    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    positions = np.arange(lengths.sum()) - starts
+    items = np.array(list(itertools.chain.from_iterable(v for v in values if _is_list(v))), dtype=object)
+    return rows, positions, items
+
+
+def _blank_mask(series):
+    """True where a value is missing or an empty string."""
+    import numpy as np
+
+    missing = series.isna().to_numpy(bool)
+    values = series.to_numpy(object).copy()
+    values[missing] = ""
+    return missing | np.asarray(values == "", dtype=bool)

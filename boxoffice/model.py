@@ -102,6 +102,12 @@ class RevenueModel:
 
     def predict(self, X):
         """Log P10, P50, P90 (natural log of constant-dollar gross), as a dict of arrays."""
+        missing = [c for c in self.feature_names_ if c not in X.columns]
+        if missing:
+            from boxoffice.errors import ModelStoreError
+
+            raise ModelStoreError(f"the stored model expects features this version does not build: {', '.join(missing)}",
+                                  hint="retrain with `boxoffice train`")
         X = X[self.feature_names_]
         raw = {k: b.predict(X, num_threads=self.config.num_threads) for k, b in self.boosters_.items()}
         lo, p50, hi = self._ordered(raw["lo"], raw["p50"], raw["hi"], self.interval_correction_)

@@ -1,0 +1,85 @@
+"""Forecasting speed, printed (not a timed test): train time, single-forecast latency in process and
+as a cold CLI call, and batch throughput for 100,000 films.
+
+    .venv/bin/python benchmarks/bench_forecast.py [--rows 100000]
+
+The cold CLI call is compared with `python -c "import lightgbm, pandas"` in the same run, as a ratio.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _median_seconds(cmd: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+
+    import numpy as np
+    import pandas as pd
+
+    from boxoffice import store
+    from boxoffice.film import films_frame, make_film
+    from boxoffice.training import load_films, train_and_store
+    from boxoffice.workspace import resolve_workspace
+
+    ws = resolve_workspace(require_data=True)
+    films = load_films(ws)
+    home = Path(tempfile.mkdtemp(prefix="bench-home-"))
+    start = time.perf_counter()
+    train_and_store(films, home / "models", "default", evaluate=False)
+    fit_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    train_and_store(films, home / "models", "evaluated", evaluate=True)
+    full_seconds = time.perf_counter() - start
+    forecaster = store.load(home / "models", "default")
+
+    one = films_frame([make_film(genres="action", budget="150m", release_date="2027-07-16", cast="Tom Cruise")])
+    forecaster.predict(one)
+    latencies = []
+    for _ in range(50):
+        start = time.perf_counter()
+        forecaster.predict(one)
+        latencies.append(time.perf_counter() - start)
+
+    rng = np.random.default_rng(0)
+    sample = films.sample(args.rows, replace=True, random_state=0).reset_index(drop=True)
+    sample["release_date"] = pd.Timestamp("2027-01-01") + pd.to_timedelta(rng.integers(0, 365, args.rows), unit="D")
+    sample["year"] = 2027
+    start = time.perf_counter()
+    forecaster.predict(sample)
+    batch_seconds = time.perf_counter() - start
+
+    exe = str(Path(sys.executable).with_name("boxoffice"))
+    (home / ".boxoffice").mkdir(exist_ok=True)
+    baseline = _median_seconds([sys.executable, "-c", "import lightgbm, pandas"], args.runs)
+    cold = _median_seconds([exe, "predict", "--genre", "action", "--budget", "150m", "--home", str(home)], args.runs)
+    help_ = _median_seconds([exe, "--help"], args.runs)
+
+    print(f"train (no backtest), {len(films):,} films:        {fit_seconds:6.1f} s")
+    print(f"train with 5-year backtest (boxoffice train):  {full_seconds:6.1f} s")
+    print(f"single forecast in process, median of 50:      {statistics.median(latencies) * 1000:6.1f} ms")
+    print(f"batch: {args.rows:,} films                       {batch_seconds:6.2f} s = {args.rows / batch_seconds:,.0f} rows/s")
+    print(f"cold `boxoffice predict` (median of {args.runs}):        {cold:6.2f} s")
+    print(f"`python -c 'import lightgbm, pandas'`:         {baseline:6.2f} s   ratio {cold / baseline:.2f}x")
+    print(f"`boxoffice --help`:                            {help_:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()
