@@ -108,6 +108,7 @@ def predict(
     title: Optional[str] = typer.Option(None, "--title", help="A name for the film in the output."),
     input_csv: Optional[Path] = typer.Option(None, "--input", help="Batch: a slate CSV (title, release_date, genres, budget, cast, …)."),
     output_csv: Optional[Path] = typer.Option(None, "--output", help="Batch: where to write the forecasts CSV."),
+    explain: bool = typer.Option(False, "--explain", help="Also show what drives the P50: budget, cast, genre, timing, … in dollars."),
     break_even_multiple: float = BREAK_EVEN,
     model: str = MODEL,
     sources: Optional[Path] = SOURCES,
@@ -143,10 +144,17 @@ def predict(
     result |= {"title": film.title, "release_date": frame["release_date"].iloc[0].date().isoformat(),
                "budget_usd": film.budget_usd, "break_even_multiple": break_even_multiple,
                "model": forecaster.metadata_["name"] + "/" + forecaster.metadata_["version"]}
+    if explain:
+        from boxoffice.explain import drivers
+
+        found = drivers(forecaster, frame)
+        result["drivers"] = found.as_dict(0)
     if as_json:
         render.emit_json(result)
     else:
         render.out.print(render.forecast_table(result, assumed_date=film.release_date is None))
+        if explain:
+            render.out.print(render.drivers_table(found))
 
 
 def _predict_batch(ws, model, input_csv, output_csv, multiple, as_json):

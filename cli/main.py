@@ -12,6 +12,7 @@ from boxoffice_cli import data as data_commands
 from boxoffice_cli import forecast
 from boxoffice_cli import models as model_commands
 from boxoffice_cli import render
+from boxoffice_cli import report as report_command, talent as talent_command
 from boxoffice_cli import tune as tune_command
 from boxoffice_cli import scenarios as scenario_commands
 
@@ -50,6 +51,8 @@ app.add_typer(model_commands.app, name="models")
 app.command()(forecast.train)
 app.command()(forecast.predict)
 app.command()(forecast.evaluate)
+app.command()(talent_command.talent)
+app.command()(report_command.report)
 app.command()(tune_command.tune)
 scenario_commands.register(app)
 

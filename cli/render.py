@@ -54,6 +54,7 @@ BACKTEST_ROWS = (
     ("break_even_auc", "break-even AUC", "{:.3f}"),
     ("brier", "break-even Brier", "{:.3f}"),
     ("brier_base_rate", "Brier of base rate", "{:.3f}"),
+    ("calibration_error", "break-even calibration error", "{:.3f}"),
     ("bingo", "Sharda-Delen bingo", "{:.1%}"),
     ("one_away", "Sharda-Delen 1-away", "{:.1%}"),
     ("films", "test films", "{:,}"),
@@ -123,4 +124,23 @@ def frame_table(frame, title: str) -> Table:
             else:
                 cells.append(str(value))
         table.add_row(*cells)
+    return table
+
+
+def drivers_table(found, row: int = 0) -> Table:
+    """A film's P50 as the model's average film plus one line per lever (``boxoffice.explain``)."""
+    from boxoffice.units import format_money
+
+    table = Table(title="What drives the worldwide P50", title_justify="left")
+    table.add_column("")
+    table.add_column("USD", justify="right")
+    table.add_column("vs average film", justify="right")
+    table.add_row("average film (model baseline)", format_money(found.baseline_usd.iloc[row]), "")
+    for item in found.for_film(row).itertuples(index=False):
+        sign = "+" if item.usd >= 0 else ""
+        table.add_row(item.lever, sign + format_money(item.usd), f"{item.percent:+.0%}")
+    table.add_row("[bold]= P50[/]", f"[bold]{format_money(found.p50_usd.iloc[row])}[/]", "")
+    table.caption = ("From LightGBM's per-feature contributions to log P50, grouped by lever and split in dollars "
+                     "in proportion to them; they add up exactly to the P50 (dollars of the release year).")
+    table.caption_justify = "left"
     return table

@@ -1,0 +1,134 @@
+"""The HTML report and its figures: one self-contained file, readable plots."""
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from boxoffice.evaluate import BacktestConfig, backtest
+from boxoffice.films import load_table
+from boxoffice.forecaster import TrainConfig
+from boxoffice.model import ModelConfig
+from boxoffice_cli.main import app
+
+
+@pytest.fixture(scope="module")
+def films(model_home):
+    return load_table(model_home.table_path)
+
+
+@pytest.fixture(scope="module")
+def small_backtest(films):
+    """Two test years with a small single-threaded model: real predictions, fast even on a busy machine."""
+    config = BacktestConfig(test_years=2, train=TrainConfig(model=ModelConfig(num_boost_round=60, num_threads=1)))
+    return backtest(films, config)
+
+
+@pytest.fixture(scope="module")
+def page(films, small_backtest, forecaster):
+    from boxoffice.report import build_report
+
+    return build_report(films, small_backtest, forecaster)
+
+
+def test_report_is_one_self_contained_html_file(page):
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    images = re.findall(r"src='data:image/png;base64,([A-Za-z0-9+/=]+)'", page)
+    assert len(images) == 6
+    for data in images:
+        assert base64.b64decode(data).startswith(b"\x89PNG")
+    # nothing fetched from elsewhere: no links, scripts or external stylesheets
+    assert not re.search(r"(src|href)=['\"](https?:|//|file:)", page)
+    assert "<script" not in page and "<link" not in page
+
+
+def test_report_has_the_key_sections(page):
+    for heading in ("How to read this", "Data coverage", "Backtest: model against the baseline", "Per test year",
+                    "Predicted vs actual", "reliability", "80% range coverage by year", "Feature importance",
+                    "Errors by budget band"):
+        assert heading in page, heading
+    for metric in ("RMSLE", "R² on log gross", "median |log error|", "80% range coverage", "break-even AUC",
+                   "break-even Brier", "Brier of base rate", "Sharda-Delen bingo", "Sharda-Delen 1-away"):
+        assert metric in page, metric
+
+
+def test_per_year_table_lists_each_test_year(page, small_backtest):
+    for year in small_backtest.predictions["year"].unique():
+        assert f"<td>{year}</td>" in page
+
+
+def _texts(fig):
+    fig.canvas.draw()
+    out = []
+    for ax in fig.axes:
+        out += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+        out += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+    return out
+
+
+def test_every_plot_has_a_title_labelled_axes_and_readable_money(films, small_backtest, forecaster):
+    from boxoffice import plots
+
+    pred = small_backtest.predictions
+    figures = [plots.data_coverage(films), plots.predicted_vs_actual(pred), plots.reliability(pred),
+               plots.coverage_by_year(pred), plots.feature_importance(forecaster), plots.errors_by_budget_band(pred)]
+    for fig in figures:
+        title = fig.get_suptitle() or fig.axes[0].get_title()
+        assert title, fig
+        for ax in fig.axes:
+            assert ax.get_xlabel(), title
+        assert any(ax.get_ylabel() for ax in fig.axes) or "importance" in title.lower(), title
+        texts = _texts(fig)
+        assert not any(re.search(r"\de[+-]?\d", t) for t in texts), (title, texts)
+    money_ticks = [t for t in _texts(figures[1]) if t.startswith("\\$")]
+    assert any(t.endswith("M") for t in money_ticks) and any(t.endswith("B") or t.endswith("K") for t in money_ticks)
+
+
+def test_the_core_does_not_import_matplotlib():
+    code = ("import sys, boxoffice.report, boxoffice.plots, boxoffice.explain, boxoffice.forecaster; "
+            "print('matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_cli_report_writes_the_file(model_home, tmp_path, small_backtest, monkeypatch):
+    import boxoffice.evaluate
+
+    calls = []
+
+    def quick_backtest(films, config, progress=None):  # the real one is tested above; this is the CLI's wiring
+        calls.append(config.test_years)
+        progress(0, 1, "testing")
+        return small_backtest
+
+    monkeypatch.setattr(boxoffice.evaluate, "backtest", quick_backtest)
+    target = tmp_path / "out" / "report.html"
+    result = CliRunner().invoke(app, ["report", "--out", str(target), "--years", "1", "--home", str(model_home.home)])
+    assert result.exit_code == 0, result.output
+    text = target.read_text(encoding="utf-8")
+    assert "data:image/png;base64," in text and "Predicted vs actual" in text
+    assert [p.name for p in target.parent.iterdir()] == ["report.html"]  # no temp file left behind
+    assert calls == [1]
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed")
+def test_report_displays_in_headless_chromium(page, tmp_path):
+    """Opens the report the way a person would and checks a real screenshot comes out."""
+    html_file = tmp_path / "report.html"
+    html_file.write_text(page, encoding="utf-8")
+    shot = tmp_path / "report.png"
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", "--window-size=1280,2400",
+                    html_file.as_uri()], capture_output=True, timeout=120, check=True)
+    from PIL import Image
+
+    with Image.open(shot) as image:
+        assert image.size == (1280, 2400)
+        colors = image.convert("RGB").resize((64, 120)).getcolors(64 * 120)
+    assert colors is not None and len(colors) > 20  # not a blank page
