@@ -108,6 +108,7 @@ def score(pred, who: str, year: str) -> dict:
         "break_even_auc": metrics.auc(lost, prob),
         "brier": metrics.brier(lost, prob),
         "brier_base_rate": float(np.mean((pred["train_loss_rate"].to_numpy() - lost) ** 2)),
+        "calibration_error": metrics.calibration_error(lost, prob),
         "loss_rate": float(np.mean(lost)),
     }
     if who == "model":

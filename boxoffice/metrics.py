@@ -76,3 +76,17 @@ def bingo_accuracy(actual, predicted) -> tuple[float, float]:
 
     gap = np.abs(gross_class(actual) - gross_class(predicted))
     return float(np.mean(gap == 0)), float(np.mean(gap <= 1))
+
+
+def calibration_error(labels, probs, bins: int = 10) -> float:
+    """Expected calibration error: the film-weighted gap between forecast and observed loss rates
+    over probability bins (0 = the probabilities mean what they say)."""
+    import numpy as np
+
+    labels, probs = np.asarray(labels, float), np.asarray(probs, float)
+    which = np.minimum((probs * bins).astype(int), bins - 1)
+    gap = 0.0
+    for b in np.unique(which):
+        in_bin = which == b
+        gap += in_bin.sum() * abs(probs[in_bin].mean() - labels[in_bin].mean())
+    return float(gap / len(labels))

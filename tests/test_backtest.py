@@ -29,6 +29,7 @@ def test_first_predict_trains_the_default_model_with_its_backtest(tmp_path, shar
     assert model["rmsle"] < 0.95 * baseline["rmsle"]
     assert model["r2_log"] > baseline["r2_log"]
     assert model["brier"] < model["brier_base_rate"]
+    assert model["calibration_error"] < 0.08  # forecast loss rates match what happened
     assert 0.72 <= model["coverage_80"] <= 0.88
     assert model["break_even_auc"] > baseline["break_even_auc"]
 
