@@ -139,7 +139,7 @@ def drivers_table(found, row: int = 0) -> Table:
     for item in found.for_film(row).itertuples(index=False):
         sign = "+" if item.usd >= 0 else ""
         table.add_row(item.lever, sign + format_money(item.usd), f"{item.percent:+.0%}")
-    table.add_row("[bold]= P50[/]", f"[bold]{format_money(found.p50_usd.iloc[row])}[/]", "")
+    table.add_row("= P50", format_money(found.p50_usd.iloc[row]), "", style="bold")
     table.caption = ("From LightGBM's per-feature contributions to log P50, grouped by lever and split in dollars "
                      "in proportion to them; they add up exactly to the P50 (dollars of the release year).")
     table.caption_justify = "left"
