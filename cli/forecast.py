@@ -7,7 +7,10 @@ from typing import List, Optional
 import typer
 
 from boxoffice_cli import render
-from boxoffice_cli.options import BREAK_EVEN, HOME, JSON, MODEL, SOURCES
+from boxoffice_cli.options import (
+    BREAK_EVEN, BUDGET, CAST, COUNTRY, DIRECTOR, DISTRIBUTOR, GENRE, HOME, JSON, LANGUAGE, MODEL, RATING,
+    RELEASE_DATE, RUNTIME, SEQUEL, SOURCES, TITLE, film_from_flags,
+)
 
 
 def _workspace(sources, home):
@@ -94,18 +97,18 @@ def load_or_train(ws, name):
 
 
 def predict(
-    genre: List[str] = typer.Option([], "--genre", "-g", help="Genre; repeat for several (action, comedy, sci-fi, …)."),
-    budget: Optional[str] = typer.Option(None, "--budget", "-b", help="Production budget: 150m, $150,000,000, 1.2b, 800k."),
-    cast: Optional[str] = typer.Option(None, "--cast", help="Billed cast, lead first: \"Tom Cruise, Emily Blunt\"."),
-    director: Optional[str] = typer.Option(None, "--director", help="Director's name."),
-    release_date: Optional[str] = typer.Option(None, "--release-date", help="YYYY-MM-DD. Default: a year from today."),
-    rating: Optional[str] = typer.Option(None, "--rating", help="MPAA rating: G, PG, PG-13, R, NC-17."),
-    runtime: Optional[float] = typer.Option(None, "--runtime", help="Running time in minutes."),
-    distributor: Optional[str] = typer.Option(None, "--distributor", help="US distributor, e.g. \"Warner Bros.\" or WB."),
-    country: Optional[str] = typer.Option(None, "--country", help="Country of production, e.g. USA."),
-    language: Optional[str] = typer.Option(None, "--language", help="Original language, e.g. English."),
-    sequel: Optional[bool] = typer.Option(None, "--sequel/--original", help="A sequel or franchise entry, or an original."),
-    title: Optional[str] = typer.Option(None, "--title", help="A name for the film in the output."),
+    genre: List[str] = GENRE,
+    budget: Optional[str] = BUDGET,
+    cast: Optional[str] = CAST,
+    director: Optional[str] = DIRECTOR,
+    release_date: Optional[str] = RELEASE_DATE,
+    rating: Optional[str] = RATING,
+    runtime: Optional[float] = RUNTIME,
+    distributor: Optional[str] = DISTRIBUTOR,
+    country: Optional[str] = COUNTRY,
+    language: Optional[str] = LANGUAGE,
+    sequel: Optional[bool] = SEQUEL,
+    title: Optional[str] = TITLE,
     input_csv: Optional[Path] = typer.Option(None, "--input", help="Batch: a slate CSV (title, release_date, genres, budget, cast, …)."),
     output_csv: Optional[Path] = typer.Option(None, "--output", help="Batch: where to write the forecasts CSV."),
     explain: bool = typer.Option(False, "--explain", help="Also show what drives the P50: budget, cast, genre, timing, … in dollars."),
@@ -129,12 +132,11 @@ def predict(
     if input_csv is not None:
         _predict_batch(ws, model, input_csv, output_csv, break_even_multiple, as_json)
         return
-    from boxoffice.film import films_frame, make_film
+    from boxoffice.film import films_frame
     from boxoffice.forecast import unknown_people
 
-    film = make_film(genres=genre, budget=budget, cast=cast, directors=director, release_date=release_date,
-                     mpaa_rating=rating, runtime_min=runtime, distributor=distributor, country=country,
-                     language=language, sequel=sequel, title=title)
+    film = film_from_flags(genre, budget, cast, director, release_date, rating, runtime, distributor, country,
+                           language, sequel, title)
     forecaster = load_or_train(ws, model)
     frame = films_frame([film])
     for role, name, suggestions in unknown_people(forecaster, film):

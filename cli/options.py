@@ -19,3 +19,27 @@ BREAK_EVEN = typer.Option(
     "industry rule of thumb: the studio keeps roughly 40-50% of ticket sales, and marketing costs "
     "about half the budget again.",
 )
+
+# A film described by flags: `predict` and every what-if command take the same ones.
+GENRE = typer.Option([], "--genre", "-g", help="Genre; repeat for several (action, comedy, sci-fi, …).")
+BUDGET = typer.Option(None, "--budget", "-b", help="Production budget: 150m, $150,000,000, 1.2b, 800k.")
+CAST = typer.Option(None, "--cast", help="Billed cast, lead first: \"Tom Cruise, Emily Blunt\".")
+DIRECTOR = typer.Option(None, "--director", help="Director's name.")
+RELEASE_DATE = typer.Option(None, "--release-date", help="YYYY-MM-DD. Default: a year from today.")
+RATING = typer.Option(None, "--rating", help="MPAA rating: G, PG, PG-13, R, NC-17.")
+RUNTIME = typer.Option(None, "--runtime", help="Running time in minutes.")
+DISTRIBUTOR = typer.Option(None, "--distributor", help="US distributor, e.g. \"Warner Bros.\" or WB.")
+COUNTRY = typer.Option(None, "--country", help="Country of production, e.g. USA.")
+LANGUAGE = typer.Option(None, "--language", help="Original language, e.g. English.")
+SEQUEL = typer.Option(None, "--sequel/--original", help="A sequel or franchise entry, or an original.")
+TITLE = typer.Option(None, "--title", help="A name for the film in the output.")
+CSV = typer.Option(None, "--csv", help="Also write the table to this CSV file.")
+
+
+def film_from_flags(genre, budget, cast, director, release_date, rating, runtime, distributor, country, language, sequel, title):
+    """A checked Film from the flags above (raises InputError naming a bad one)."""
+    from boxoffice.film import make_film
+
+    return make_film(genres=genre, budget=budget, cast=cast, directors=director, release_date=release_date,
+                     mpaa_rating=rating, runtime_min=runtime, distributor=distributor, country=country,
+                     language=language, sequel=sequel, title=title)

@@ -11,31 +11,13 @@ from typing import List, Optional
 import typer
 
 from boxoffice_cli import render
-from boxoffice_cli.options import BREAK_EVEN, HOME, JSON, MODEL, SOURCES
+from boxoffice_cli.options import (
+    BREAK_EVEN, BUDGET, CAST, COUNTRY, CSV, DIRECTOR, DISTRIBUTOR, GENRE, HOME, JSON, LANGUAGE, MODEL, RATING,
+    RELEASE_DATE, RUNTIME, SEQUEL, SOURCES, TITLE,
+)
+from boxoffice_cli.options import film_from_flags as _film
 
-# The base film: the flags of `predict`, defined once here for every what-if command.
-GENRE = typer.Option([], "--genre", "-g", help="Genre; repeat for several (action, comedy, sci-fi, …).")
-BUDGET = typer.Option(None, "--budget", "-b", help="Production budget: 150m, $150,000,000, 1.2b, 800k.")
-CAST = typer.Option(None, "--cast", help="Billed cast, lead first: \"Tom Cruise, Emily Blunt\".")
-DIRECTOR = typer.Option(None, "--director", help="Director's name.")
-RELEASE_DATE = typer.Option(None, "--release-date", help="YYYY-MM-DD. Default: a year from today.")
-RATING = typer.Option(None, "--rating", help="MPAA rating: G, PG, PG-13, R, NC-17.")
-RUNTIME = typer.Option(None, "--runtime", help="Running time in minutes.")
-DISTRIBUTOR = typer.Option(None, "--distributor", help="US distributor, e.g. \"Warner Bros.\" or WB.")
-COUNTRY = typer.Option(None, "--country", help="Country of production, e.g. USA.")
-LANGUAGE = typer.Option(None, "--language", help="Original language, e.g. English.")
-SEQUEL = typer.Option(None, "--sequel/--original", help="A sequel or franchise entry, or an original.")
-TITLE = typer.Option(None, "--title", help="A name for the film in the output.")
-CSV = typer.Option(None, "--csv", help="Also write the table to this CSV file.")
 PLOT = typer.Option(None, "--plot", help="Also draw the figure to this PNG file.")
-
-
-def _film(genre, budget, cast, director, release_date, rating, runtime, distributor, country, language, sequel, title):
-    from boxoffice.film import make_film
-
-    return make_film(genres=genre, budget=budget, cast=cast, directors=director, release_date=release_date,
-                     mpaa_rating=rating, runtime_min=runtime, distributor=distributor, country=country,
-                     language=language, sequel=sequel, title=title)
 
 
 def _model(sources, home, model):
