@@ -3,9 +3,9 @@
 Never a random K-fold: films leak across time (a star's later hits would
 inform her earlier films). Each fold trains on the films released before
 year Y and scores the films of year Y; features are built once per fold and
-reused by every trial, which then trains only the boosters its metric needs.
-Each fold's pooled score so far is reported, so the median pruner stops
-hopeless trials early.
+reused by every trial, which then trains only the boosters its metric needs
+(``boxoffice.folds``). Each fold's pooled score so far is reported, so a
+median rule stops hopeless trials early.
 
 A study lives in an Optuna storage behind a URL: a local SQLite file by
 default (``sqlite:///<models>/tuning.sqlite3``), so an interrupted run loses
@@ -14,18 +14,12 @@ at most the trial in flight and the same command continues it; or
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field, replace
 
 from boxoffice.errors import InputError
-from boxoffice.forecaster import BREAK_EVEN_MULTIPLE, TARGETS, TrainConfig, trainable
-from boxoffice.model import DEFAULT_PARAMS, ModelConfig, RevenueModel, _lgb_params
-
-log = logging.getLogger(__name__)
-
-METRICS = ("rmsle", "pinball", "brier")
-"""rmsle: worldwide P50 (USD 2012); pinball: mean pinball loss of the P10/P90 quantile models on log
-gross; brier: break-even probability of the whole calibrated model. Lower is better for all three."""
+from boxoffice.folds import METRICS, Fold, pooled, prepare_folds, score_params
+from boxoffice.forecaster import TrainConfig
+from boxoffice.model import DEFAULT_PARAMS, ModelConfig
 
 STORAGE_FILE = "tuning.sqlite3"
 HEARTBEAT_SECONDS = 30
@@ -47,9 +41,6 @@ class TuneConfig:
     test_years: int = 5
     train: TrainConfig = field(default_factory=TrainConfig)
     """Base training config: features, min_year, interval; the search varies its model parameters."""
-    threads: int = 2
-    """Folds trained side by side, each booster on one LightGBM thread: one OpenMP team per booster
-    spin-waits badly on a busy machine, while folds in parallel threads do not interfere."""
 
     def __post_init__(self):
         if self.metric not in METRICS:
@@ -60,8 +51,6 @@ class TuneConfig:
             raise InputError(f"timeout must be positive seconds, got {self.timeout}")
         if self.trials is None and self.timeout is None:
             raise InputError("give a number of trials or a timeout, or tuning never stops")
-        if self.threads < 1:
-            raise InputError(f"threads must be at least 1, got {self.threads}")
         if self.test_years < 1:
             raise InputError(f"test_years must be at least 1, got {self.test_years}")
         if self.study is not None and not self.study.strip():
@@ -108,7 +97,7 @@ def default_storage(models_dir) -> str:
 def suggest(trial) -> tuple[dict, int]:
     """The search space: LightGBM parameters and the number of boosting rounds."""
     params = {
-        "learning_rate": trial.suggest_float("learning_rate", 0.01, 0.3, log=True),
+        "learning_rate": trial.suggest_float("learning_rate", 0.02, 0.3, log=True),
         "num_leaves": trial.suggest_int("num_leaves", 4, 64, log=True),
         "max_depth": trial.suggest_categorical("max_depth", [-1, 3, 4, 5, 6, 8, 10]),
         "min_data_in_leaf": trial.suggest_int("min_data_in_leaf", 5, 100, log=True),
@@ -117,7 +106,7 @@ def suggest(trial) -> tuple[dict, int]:
         "feature_fraction": trial.suggest_float("feature_fraction", 0.4, 1.0),
         "bagging_fraction": trial.suggest_float("bagging_fraction", 0.4, 1.0),
     }
-    return params, trial.suggest_int("num_boost_round", 50, 600, log=True)
+    return params, trial.suggest_int("num_boost_round", 50, 400, log=True)
 
 
 def _default_point(base: ModelConfig) -> dict:
@@ -127,151 +116,6 @@ def _default_point(base: ModelConfig) -> dict:
                                     "lambda_l2", "feature_fraction", "bagging_fraction")}
     return point | {"lambda_l1": max(float(merged.get("lambda_l1", 0.0)), 1e-8),
                     "num_boost_round": base.num_boost_round}
-
-
-# ---------------------------------------------------------------- folds and scores
-
-
-@dataclass
-class Fold:
-    """One test year, features built once: what every trial trains and scores on."""
-
-    year: int
-    X: "object"
-    y: "object"
-    """Log worldwide gross of the training films, USD 2012."""
-    dates: "object"
-    X_test: "object"
-    y_test: "object"
-    lost: "object"
-    """Test films that grossed under the break-even multiple of their budget."""
-    categorical: tuple
-    baseline: "object"
-    """Per-film loss of the baseline (log gross ~ log budget) on this fold, for the chosen metric."""
-    datasets: dict = field(default_factory=dict, repr=False)
-    """LightGBM Datasets of the training films, binned once per ``min_data_in_leaf`` (which decides
-    the features LightGBM pre-filters), reused by every trial: binning is a quarter of a trial."""
-
-
-def prepare_folds(films, config: TuneConfig, progress=None) -> list[Fold]:
-    """Feature frames of each rolling-backtest fold, the same years and films as ``backtest``."""
-    import numpy as np
-    import pandas as pd
-
-    from boxoffice.baseline import BaselineModel
-    from boxoffice.features import FeatureBuilder
-
-    min_year, column = config.train.min_year, TARGETS["worldwide"]
-    data = trainable(films, min_year)
-    if data.empty:
-        raise InputError("no film has both a budget and a worldwide gross to tune on")
-    last = int(data["year"].max())
-    years = list(range(last - config.test_years + 1, last + 1))
-    folds = []
-    for step, year in enumerate(years):
-        if progress:
-            progress(step, len(years), f"features for the {year} fold")
-        history = films[(films["year"] < year).fillna(False).to_numpy(bool)]
-        train = trainable(history, min_year)
-        train = train[(train[column] > 0).to_numpy()]
-        # oldest first, as RevenueModel.fit orders them: bagging draws rows by position
-        train = train.iloc[np.argsort(pd.to_datetime(train["release_date"]).to_numpy(), kind="stable")]
-        test = data[(data["year"] == year).to_numpy(bool) & (data[column] > 0).to_numpy()]
-        if len(train) < 100 or test.empty:
-            raise InputError(f"the {year} fold has {len(train)} training and {len(test)} test films",
-                             hint="tune on more years of films, or fewer --test-years")
-        builder = FeatureBuilder(config.train.features).fit(history)
-        y, y_test = np.log(train[column].to_numpy(float)), np.log(test[column].to_numpy(float))
-        X_test = builder.transform(test)
-        lost = y_test < np.log(BREAK_EVEN_MULTIPLE) + X_test["log_budget"].to_numpy()
-        fold = Fold(year, builder.transform(train), y, train["release_date"].to_numpy(), X_test, y_test, lost,
-                    tuple(builder.categorical_features_), None)
-        base = BaselineModel(config.train.model.interval).fit(fold.X["log_budget"].to_numpy(), y)
-        quantiles = base.predict(X_test["log_budget"].to_numpy())
-        prob = base.prob_below(np.log(BREAK_EVEN_MULTIPLE) + X_test["log_budget"].to_numpy(), quantiles)
-        fold.baseline = _losses(config.metric, fold, quantiles, prob, config.train.model.interval)
-        folds.append(fold)
-    if progress:
-        progress(len(years), len(years), "features ready")
-    return folds
-
-
-def _losses(metric: str, fold: Fold, quantiles: dict, prob=None, interval: float = 0.8):
-    """Per-film loss on a fold; pooled over folds by ``_pool``."""
-    import numpy as np
-
-    if metric == "rmsle":  # squared log1p error of the P50, USD 2012
-        return (np.log1p(np.exp(fold.y_test)) - np.log1p(np.exp(quantiles["p50"]))) ** 2
-    if metric == "pinball":
-        lo = (1 - interval) / 2
-        return (_pinball(fold.y_test, quantiles["p10"], lo) + _pinball(fold.y_test, quantiles["p90"], 1 - lo)) / 2
-    return (np.asarray(prob, float) - fold.lost) ** 2
-
-
-def _pinball(y, q, alpha):
-    import numpy as np
-
-    gap = y - q
-    return np.maximum(alpha * gap, (alpha - 1) * gap)
-
-
-def _pool(metric: str, losses: list) -> float:
-    import numpy as np
-
-    mean = float(np.mean(np.concatenate(losses)))
-    return float(np.sqrt(mean)) if metric == "rmsle" else mean
-
-
-def fold_losses(metric: str, fold: Fold, model: ModelConfig):
-    """Train what ``metric`` needs on one fold and return the per-film losses of its test films."""
-    import numpy as np
-
-    if metric == "brier":  # the whole calibrated model: P50, ranges and the risk calibration
-        revenue = RevenueModel(model, fold.categorical).fit(fold.X, fold.y, fold.dates)
-        quantiles = revenue.predict(fold.X_test)
-        prob = revenue.prob_below(np.log(BREAK_EVEN_MULTIPLE) + fold.X_test["log_budget"].to_numpy(), quantiles)
-        return _losses(metric, fold, quantiles, prob)
-    if metric == "rmsle":
-        return _losses(metric, fold, {"p50": _booster(fold, model, "regression").predict(fold.X_test)})
-    lo = (1 - model.interval) / 2
-    quantiles = {"p10": _booster(fold, model, "quantile", lo).predict(fold.X_test),
-                 "p90": _booster(fold, model, "quantile", 1 - lo).predict(fold.X_test)}
-    return _losses(metric, fold, quantiles, interval=model.interval)
-
-
-def _booster(fold: Fold, model: ModelConfig, objective: str, alpha: float | None = None):
-    import lightgbm as lgb
-
-    params = _lgb_params(model, objective, alpha)
-    key = params["min_data_in_leaf"]
-    if key not in fold.datasets:
-        categorical = [c for c in fold.categorical if c in fold.X.columns] or "auto"
-        fold.datasets[key] = lgb.Dataset(fold.X, fold.y, categorical_feature=categorical, free_raw_data=True)
-    return lgb.train(params, fold.datasets[key], num_boost_round=model.num_boost_round)
-
-
-def score_params(folds: list[Fold], metric: str, model: ModelConfig, report=None,
-                 threads: int = 1) -> tuple[float, list[float]]:
-    """Pooled score of one parameter set over the folds, and each fold's own score.
-
-    ``report(step, pooled_so_far)`` after each fold, in year order, lets a pruner stop early (it
-    raises); ``threads`` > 1 trains that many folds at once, with the same result.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    losses, per_fold = [], []
-    pool = ThreadPoolExecutor(threads) if threads > 1 else None
-    try:
-        pending = [pool.submit(fold_losses, metric, fold, model) for fold in folds] if pool else None
-        for step, fold in enumerate(folds):
-            losses.append(pending[step].result() if pool else fold_losses(metric, fold, model))
-            per_fold.append(_pool(metric, [losses[-1]]))
-            if report:
-                report(step, _pool(metric, losses))
-    finally:
-        if pool:
-            pool.shutdown(wait=True, cancel_futures=True)  # a pruned trial drops the folds not yet started
-    return _pool(metric, losses), per_fold
 
 
 # ---------------------------------------------------------------- the study
@@ -286,21 +130,26 @@ def tune(films, config: TuneConfig = TuneConfig(), progress=None) -> TuneResult:
     from boxoffice.store import data_fingerprint
 
     storage = open_storage(config.storage)  # first: a bad URL fails before minutes of work
-    folds = prepare_folds(films, config, progress)
+    folds = prepare_folds(films, config.metric, config.test_years, config.train, progress)
+    # one LightGBM thread: on a small machine shared with other work, OpenMP teams spin-wait for
+    # each other at every boosting round (measured 10x slower under load); more cores: more workers
     base = replace(config.train.model, num_threads=1)
     try:
         study = _study(storage, config, data_fingerprint(films), [f.year for f in folds])
-        if not study.trials:  # the untuned parameters go first: the best can then only beat them
-            study.enqueue_trial(_default_point(base), user_attrs={"default": True}, skip_if_exists=True)
+        state = optuna.trial.TrialState
+        if not any(t.user_attrs.get("default") and t.state in (state.WAITING, state.RUNNING, state.COMPLETE)
+                   for t in study.get_trials(deepcopy=False)):
+            # the untuned parameters go first (again, if interrupted): the best can then only beat them
+            study.enqueue_trial(_default_point(base), user_attrs={"default": True})
         counter = _TrialCounter(config, progress)
-        study.optimize(_objective(folds, config.metric, base, config.threads), n_trials=config.trials, timeout=config.timeout,
-                       callbacks=[counter])
+        study.optimize(_objective(folds, config.metric, base), n_trials=config.trials,
+                       timeout=config.timeout, callbacks=[counter])
         return _result(study, folds, config, base, counter.done)
     except SQLAlchemyError as err:
         raise InputError(f"the tuning storage {mask_url(config.storage)} failed: {_reason(err)}") from None
 
 
-def _objective(folds: list[Fold], metric: str, base: ModelConfig, threads: int):
+def _objective(folds: list[Fold], metric: str, base: ModelConfig):
     import os
     import socket
 
@@ -313,12 +162,12 @@ def _objective(folds: list[Fold], metric: str, base: ModelConfig, threads: int):
         trial.set_user_attr("worker", worker)
         model = replace(base, params=dict(base.params) | params, num_boost_round=rounds)
 
-        def report(step, pooled):
-            trial.report(pooled, step)
+        def report(step, value):
+            trial.report(value, step)
             if trial.should_prune():
                 raise optuna.TrialPruned(f"pruned after the {folds[step].year} fold")
 
-        value, per_fold = score_params(folds, metric, model, report, threads)
+        value, per_fold = score_params(folds, metric, model, report)
         trial.set_user_attr("folds", per_fold)
         return value
 
@@ -342,30 +191,27 @@ class _TrialCounter:
         self.progress(self.done, self.config.trials, f"trial {trial.number} {trial.state.name.lower()}, {best}")
 
 
-class _SeededTPE:
-    """Builds a TPE sampler whose random draws depend only on (seed, trial number).
+def _sampler(seed: int):
+    """TPE whose random draws depend only on (seed, trial number).
 
-    A plain seeded sampler restarts its random stream on every run, so a resumed
-    study would redraw the first run's startup trials, and two workers sharing a
-    study would draw the same points; reseeding per trial number avoids both and
-    keeps a local study reproducible.
+    A plain seeded sampler restarts its random stream on every run, so a resumed study would redraw
+    the first run's startup trials, and two workers sharing a study would draw the same points;
+    reseeding per trial number avoids both and keeps a local study reproducible.
     """
+    import optuna
 
-    def __new__(cls, seed: int):
-        import optuna
+    class TrialSeededTPE(optuna.samplers.TPESampler):
+        def before_trial(self, study, trial):
+            super().before_trial(study, trial)
+            trial_seed = (seed * 1_000_003 + trial.number) % 2**32
+            if hasattr(self, "_rng") and hasattr(self, "_random_sampler"):  # private in Optuna 3-5
+                self._rng.rng.seed(trial_seed)
+                self._random_sampler._rng.rng.seed(trial_seed)
 
-        class Sampler(optuna.samplers.TPESampler):
-            def before_trial(self, study, trial):
-                super().before_trial(study, trial)
-                trial_seed = (seed * 1_000_003 + trial.number) % 2**32
-                if hasattr(self, "_rng") and hasattr(self, "_random_sampler"):  # private in Optuna 3-5
-                    self._rng.rng.seed(trial_seed)
-                    self._random_sampler._rng.rng.seed(trial_seed)
-
-        return Sampler(seed=seed, multivariate=True, constant_liar=True, n_startup_trials=10)
+    return TrialSeededTPE(seed=seed, multivariate=True, constant_liar=True, n_startup_trials=10)
 
 
-class _LatestFoldMedianPruner:
+def _pruner(n_startup_trials: int = 5, n_warmup_steps: int = 1):
     """Optuna's median rule on the pooled score after the latest fold.
 
     ``MedianPruner`` compares a trial's best value over its steps, which suits learning curves;
@@ -374,24 +220,23 @@ class _LatestFoldMedianPruner:
     trial worse than the median of every earlier trial after the same folds is stopped (finished
     and pruned ones alike: the finished alone are survivors, and their median would ratchet).
     """
+    import numpy as np
+    import optuna
 
-    def __new__(cls, n_startup_trials: int = 5, n_warmup_steps: int = 1):
-        import numpy as np
-        import optuna
+    state = optuna.trial.TrialState
 
-        class Pruner(optuna.pruners.BasePruner):
-            def prune(self, study, trial) -> bool:
-                step = trial.last_step
-                if step is None or step < n_warmup_steps:
-                    return False
-                state = optuna.trial.TrialState
-                earlier = study.get_trials(deepcopy=False, states=(state.COMPLETE, state.PRUNED))
-                if sum(t.state == state.COMPLETE for t in earlier) < n_startup_trials:
-                    return False
-                others = [t.intermediate_values[step] for t in earlier if step in t.intermediate_values]
-                return bool(others) and bool(trial.intermediate_values[step] > np.median(others))
+    class LatestFoldMedianPruner(optuna.pruners.BasePruner):
+        def prune(self, study, trial) -> bool:
+            step = trial.last_step
+            if step is None or step < n_warmup_steps:
+                return False
+            earlier = study.get_trials(deepcopy=False, states=(state.COMPLETE, state.PRUNED))
+            if sum(t.state == state.COMPLETE for t in earlier) < n_startup_trials:
+                return False
+            others = [t.intermediate_values[step] for t in earlier if step in t.intermediate_values]
+            return bool(others) and bool(trial.intermediate_values[step] > np.median(others))
 
-        return Pruner()
+    return LatestFoldMedianPruner()
 
 
 def _study(storage, config: TuneConfig, fingerprint: str, years: list[int]):
@@ -402,8 +247,7 @@ def _study(storage, config: TuneConfig, fingerprint: str, years: list[int]):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
         study = optuna.create_study(study_name=config.study_name, storage=storage, direction="minimize",
-                                    sampler=_SeededTPE(config.seed),
-                                    pruner=_LatestFoldMedianPruner(), load_if_exists=True)
+                                    sampler=_sampler(config.seed), pruner=_pruner(), load_if_exists=True)
     wanted = {"metric": config.metric, "data_fingerprint": fingerprint, "test_years": years}
     attrs = study.user_attrs
     for key, value in wanted.items():
@@ -430,12 +274,12 @@ def _result(study, folds: list[Fold], config: TuneConfig, base: ModelConfig, don
     if default is not None:
         default_value, default_folds = default.value, default.user_attrs["folds"]
     else:
-        default_value, default_folds = score_params(folds, config.metric, base, threads=config.threads)
+        default_value, default_folds = score_params(folds, config.metric, base)
     rows = [{"year": str(f.year), "films": len(f.y_test), "tuned": best.user_attrs["folds"][i],
-             "default": default_folds[i], "baseline": _pool(config.metric, [f.baseline])}
+             "default": default_folds[i], "baseline": pooled(config.metric, [f.baseline])}
             for i, f in enumerate(folds)]
     rows.append({"year": "all", "films": sum(len(f.y_test) for f in folds), "tuned": best.value,
-                 "default": default_value, "baseline": _pool(config.metric, [f.baseline for f in folds])})
+                 "default": default_value, "baseline": pooled(config.metric, [f.baseline for f in folds])})
     params = dict(best.params)
     rounds = int(params.pop("num_boost_round"))
     return TuneResult(study=config.study_name, storage=mask_url(config.storage), metric=config.metric,

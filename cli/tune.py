@@ -40,14 +40,12 @@ def tune(
       boxoffice tune --storage postgresql://user:pw@host/db --study big --trials 100
       boxoffice train --params best
     """
-    import optuna
-
     from boxoffice.training import load_films
     from boxoffice.tuning import TuneConfig, default_storage, default_study_name, tune as run_tune
     from boxoffice.workspace import resolve_workspace
     from boxoffice_cli.forecast import _progress_bar
 
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    _quiet_optuna()
     ws = resolve_workspace(sources, home)
     own_storage = storage
     if storage is None:
@@ -77,6 +75,29 @@ def tune(
     where = "" if result.study == default_study_name() else f" --study {result.study}"
     where += "" if own_storage is None else f" --storage '{result.storage}'"
     render.out.print(f"Train with them:  boxoffice train --params best{where}")
+
+
+def _quiet_optuna() -> None:
+    """Optuna's warnings only, and no traceback for the trial that Ctrl-C interrupts."""
+    import logging
+
+    import optuna
+
+    class NoInterruptTrace(logging.Filter):
+        follow_up = False  # Optuna logs a failed trial twice: the error, then "failed with value None"
+
+        def filter(self, record) -> bool:
+            if record.exc_info and isinstance(record.exc_info[1], KeyboardInterrupt):
+                self.follow_up = True
+                return False
+            if self.follow_up:
+                self.follow_up = False
+                return False
+            return True
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    for handler in logging.getLogger("optuna").handlers:
+        handler.addFilter(NoInterruptTrace())
 
 
 def _short(value) -> str:

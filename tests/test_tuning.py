@@ -68,10 +68,10 @@ def test_fast_objective_scores_like_the_backtest(film_table):
     from boxoffice.evaluate import BacktestConfig, backtest
     from boxoffice.forecaster import TrainConfig
     from boxoffice.model import ModelConfig
-    from boxoffice.tuning import prepare_folds, score_params
+    from boxoffice.folds import prepare_folds, score_params
 
     model = ModelConfig(num_threads=1)
-    folds = prepare_folds(film_table, TuneConfig(test_years=1))
+    folds = prepare_folds(film_table, test_years=1)
     value, per_fold = score_params(folds, "rmsle", model)
     full = backtest(film_table, BacktestConfig(test_years=1, train=TrainConfig(model=model))).summary()
     assert value == pytest.approx(full["model"]["rmsle"], rel=1e-9)
@@ -181,8 +181,9 @@ def test_tune_then_train_params_best_records_the_tuning(film_table, tmp_path):
     # a better (made-up) trial with few rounds, so training stays quick: `best` must pick it
     study = optuna.load_study(study_name="quick", storage=default_storage(ws.models_dir))
     first = study.trials[0]
-    params = first.params | {"learning_rate": 0.2, "num_leaves": 7, "num_boost_round": 50}
-    study.add_trial(optuna.trial.create_trial(params=params, distributions=first.distributions,
+    params = first.params | {"learning_rate": 0.2, "num_leaves": 7, "num_boost_round": 5}
+    distributions = first.distributions | {"num_boost_round": optuna.distributions.IntDistribution(1, 400, log=True)}
+    study.add_trial(optuna.trial.create_trial(params=params, distributions=distributions,
                                               value=first.value - 0.1, user_attrs={"folds": [first.value - 0.1]}))
 
     trained = _cli(["train", "--params", "best", "--study", "quick", "--name", "tuned", "--no-evaluate",
@@ -190,6 +191,6 @@ def test_tune_then_train_params_best_records_the_tuning(film_table, tmp_path):
     assert trained.exit_code == 0, trained.output
     meta = store.read_metadata(ws.models_dir, "tuned")
     assert meta["tuning"]["study"] == "quick" and meta["tuning"]["trial"] == 1
-    assert meta["tuning"]["params"]["num_leaves"] == 7 and meta["tuning"]["num_boost_round"] == 50
-    assert meta["train_config"]["model"]["num_boost_round"] == 50
+    assert meta["tuning"]["params"]["num_leaves"] == 7 and meta["tuning"]["num_boost_round"] == 5
+    assert meta["train_config"]["model"]["num_boost_round"] == 5
     assert meta["train_config"]["model"]["params"]["learning_rate"] == 0.2
