@@ -60,6 +60,20 @@ class FeatureConfig:
     backtest). Turn on for your own data when every film has them."""
 
 
+def log_budget_2012(films, years=None):
+    """Natural log of the budget in constant 2012 USD, in full (float64) precision."""
+    import numpy as np
+    import pandas as pd
+
+    from boxoffice.units import to_constant_dollars
+
+    if "budget_usd_2012" in films and films["budget_usd_2012"].notna().all():
+        return np.log(films["budget_usd_2012"].to_numpy(float))
+    if years is None:
+        years = pd.to_datetime(films["release_date"]).dt.year.to_numpy()
+    return np.log(to_constant_dollars(films["budget_usd"].to_numpy(float), years))
+
+
 def lever_of(feature: str) -> str:
     for lever, prefixes in LEVERS.items():
         if any(feature == p or feature.startswith(p) for p in prefixes):
@@ -74,15 +88,24 @@ class FeatureBuilder:
         self.config = config
 
     def fit(self, films) -> "FeatureBuilder":
+        self.fit_transform(films)
+        return self
+
+    def _fit_vocabulary(self, films) -> None:
         self.genres_ = known_genres()
         self.categories_ = {}
         for col in self.categorical_features_:
             counts = films[col].dropna().astype(str).value_counts()
             self.categories_[col] = sorted(counts[counts >= self.config.min_category_films].index)
         self.talent_ = TalentIndex.from_films(films)
-        self.typical_ = self._typical_by_budget(self.transform(films))
+
+    def fit_transform(self, films):
+        """``fit`` then ``transform`` of the same films, building their features once."""
+        self._fit_vocabulary(films)
+        X = self.transform(films)
+        self.typical_ = self._typical_by_budget(X)
         self.feature_names_ = list(self.typical_["features"])
-        return self
+        return X
 
     def _typical_by_budget(self, X) -> dict:
         """Per budget band, the typical value of each feature among films that have it.
@@ -123,16 +146,10 @@ class FeatureBuilder:
         import numpy as np
         import pandas as pd
 
-        from boxoffice.units import to_constant_dollars
-
         n = len(films)
         dates = pd.to_datetime(films["release_date"]).reset_index(drop=True)
         years = dates.dt.year.to_numpy()
-        if "budget_usd_2012" in films and films["budget_usd_2012"].notna().all():
-            budget = films["budget_usd_2012"].to_numpy(float)
-        else:
-            budget = to_constant_dollars(films["budget_usd"].to_numpy(float), years)
-        out = {"log_budget": np.log(budget)}
+        out = {"log_budget": log_budget_2012(films, years)}
         rows, _, items = _explode(_column(films, "genres", n))
         index = {g: i for i, g in enumerate(self.genres_)}
         hot = np.zeros((n, len(self.genres_)))
@@ -157,7 +174,7 @@ class FeatureBuilder:
             coded[np.isnan(coded) & ~_blank_mask(values)] = len(codes)  # seen too rarely: 'other'
             out[col] = coded
         out.update(self._track_records(films, dates))
-        X = pd.DataFrame(out)
+        X = pd.DataFrame(out).astype(np.float32)  # half the memory of float64; LightGBM bins them anyway
         if fill_unspecified:
             self._fill_unspecified(films, X)
         return X

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from boxoffice.features import FeatureBuilder, FeatureConfig
+from boxoffice.features import FeatureBuilder, FeatureConfig, log_budget_2012
 from boxoffice.model import ModelConfig, RevenueModel
 
 BREAK_EVEN_MULTIPLE = 2.5
@@ -26,10 +26,14 @@ class TrainConfig:
     """Older films (few, and of another market) are kept for track records but not trained on."""
 
 
-def trainable(films, min_year: int = 1980):
-    """Films a model can learn from: budget and worldwide gross known, released since ``min_year``."""
+def trainable_mask(films, min_year: int = 1980):
+    """True for films a model can learn from: budget and worldwide gross known, released since ``min_year``."""
     keep = films["budget_usd_2012"].notna() & films["worldwide_gross_usd_2012"].notna() & (films["year"] >= min_year)
-    return films[keep.fillna(False).to_numpy(bool)]
+    return keep.fillna(False).to_numpy(bool)
+
+
+def trainable(films, min_year: int = 1980):
+    return films[trainable_mask(films, min_year)]
 
 
 class Forecaster:
@@ -39,14 +43,17 @@ class Forecaster:
     def fit(self, films) -> "Forecaster":
         import numpy as np
 
-        self.builder_ = FeatureBuilder(self.config.features).fit(films)
-        train = trainable(films, self.config.min_year)
+        self.builder_ = FeatureBuilder(self.config.features)
+        X_all = self.builder_.fit_transform(films)
+        keep = trainable_mask(films, self.config.min_year)
+        train = films[keep]
         if len(train) < 100:
             from boxoffice.errors import InputError
 
             raise InputError(f"only {len(train)} films have a budget and a worldwide gross; at least 100 are needed",
                              hint="add films with budget and worldwide_gross columns")
-        X = self.builder_.transform(train)
+        X = X_all[keep].reset_index(drop=True)
+        del X_all
         self.models_ = {}
         for target, column in TARGETS.items():
             known = train[column].notna().to_numpy() & (train[column].fillna(0) > 0).to_numpy()
@@ -77,8 +84,9 @@ class Forecaster:
             for name, values in q.items():
                 out[f"{target}_{name}"] = np.exp(values) * inflate
             if target == "worldwide":
-                log_threshold = np.log(break_even_multiple) + X["log_budget"].to_numpy()
+                log_budget = log_budget_2012(films, years)
+                log_threshold = np.log(break_even_multiple) + log_budget
                 out["break_even_prob"] = model.prob_below(log_threshold, q)
                 out["break_even_gross"] = np.exp(log_threshold) * inflate
-                out["expected_multiple"] = np.exp(q["p50"] - X["log_budget"].to_numpy())
+                out["expected_multiple"] = np.exp(q["p50"] - log_budget)
         return pd.DataFrame(out, index=films.index)

@@ -64,13 +64,12 @@ class RevenueModel:
 
         lo = (1 - self.config.interval) / 2
         specs = {"p50": ("regression", None), "lo": ("quantile", lo), "hi": ("quantile", 1 - lo)}
-        boosters = {}
-        for name, (objective, alpha) in specs.items():
-            data = lgb.Dataset(X, y, categorical_feature=[c for c in self.categorical if c in X.columns] or "auto",
-                               free_raw_data=True)
-            boosters[name] = lgb.train(_lgb_params(self.config, objective, alpha), data,
-                                       num_boost_round=self.config.num_boost_round)
-        return boosters
+        # one binned Dataset serves all three objectives: binning once saves time and memory
+        data = lgb.Dataset(X, y, categorical_feature=[c for c in self.categorical if c in X.columns] or "auto",
+                           params=_lgb_params(self.config, "regression"), free_raw_data=True).construct()
+        return {name: lgb.train(_lgb_params(self.config, objective, alpha), data,
+                                num_boost_round=self.config.num_boost_round)
+                for name, (objective, alpha) in specs.items()}
 
     def fit(self, X, y, dates) -> "RevenueModel":
         import numpy as np
