@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from boxoffice.names import known_genres, person_key
-from boxoffice.talent import STATS, TalentIndex
+from boxoffice.names import known_genres
+from boxoffice.talent import STATS, TalentIndex, role_keys
 
 CATEGORICAL = ("mpaa_rating", "distributor", "country", "language", "source_material", "creative_type")
 """Columns encoded as integer codes for LightGBM's categorical splits (NaN = unknown)."""
@@ -174,7 +174,9 @@ class FeatureBuilder:
             coded[np.isnan(coded) & ~_blank_mask(values)] = len(codes)  # seen too rarely: 'other'
             out[col] = coded
         out.update(self._track_records(films, dates))
-        X = pd.DataFrame(out).astype(np.float32)  # half the memory of float64; LightGBM bins them anyway
+        for name in out:  # float32: half the memory of float64, and LightGBM bins them anyway
+            out[name] = np.asarray(out[name], dtype=np.float32)
+        X = pd.DataFrame(out, copy=False)
         if fill_unspecified:
             self._fill_unspecified(films, X)
         return X
@@ -211,10 +213,8 @@ class FeatureBuilder:
         rows = np.concatenate([cast_rows, dir_rows[first], dist_rows])
         billing = np.concatenate([cast_pos, np.full(first.sum(), -1), np.full(len(dist_rows), -2)]).astype(int)
         names = np.concatenate([cast_names, dir_names[first], dist.to_numpy()[dist_rows]]).astype(object)
-        roles = np.where(billing >= 0, "cast:", np.where(billing == -1, "director:", "distributor:")).astype(object)
-        unique = pd.unique(names)
-        keyed = dict(zip(unique, map(person_key, unique)))
-        keys = roles + pd.Series(names, dtype=object).map(keyed).to_numpy(object)
+        roles = np.where(billing >= 0, "cast", np.where(billing == -1, "director", "distributor")).astype(object)
+        keys = role_keys(roles, names)
         stats = self.talent_.records_as_of(keys, dates.to_numpy()[rows] if len(rows) else [])
         stats["row"], stats["billing"] = rows, billing
         out = {}

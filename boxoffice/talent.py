@@ -22,7 +22,8 @@ def _events(films):
     import numpy as np
     import pandas as pd
 
-    known = films[films["worldwide_gross_usd_2012"].notna() & films["budget_usd_2012"].notna()]
+    known = films.loc[films["worldwide_gross_usd_2012"].notna() & films["budget_usd_2012"].notna(),
+                      ["release_date", "worldwide_gross_usd_2012", "budget_usd_2012", "cast", "directors", "distributor"]]
     log_gross = np.log(known["worldwide_gross_usd_2012"].to_numpy(float))
     log_roi = log_gross - np.log(known["budget_usd_2012"].to_numpy(float))
     base = pd.DataFrame({"date": pd.to_datetime(known["release_date"]).to_numpy(), "log_gross": log_gross,
@@ -41,8 +42,23 @@ def _events(films):
     dist["name"] = known["distributor"].to_numpy(object)
     parts.append(dist[dist["name"].notna()])
     events = pd.concat(parts, ignore_index=True)
-    events["key"] = events["role"] + ":" + events["name"].map(person_key)
+    events["key"] = role_keys(events["role"].to_numpy(object), events["name"].to_numpy(object))
     return events
+
+
+def role_keys(roles, names):
+    """'role:person_key' for each (role, name), computing each distinct key once and sharing it."""
+    import numpy as np
+    import pandas as pd
+
+    if len(names) == 0:
+        return np.array([], dtype=object)
+    name_codes, name_values = pd.factorize(np.asarray(names, object))
+    role_codes, role_values = pd.factorize(np.asarray(roles, object))
+    codes, pairs = pd.factorize(role_codes.astype(np.int64) * len(name_values) + name_codes)  # integers, not tuples
+    distinct = np.array([f"{role_values[p // len(name_values)]}:{person_key(name_values[p % len(name_values)])}"
+                         for p in pairs], dtype=object)
+    return distinct[codes]
 
 
 @dataclass
@@ -58,16 +74,19 @@ class TalentIndex:
     @classmethod
     def from_films(cls, films) -> "TalentIndex":
         import numpy as np
+        import pandas as pd
 
-        events = _events(films).sort_values(["key", "date"], kind="stable")
-        grouped = events.groupby("key", sort=False)
+        events = _events(films)
+        events["key_id"] = pd.factorize(events["key"].to_numpy(object))[0]  # sort and group on integers
+        events = events.sort_values(["key_id", "date"], kind="stable")
+        grouped = events.groupby("key_id", sort=False)
         events["n"] = grouped.cumcount() + 1
         events["sum_log_gross"] = grouped["log_gross"].cumsum()
         events["sum_log_roi"] = grouped["log_roi"].cumsum()
         events["best_log_gross"] = grouped["log_gross"].cummax()
         events["last_date"] = events["date"]
         # several films of one person on the same date: keep the running total after the last
-        events = events.drop_duplicates(["key", "date"], keep="last")
+        events = events.drop_duplicates(["key_id", "date"], keep="last")
         cols = ["key", "role", "name", "date", "n", "sum_log_gross", "sum_log_roi", "best_log_gross", "last_date"]
         table = events[cols].sort_values("date", kind="stable").reset_index(drop=True)
         table["n"] = table["n"].astype(np.int32)
@@ -82,12 +101,14 @@ class TalentIndex:
         import numpy as np
         import pandas as pd
 
-        query = pd.DataFrame({"key": pd.Series(list(keys), dtype=object).astype(object),
+        # people as integer ids, not strings: millions of queries stay small and fast
+        ids = self._key_ids()
+        query = pd.DataFrame({"key": pd.Series(keys, dtype=object).map(ids).fillna(-1).to_numpy(np.int64),
                               "date": pd.to_datetime(pd.Series(dates)).to_numpy().astype("datetime64[ns]")})
         query["order"] = np.arange(len(query))
-        right = self.table[["key", "date", "n", "sum_log_gross", "sum_log_roi", "best_log_gross", "last_date"]].copy()
+        right = self.table[["date", "n", "sum_log_gross", "sum_log_roi", "best_log_gross", "last_date"]].copy()
+        right["key"] = self.table["key"].map(ids).to_numpy(np.int64)
         right["date"] = right["date"].astype("datetime64[ns]")
-        right["key"] = right["key"].astype(object)
         merged = pd.merge_asof(
             query.sort_values("date", kind="stable"), right, on="date", by="key",
             allow_exact_matches=False, direction="backward",
@@ -103,6 +124,11 @@ class TalentIndex:
             })
         out.loc[n == 0, ["mean_log_gross", "mean_log_roi", "best_log_gross", "years_since_last"]] = np.nan
         return out.reset_index(drop=True)
+
+    def _key_ids(self) -> dict:
+        if getattr(self, "_ids", None) is None:
+            self._ids = {key: i for i, key in enumerate(self.table["key"].unique())}
+        return self._ids
 
     def known_names(self, role: str) -> list[str]:
         return sorted(self.table.loc[self.table["role"] == role, "name"].unique())
