@@ -195,7 +195,9 @@ class FeatureBuilder:
                 continue
             cols = [c for c in X.columns if any(c == p or c.startswith(p) for p in columns)]
             typical = np.array([[np.nan if v[c] is None else v[c] for c in cols] for v in self.typical_["values"]], dtype=float)
-            X.loc[unsaid, cols] = typical[band[unsaid]]
+            # float32 like X: a model stored before features were float32 holds float64 values,
+            # which pandas refuses to set into float32 columns (a TypeError on every forecast)
+            X.loc[unsaid, cols] = typical[band[unsaid]].astype(np.float32)
 
     def _track_records(self, films, dates):
         import numpy as np
