@@ -6,13 +6,20 @@ import os
 import tempfile
 from pathlib import Path
 
+from boxoffice.errors import InputError
+
 
 @contextlib.contextmanager
 def atomic_path(target: Path, suffix: str = ".tmp"):
     """Yield a temp path beside ``target``; on success rename it over ``target``, else delete it."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}-", suffix=suffix, dir=target.parent)
+    if target.is_dir():
+        raise InputError(f"cannot write {target}: it is a folder", hint="give the path of a file inside it")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}-", suffix=suffix, dir=target.parent)
+    except OSError as err:
+        raise InputError(f"cannot write {target}: {err.strerror or err}", hint="choose a folder you can write to") from None
     os.close(fd)
     try:
         yield Path(tmp)

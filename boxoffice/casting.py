@@ -14,6 +14,8 @@ from boxoffice.forecaster import BREAK_EVEN_MULTIPLE
 
 NEWCOMER = "Newcomer Without Films"
 """A name no track record holds: the reference a candidate's talent value is measured against."""
+MAX_CANDIDATES = 500
+"""Each candidate unknown to the data gets a fuzzy "did you mean": 10,000 names took minutes."""
 
 _POSITIONS = {"lead": 0, "first": 0, "second": 1, "third": 2}
 
@@ -91,6 +93,9 @@ def rank_cast(base, forecaster, role="lead", candidates=None, top: int = 10, fil
         candidates = split_list(candidates, sep=",")
     if candidates:
         names = list(dict.fromkeys(split_list(list(candidates))))
+        if len(names) > MAX_CANDIDATES:
+            raise InputError(f"{len(names):,} candidates given; at most {MAX_CANDIDATES} are ranked at once",
+                             hint="pass a shortlist, or leave out --candidates to rank the best --top of the genre")
     elif candidates is not None:
         raise InputError("no candidate names given", hint='e.g. --candidates "Tom Cruise, Keanu Reeves"')
     else:

@@ -74,13 +74,15 @@ def make_film(**values) -> Film:
     if len(genre_list) > MAX_GENRES:
         raise InputError(f"{len(genre_list)} genres given; at most {MAX_GENRES}")
     out["genres"] = tuple(canonical_genres("|".join(genre_list), strict=True))
+    if not out["genres"]:  # only separators, e.g. "|"
+        raise InputError("genres is empty", hint="e.g. --genre action")
     out["budget_usd"] = parse_money(given["budget_usd"], field="budget")
     if given.get("release_date") not in (None, ""):
         date = parse_date(given["release_date"], field="release date")
         if not 1900 <= date.year <= 2100:
             raise InputError(f"release date {date} is outside 1900-2100")
         out["release_date"] = date
-    if given.get("title") not in (None, ""):
+    if clean_text(given.get("title")):  # a blank title (" ") stays "Untitled"
         out["title"] = clean_text(given["title"])
     for name in ("cast", "directors"):
         if given.get(name) not in (None, ""):

@@ -44,12 +44,26 @@ def _loader():
         def construct_mapping(self, node, deep=False):
             seen = set()
             for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":  # <<: *base, then own keys override it
+                    continue
                 key = self.construct_object(key_node, deep=deep)
+                if isinstance(key, (list, dict)):
+                    raise yaml.constructor.ConstructorError(None, None, "a key must be a name, not a list or mapping",
+                                                            key_node.start_mark)
                 if key in seen:
                     raise yaml.constructor.ConstructorError(None, None, f"{key!r} is given twice", key_node.start_mark)
                 seen.add(key)
             return super().construct_mapping(node, deep=deep)
 
+    def timestamp(loader, node):
+        """A date YAML recognises but that does not exist (2027-13-45) is an error with its place."""
+        try:
+            return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        except (ValueError, OverflowError):
+            raise yaml.constructor.ConstructorError(None, None, f"{node.value!r} is not a date",
+                                                    node.start_mark) from None
+
+    UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
     return UniqueKeyLoader
 
 
@@ -62,12 +76,16 @@ def parse_scenarios(text: str, source: str = "<text>") -> ScenarioFile:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        twice = isinstance(err, yaml.constructor.ConstructorError)
-        raise InputError(f"invalid YAML{where}: {err.problem or err}", file=source,
-                         hint="give each name once" if twice else
-                         "check the indentation and that lists use [a, b] or '- a' lines") from None
+        problem = str(err.problem or err)
+        hint = ("give each name once" if "given twice" in problem else
+                "write dates as YYYY-MM-DD, e.g. 2027-07-16" if "is not a date" in problem else
+                "use plain values: no !!tags" if "constructor for the tag" in problem else
+                "check the indentation and that lists use [a, b] or '- a' lines")
+        raise InputError(f"invalid YAML{where}: {problem}", file=source, hint=hint) from None
     except yaml.YAMLError as err:
         raise InputError(f"invalid YAML: {err}", file=source) from None
+    except RecursionError:
+        raise InputError("invalid YAML: nested too deeply", file=source) from None
     if not isinstance(data, dict):
         raise InputError("a scenario file is a mapping with 'base' and 'variants'", file=source,
                          hint="start with 'base:' then the film's fields, then 'variants:'")

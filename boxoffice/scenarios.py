@@ -336,6 +336,8 @@ def sweep_values(field: str, spec: str, steps: int | None = None) -> list:
         first, last = parse_date(start, field="range start"), parse_date(end, field="range end")
         if last <= first:
             raise InputError(f"range end {last} is not after its start {first}")
+        if first.year < 1900 or last.year > 2100:  # make_film's bounds: refuse now, not once per week
+            raise InputError(f"range {first}..{last} reaches outside 1900-2100")
         if steps is None:
             return [first + dt.timedelta(days=d) for d in range(0, (last - first).days + 1, 7)]
         days = np.linspace(0, (last - first).days, steps).round().astype(int)
@@ -380,6 +382,8 @@ def release_windows(base, forecaster, year: int | None = None, start: dt.date | 
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     elif start is None or end is None or end < start:
         raise InputError("a release window needs a start and an end, the end after the start")
+    elif start.year < 1900 or end.year > 2100:
+        raise InputError(f"release window {start}..{end} reaches outside 1900-2100")
     dates = fridays(start, end) or [start]
     scored = score([base_film, *(dataclasses.replace(base_film, release_date=d) for d in dates)],
                    forecaster, break_even_multiple)

@@ -42,6 +42,7 @@ def train_and_store(films, models_dir: Path, name: str = "default", config: Trai
                     lock_wait_seconds: float = 0.0, on_wait=None) -> TrainRun:
     from boxoffice import store
 
+    store.check_name(name)  # before minutes of training, not after
     config = config or TrainConfig()
     metrics = {}
     if evaluate:

@@ -30,10 +30,12 @@ _UNIT = {None: 1.0, "k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mil": 1e6,
 def parse_money(text: object, *, field: str = "money", allow_zero: bool = False) -> float:
     """Parse a user's money string to USD; raise ``InputError`` naming the field."""
     if isinstance(text, (int, float)) and not isinstance(text, bool):
-        value = float(text)
+        value = float(text) if abs(text) < 1e300 else math.inf  # float(10**400) would raise OverflowError
     else:
         raw = str(text).strip().lower().replace(" ", "").replace("usd", "")
         match = _MONEY.match(raw)
+        if raw.startswith("-") and _MONEY.match(raw[1:]):
+            raise InputError(f"{field} {str(text)!r} must be a positive amount", hint="e.g. 150m")
         if not raw or not match:
             raise InputError(
                 f"{field} {str(text)!r} is not an amount of money",

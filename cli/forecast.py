@@ -89,8 +89,9 @@ def load_or_train(ws, name):
     try:
         store.current_version(ws.models_dir, name)
     except ModelStoreError:
-        if name != "default":
-            raise
+        folder = ws.models_dir / name
+        if name != "default" or folder.is_dir() and any(not p.name.startswith(".") for p in folder.iterdir()):
+            raise  # a model that exists but is broken is reported, never silently replaced
         render.info("No model yet: training the default one on the public data first (about a minute)…")
         _train(ws, name)
     return store.load(ws.models_dir, name)

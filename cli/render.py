@@ -5,18 +5,20 @@ import json
 import sys
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# markup off: titles, names and paths are user text, and "[/]" in one must print, not crash
+out = Console(highlight=False, soft_wrap=True, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 
 def error(problem) -> None:
-    err.print(f"[bold red]error:[/] {problem}", markup=True, highlight=False)
+    err.print(f"[bold red]error:[/] {escape(str(problem))}", markup=True, highlight=False)
 
 
 def warn(message: str) -> None:
-    err.print(f"[yellow]warning:[/] {message}")
+    err.print(f"[yellow]warning:[/] {escape(str(message))}", markup=True)
 
 
 def info(message: str) -> None:

@@ -1,6 +1,7 @@
 """What every adapter shares: checked file reading, cell parsing, drop counts."""
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,30 +23,67 @@ class SourceRecords:
     dropped: Counter = field(default_factory=Counter)
 
 
-def read_csv_checked(path: Path, required: tuple[str, ...], *, source: str):
-    """Read a CSV as strings; one clear ``DataSourceError`` for every way it can be bad."""
+def read_csv_checked(path: Path, required: tuple[str, ...], *, source: str, max_bytes: int | None = None,
+                     missing_hint: str = "point --sources (or BOXOFFICE_DATA) at the folder holding it"):
+    """Read a CSV as strings; one clear ``DataSourceError`` for every way it can be bad.
+
+    The header is checked before the body is read, and a file over ``max_bytes`` is refused
+    unread, so a wrong or huge file fails fast instead of filling the memory.
+    """
     import pandas as pd
 
     path = Path(path)
+    if path.is_dir():
+        raise DataSourceError(f"{source} is a folder, not a file", file=str(path), hint="give the path of the CSV file")
     if not path.is_file():
-        raise DataSourceError(f"{source} file not found", file=str(path),
-                              hint="point --sources (or BOXOFFICE_DATA) at the folder holding it")
-    if path.stat().st_size == 0:
+        raise DataSourceError(f"{source} file not found", file=str(path), hint=missing_hint)
+    size = path.stat().st_size
+    if size == 0:
         raise DataSourceError("the file is empty", file=str(path))
+    if max_bytes is not None and size > max_bytes:
+        raise DataSourceError(f"the file is {size / 1e6:,.0f} MB, over the limit of {max_bytes / 1e6:,.0f} MB",
+                              file=str(path), hint="check it is the right file; a film table this big is not expected")
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    if b"\0" in head:
+        raise DataSourceError("not a text file (it holds binary data)", file=str(path), hint="export it as CSV, UTF-8")
+    options = dict(dtype=str, keep_default_na=False, encoding="utf-8")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except UnicodeDecodeError as err:
-        raise DataSourceError(f"not UTF-8 text (bad byte at offset {err.start})", file=str(path),
+        check_columns(_strip(pd.read_csv(path, nrows=0, **options)), required, file=str(path))
+        frame = pd.read_csv(path, **options)
+    except UnicodeDecodeError:
+        raise DataSourceError(f"not UTF-8 text (first bad byte on line {_first_non_utf8_line(path)})", file=str(path),
                               hint="save the file as UTF-8") from None
     except pd.errors.EmptyDataError:
         raise DataSourceError("the file has no header row", file=str(path)) from None
     except pd.errors.ParserError as err:
-        raise DataSourceError(f"not a readable CSV: {err}", file=str(path)) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
+        detail = str(err).replace("Error tokenizing data. C error: ", "").strip()
+        raise DataSourceError(f"not a readable CSV: {detail}", file=str(path),
+                              hint="check the delimiter and that every quote (\") is closed") from None
+    if not isinstance(frame.index, pd.RangeIndex):  # pandas makes extra leading fields the index
+        raise DataSourceError(f"line 2 has {len(frame.columns) + frame.index.nlevels} fields but the header has "
+                              f"{len(frame.columns)}", file=str(path), hint="check the delimiter and the quoting")
+    frame = _strip(frame)
     check_columns(frame, required, file=str(path))
     if frame.empty:
         raise DataSourceError("the file has a header but no rows", file=str(path))
     return frame
+
+
+def _strip(frame):
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def _first_non_utf8_line(path: Path) -> int:
+    """Line number (1-based) of the first line that is not UTF-8; read only when the file already failed."""
+    with Path(path).open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return number
 
 
 def check_columns(frame, required, *, file: str) -> None:
@@ -69,6 +107,8 @@ def money_cell(value: object, *, file: str, row: int, column: str) -> float | No
     if not _MONEY_CELL.match(text) or not re.search(r"\d", text):
         raise InputError(f"malformed money {text!r}", file=file, row=row, column=column)
     amount = float(text.replace("$", "").replace(",", ""))
+    if not math.isfinite(amount):
+        raise InputError(f"money {text!r} is out of range", file=file, row=row, column=column)
     if amount < 0:
         raise InputError(f"negative money {text!r}", file=file, row=row, column=column)
     return amount if amount > 0 else None
@@ -90,6 +130,9 @@ def number_cell(value: object, *, file: str, row: int, column: str) -> float | N
     if text in ("", "nan", "None"):
         return None
     try:
-        return float(text.replace(",", ""))
+        number = float(text.replace(",", ""))
     except ValueError:
-        raise InputError(f"malformed number {text!r}", file=file, row=row, column=column) from None
+        number = math.nan
+    if not math.isfinite(number):
+        raise InputError(f"malformed number {text!r}", file=file, row=row, column=column)
+    return number

@@ -27,6 +27,11 @@ DEFAULT_COLUMNS = {
 }
 """Canonical column -> the user's column name, when no mapping file is given."""
 
+MAX_BYTES = 200_000_000
+"""A user's film CSV over this is refused unread: ~1 million films is about 150 MB."""
+MAX_PROBLEMS = 1000
+"""Reading stops after this many bad cells: the file is most likely the wrong one."""
+
 FORECAST_REQUIRED = ("budget_usd", "genres")
 TRAIN_REQUIRED = ("title", "release_date", "genres", "budget_usd", "worldwide_gross_usd")
 
@@ -46,8 +51,9 @@ class ColumnMapping:
         path = Path(path)
         try:
             spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-            raise InputError(f"cannot read column mapping: {err}", file=str(path)) from None
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, OverflowError, RecursionError) as err:
+            # ValueError: a date YAML reads but that does not exist (2027-13-45)
+            raise InputError(f"cannot read column mapping: {err or type(err).__name__}", file=str(path)) from None
         columns = spec.get("columns") if isinstance(spec, dict) else None
         if not isinstance(columns, dict) or not columns:
             raise InputError("a mapping needs a 'columns:' section (canonical column: your column)", file=str(path))
@@ -55,7 +61,10 @@ class ColumnMapping:
         if unknown:
             raise InputError(f"unknown canonical column(s) {', '.join(unknown)}", file=str(path),
                              hint=f"map any of: {', '.join(DEFAULT_COLUMNS)}")
-        return cls({k: str(v) for k, v in columns.items()}, str(spec.get("list_separator", "|")))
+        separator = spec.get("list_separator", "|")
+        if not isinstance(separator, str) or not separator.strip():
+            raise InputError(f"list_separator {separator!r} must be a character, like | or ;", file=str(path))
+        return cls({k: str(v) for k, v in columns.items()}, separator.strip())
 
 
 @dataclass(frozen=True)
@@ -76,7 +85,8 @@ def read_frame(path: Path, mapping: ColumnMapping, required: tuple[str, ...]):
         raise InputError(f"the column mapping lacks required column(s) {', '.join(unmapped)}",
                          hint="add each under 'columns:' as  canonical_name: Your Column Header")
     needed = tuple(mapping.columns[c] for c in required)
-    raw = read_csv_checked(Path(path), needed, source="your CSV")
+    raw = read_csv_checked(Path(path), needed, source="your CSV", max_bytes=MAX_BYTES,
+                           missing_hint="check the path and the file name")
     if raw.empty:
         raise DataSourceError("the file has a header but no rows", file=str(path))
     present = {canon: user for canon, user in mapping.columns.items() if user in raw.columns}
@@ -115,8 +125,8 @@ def parse_rows(frame, mapping: ColumnMapping, required: tuple[str, ...]):
         out["budget_usd"] = cell("budget_usd", lambda t: parse_money(t, field="budget"))
         for col in ("worldwide_gross_usd", "domestic_gross_usd"):
             out[col] = cell(col, lambda t, c=col: parse_money(t, field=c, allow_zero=True) or None)
-        out["cast"] = cell("cast", lambda t: split_list(t, sep)) or []
-        out["directors"] = cell("directors", lambda t: split_list(t, sep)) or []
+        out["cast"] = cell("cast", lambda t: _names(t, sep, "cast")) or []
+        out["directors"] = cell("directors", lambda t: _names(t, sep, "directors")) or []
         out["mpaa_rating"] = cell("mpaa_rating", _rating)
         out["runtime_min"] = cell("runtime_min", _runtime)
         out["distributor"] = cell("distributor", distributors.canonical)
@@ -124,9 +134,23 @@ def parse_rows(frame, mapping: ColumnMapping, required: tuple[str, ...]):
             out[col] = cell(col, str)
         out["sequel"] = cell("sequel", _flag)
         problems.extend(bad)
+        if len(problems) > MAX_PROBLEMS:
+            first = "\n  ".join(map(str, problems[:5]))
+            raise InputError(f"over {MAX_PROBLEMS:,} problems in the first {int(line) - 1:,} rows; the first ones:\n  {first}",
+                             hint="check it is the right file, its delimiter and header, and the --mapping")
         if not bad:
             records.append(out)
     return records, problems
+
+
+def _names(text: str, sep: str, column: str) -> list[str]:
+    from boxoffice.film import MAX_CAST
+
+    names = split_list(text, sep)
+    if len(names) > MAX_CAST:
+        raise InputError(f"{column} lists {len(names):,} names; at most {MAX_CAST} are used",
+                         hint=f"keep the top {MAX_CAST}, lead first")
+    return names
 
 
 def _rating(text: str) -> str:
@@ -155,12 +179,25 @@ def _flag(text: str) -> bool:
     raise InputError(f"{text!r} is not yes/no")
 
 
+def duplicate_films(records, mapping: ColumnMapping) -> list[RowProblem]:
+    """Rows giving a film again (same title and release date): training would count it twice."""
+    seen, problems = {}, []
+    for rec in records:
+        key = (title_key(rec["title"]), rec["release_date"])
+        if key in seen:
+            problems.append(RowProblem(rec["row"], mapping.columns["title"],
+                                       f"the same film as row {seen[key]} (title and release date)"))
+        else:
+            seen[key] = rec["row"]
+    return problems
+
+
 def validate(path: Path, mapping: ColumnMapping = ColumnMapping(), *, for_training: bool = True) -> list[RowProblem]:
     """Every problem of a user's film CSV, by row; an empty list means it is good."""
     required = TRAIN_REQUIRED if for_training else FORECAST_REQUIRED
     frame = read_frame(path, mapping, required)
-    _, problems = parse_rows(frame, mapping, required)
-    return problems
+    records, problems = parse_rows(frame, mapping, required)
+    return problems + (duplicate_films(records, mapping) if for_training else [])
 
 
 def read_films(path: Path, mapping: ColumnMapping = ColumnMapping()):
@@ -171,6 +208,7 @@ def read_films(path: Path, mapping: ColumnMapping = ColumnMapping()):
 
     frame = read_frame(path, mapping, TRAIN_REQUIRED)
     records, problems = parse_rows(frame, mapping, TRAIN_REQUIRED)
+    problems += duplicate_films(records, mapping)
     if problems:
         listed = "\n  ".join(map(str, problems[:20]))
         more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""

@@ -1,0 +1,504 @@
+"""Bad input, tried systematically, on every command that takes it.
+
+Each bad value or file gets one clear message naming the problem, exit code 2, no traceback,
+and nothing already stored changes (the home's models and film table hash the same after).
+Where the right answer is to accept the input (empty names, duplicated slate rows), the
+command gives the correct result instead.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from boxoffice_cli.main import app
+
+runner = CliRunner()
+FILM = ["--genre", "action", "--budget", "150m", "--release-date", "2027-07-16"]
+
+# Every command that takes a film as --genre/--budget/... flags, with what else it needs to run.
+FILM_COMMANDS = {
+    "predict": ["predict"],
+    "whatif": ["whatif", "--vary", "budget=90m,150m"],
+    "sweep": ["sweep", "runtime", "90..150"],
+    "release-window": ["release-window", "--year", "2027"],
+    "cast": ["cast", "--candidates", "Tom Cruise, Keanu Reeves"],
+    "comps": ["comps"],
+}
+
+
+@pytest.fixture(scope="module")
+def home(model_home, tmp_path_factory) -> Path:
+    """A copy of the trained home, shared by the tests that must not change it (and checked not to)."""
+    copy = tmp_path_factory.mktemp("bad-input") / "home"
+    shutil.copytree(model_home.home, copy)
+    return copy
+
+
+@pytest.fixture
+def own_home(model_home, tmp_path) -> Path:
+    """A copy of the trained home for one test that breaks its model store on purpose."""
+    copy = tmp_path / "own-home"
+    shutil.copytree(model_home.home, copy)
+    return copy
+
+
+def digest(home: Path) -> str:
+    """SHA-256 over every stored file's name and bytes (models and film table); the lock file aside."""
+    sha = hashlib.sha256()
+    for path in sorted(home.rglob("*")):
+        if path.is_file() and path.name != ".lock":
+            sha.update(str(path.relative_to(home)).encode() + b"\0" + path.read_bytes())
+    return sha.hexdigest()
+
+
+def invoke(args, home: Path | None):
+    return runner.invoke(app, [str(a) for a in args] + (["--home", str(home)] if home else []))
+
+
+def refused(args, home: Path | None, *words: str, single: bool = True):
+    """Run a command that must refuse its input: exit 2, the words in the message, no traceback, store unchanged.
+
+    ``single``: the output is exactly one ``error:`` line (a command that lists every bad row of a
+    file, like ``data validate``, prints them instead).
+    """
+    before = digest(home) if home else None
+    result = invoke(args, home)
+    out = result.output
+    assert result.exit_code == 2, out
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in out
+    if single:
+        assert out.count("error:") == 1, out
+    for word in words:
+        assert word.lower() in out.lower(), f"{word!r} not in: {out}"
+    if home:
+        assert digest(home) == before, "a refused command changed the store"
+    return result
+
+
+def accepted(args, home: Path) -> str:
+    before = digest(home)
+    result = invoke(args, home)
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert digest(home) == before
+    return result.stdout
+
+
+# ---------------------------------------------------------------- film flags: money, dates, genres, cast
+
+MONEY = [("abc", "not an amount of money"), ("-5m", "positive"), ("0", "more than zero"),
+         ("1e400", "not an amount of money"), ("150mm", "not an amount of money"), ("", "budget is required")]
+
+
+@pytest.mark.parametrize("command", FILM_COMMANDS)
+@pytest.mark.parametrize("money, words", MONEY)
+def test_bad_budget_on_every_film_command(home, command, money, words):
+    refused([*FILM_COMMANDS[command], "--genre", "action", "--budget", money], home, words)
+
+
+@pytest.mark.parametrize("args, words", [
+    (["whatif", *FILM, "--vary", "budget=abc,150mm"], "no usable value for 'budget'"),
+    (["sweep", "budget", "abc..150m", "--genre", "action"], "not an amount of money"),
+    (["sweep", "budget", "5m..-5m", "--genre", "action"], "positive"),
+    (["sweep", "budget", "0..150m", "--genre", "action"], "more than zero"),
+    (["sweep", "budget", "10m..1e400", "--genre", "action"], "not an amount of money"),
+    (["sweep", "budget", "150m", "--genre", "action"], "START..END"),
+])
+def test_bad_money_in_levers_and_ranges(home, args, words):
+    refused(args, home, words, single=False)
+
+
+DATES = ["2027-13-45", "yesterday"]
+
+
+@pytest.mark.parametrize("command", FILM_COMMANDS)
+@pytest.mark.parametrize("date", DATES)
+def test_bad_release_date_on_every_film_command(home, command, date):
+    refused([*FILM_COMMANDS[command], "--genre", "action", "--budget", "150m", "--release-date", date], home,
+            "release date", date, "not a date")
+
+
+@pytest.mark.parametrize("date", DATES)
+@pytest.mark.parametrize("args", [
+    ["whatif", *FILM, "--vary", "release-date={d}"],
+    ["sweep", "release-date", "{d}..2027-12-31", *FILM],
+    ["release-window", *FILM, "--between", "{d}..2027-12-31"],
+    ["talent", "Tom Hanks", "--as-of", "{d}"],
+])
+def test_bad_dates_in_levers_ranges_and_as_of(home, args, date):
+    refused([a.format(d=date) for a in args], home, date, "not a date", single=False)
+
+
+GENRES = [("cowboy-opera", "unknown genre 'cowboy-opera'"), ("", "genres is empty"),
+          (",".join(["action", "comedy", "drama", "horror", "thriller"] * 10), "50 genres given; at most 10")]
+
+
+@pytest.mark.parametrize("command", FILM_COMMANDS)
+@pytest.mark.parametrize("genre, words", GENRES)
+def test_bad_genres_on_every_film_command(home, command, genre, words):
+    refused([*FILM_COMMANDS[command], "--genre", genre, "--budget", "150m"], home, words)
+
+
+def test_fifty_genre_flags_and_a_bad_ranking_genre(home):
+    flags = [a for g in ["action", "comedy", "drama", "horror", "sci-fi"] * 10 for a in ("-g", g)]
+    refused(["predict", "--budget", "150m", *flags], home, "50 genres given")
+    refused(["talent", "--top", "5", "--genre", "cowboy-opera"], home, "unknown genre")
+
+
+TEN_THOUSAND = ", ".join(f"Person {i}" for i in range(10_000))
+
+
+@pytest.mark.parametrize("command", FILM_COMMANDS)
+def test_ten_thousand_cast_names_on_every_film_command(home, command):
+    refused([*FILM_COMMANDS[command], *FILM, "--cast", TEN_THOUSAND], home, "10000 names", "at most 50")
+
+
+def test_ten_thousand_directors_or_candidates(home):
+    refused(["predict", *FILM, "--director", TEN_THOUSAND], home, "directors lists 10000 names")
+    started = time.monotonic()
+    refused(["cast", *FILM, "--candidates", TEN_THOUSAND], home, "10,000 candidates", "at most 500")
+    assert time.monotonic() - started < 30  # refused up front, not after fuzzy-matching 10,000 names
+
+
+def test_empty_cast_names_are_ignored_not_an_error(home):
+    plain = json.loads(accepted(["predict", *FILM, "--json"], home))
+    for cast in ("", ", ,", "|||"):
+        assert json.loads(accepted(["predict", *FILM, "--json", "--cast", cast], home))["worldwide_p50"] == plain["worldwide_p50"]
+    with_blanks = json.loads(accepted(["predict", *FILM, "--json", "--cast", "Tom Cruise, , ,Emily Blunt"], home))
+    two = json.loads(accepted(["predict", *FILM, "--json", "--cast", "Tom Cruise, Emily Blunt"], home))
+    assert with_blanks["worldwide_p50"] == two["worldwide_p50"]
+    refused(["cast", *FILM, "--candidates", ", ,"], home, "no candidate names")
+
+
+@pytest.mark.parametrize("args, words", [
+    (["predict", *FILM, "--title", "[/]"], None),  # user text is not rich markup
+    (["predict", "--genre", "action", "--budget", "[/]"], "'[/]' is not an amount"),
+    (["predict", *FILM, "--runtime", "-5"], "outside 1-1000"),
+    (["predict", *FILM, "--rating", "XXX"], "unknown rating"),
+    (["predict", *FILM, "--model", "../../etc"], "model name '../../etc' is not allowed"),
+    (["predict", *FILM, "--break-even-multiple", "0"], "break-even-multiple"),
+    (["whatif", *FILM, "--vary", "colour=red"], "unknown field 'colour'"),
+    (["whatif", *FILM, "--vary", "budget="], "FIELD=VALUE"),
+    (["sweep", "budget", "150m..10m", "--genre", "action"], "not above its start"),
+    (["release-window", *FILM, "--by", "fortnight"], "week or month"),
+    (["release-window", *FILM, "--year", "99999"], "outside 1900-2100"),
+    (["release-window", *FILM, "--between", "1000-01-01..9999-12-31"], "outside 1900-2100"),
+    (["sweep", "release-date", "2027-01-01..9999-12-31", *FILM], "outside 1900-2100"),
+    (["cast", *FILM, "--role", "nonsense", "--candidates", "Tom Cruise"], "not a billing slot"),
+    (["talent", "Nobody Atall"], "no film in the data lists"),
+    (["talent", "--top", "5", "--by", "nonsense"], "value or --by record"),
+    (["models", "show", "default", "--version", "../../x"], "no version"),
+])
+def test_other_flags(home, args, words):
+    if words is None:
+        accepted(args, home)
+    else:
+        refused(args, home, words, single="--break-even-multiple" not in args)
+
+
+@pytest.mark.parametrize("storage, words", [("bogus://x", "storage URL"), ("", "not a storage URL"),
+                                            ("/tmp/not-a-url.db", "not a storage URL")])
+def test_tune_storage(home, storage, words):
+    refused(["tune", "--trials", "1", "--storage", storage], home, words)
+
+
+def test_train_name_that_is_a_path_is_refused_before_training(own_home, tmp_path):
+    started = time.monotonic()
+    refused(["train", "--no-evaluate", "--name", "../escape"], own_home, "model name '../escape' is not allowed")
+    assert time.monotonic() - started < 60
+    assert not (own_home / "escape").exists()
+
+
+# ---------------------------------------------------------------- CSV files: predict --input, train --data, data validate
+
+SLATE = "title,release_date,genres,budget,worldwide_gross\n"
+GOOD_ROW = "Glass Harbor,2010-07-16,Action,150m,600m\n"
+
+
+def csv_commands(path: Path, home: Path):
+    """Every command that reads a user's film CSV, with what it needs to run (and, bad, to be refused)."""
+    return {
+        "predict --input": ["predict", "--input", path, "--home", home],
+        "train --data": ["train", "--no-evaluate", "--data", path, "--home", home],
+        "evaluate --data": ["evaluate", "--years", "1", "--data", path, "--home", home],
+        "tune --data": ["tune", "--trials", "1", "--data", path, "--home", home],
+        "data validate": ["data", "validate", path],
+        "data validate --forecast-only": ["data", "validate", path, "--forecast-only"],
+    }
+
+
+BAD_FILES = {
+    "empty": (b"", "the file is empty"),
+    "header only": (SLATE.encode(), "header but no rows"),
+    "wrong delimiter": (SLATE.replace(",", ";").encode() + GOOD_ROW.replace(",", ";").encode(), "check the delimiter"),
+    "missing required column": (b"title,release_date,worldwide_gross\nA,2010-01-01,5m\n", "missing column(s)"),
+    "non-UTF-8": (SLATE.encode() + "Amélie,2001-04-25,Comedy,10m,170m\n".encode("latin-1"), "not UTF-8"),
+    "more fields than the header": (SLATE.encode() + b"A,2010-01-01,Action,10m,50m,extra,extra\n", "line 2 has 7 fields"),
+    "unclosed quote": (SLATE.encode() + b'"A,2010-01-01,Action,10m,50m\n', "not a readable CSV"),
+    "binary": (bytes(range(256)) * 10, "binary data"),
+}
+
+
+@pytest.mark.parametrize("command", ["predict --input", "train --data", "evaluate --data", "tune --data",
+                                     "data validate", "data validate --forecast-only"])
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_bad_csv_files(home, tmp_path, command, case):
+    content, words = BAD_FILES[case]
+    path = tmp_path / "films.csv"
+    path.write_bytes(content)
+    before = digest(home)
+    refused(csv_commands(path, home)[command], None, words, "films.csv")
+    assert digest(home) == before
+
+
+@pytest.mark.parametrize("command", ["predict --input", "train --data", "data validate"])
+def test_a_missing_file_or_a_folder(home, tmp_path, command):
+    refused(csv_commands(tmp_path / "nowhere.csv", home)[command], None, "file not found", "nowhere.csv")
+    refused(csv_commands(tmp_path, home)[command], None, "is a folder")
+
+
+def test_bad_cells_are_reported_by_row_and_column_and_good_rows_still_forecast(home, tmp_path):
+    path = tmp_path / "slate.csv"
+    rows = ["Good,2027-07-16,Action,150m", "Money,2027-07-16,Action,150mm", "Negative,2027-07-16,Action,-5m",
+            "Zero,2027-07-16,Action,0", "Huge,2027-07-16,Action,1e400", "Blank,2027-07-16,Action,",
+            "Month,2027-13-45,Action,10m", "Word,yesterday,Action,10m", "Genre,2027-07-16,cowboy-opera,10m",
+            "NoGenre,2027-07-16,,10m"]
+    path.write_text("title,release_date,genres,budget\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    out = refused(["predict", "--input", path, "--output", tmp_path / "out.csv"], home, single=False).output
+    for row, words in [(3, "150mm"), (4, "positive"), (5, "more than zero"), (6, "1e400"), (7, "blank"),
+                       (8, "2027-13-45"), (9, "yesterday"), (10, "cowboy-opera"), (11, "genres")]:
+        line = next((l for l in out.splitlines() if f"row {row}," in l), "")
+        assert words in line, f"row {row}: {out}"
+    import pandas as pd
+
+    written = pd.read_csv(tmp_path / "out.csv")
+    assert written["worldwide_p50"].notna().tolist() == [True] + [False] * 9
+
+
+def test_ten_thousand_names_in_a_cast_cell(home, tmp_path):
+    path = tmp_path / "slate.csv"
+    path.write_text(f'title,genres,budget,cast\nA,Action,150m,"{TEN_THOUSAND.replace(", ", "|")}"\n', encoding="utf-8")
+    refused(["predict", "--input", path], home, "row 2", "cast lists 10,000 names", single=False)
+
+
+def test_duplicated_rows_forecast_each_but_never_train_twice(home, tmp_path):
+    path = tmp_path / "dup.csv"
+    path.write_text(SLATE + GOOD_ROW * 3, encoding="utf-8")
+    forecasts = json.loads(accepted(["predict", "--input", path, "--json"], home))
+    assert len(forecasts) == 3 and len({f["worldwide_p50"] for f in forecasts}) == 1
+    out = refused(["data", "validate", path], None, single=False).output
+    assert out.count("the same film as row 2") == 2
+    refused(["train", "--no-evaluate", "--data", path], home, "the same film as row 2")
+
+
+def test_an_output_path_that_cannot_be_written(home, tmp_path):
+    path = tmp_path / "slate.csv"
+    path.write_text(SLATE + GOOD_ROW, encoding="utf-8")
+    refused(["predict", "--input", path, "--output", tmp_path], home, "is a folder")
+    (tmp_path / "file").write_text("x")
+    refused(["predict", "--input", path, "--output", tmp_path / "file" / "out.csv"], home, "cannot write")
+
+
+def test_a_gigabyte_file_is_refused_unread(home, tmp_path):
+    """1 GB (sparse on disk, so free to make): refused by its size before any byte is read."""
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as handle:
+        handle.write(SLATE.encode() + GOOD_ROW.encode())
+        handle.truncate(1 << 30)
+    for command in ("predict --input", "train --data", "data validate"):
+        started = time.monotonic()
+        refused(csv_commands(path, home)[command], None, "1,074 MB", "over the limit")
+        assert time.monotonic() - started < 30
+
+
+JUNK_MB = 120
+
+
+@pytest.fixture(scope="module")
+def junk_csv(tmp_path_factory) -> Path:
+    """Over 100 MB of rows with the right header and nonsense in every cell."""
+    path = tmp_path_factory.mktemp("junk") / "junk.csv"
+    row = "Junk {i},not-a-date-{i},no-such-genre-{i},lots of money {i},more {i}\n"
+    block = "".join(row.format(i=i) for i in range(10_000)).encode()
+    with path.open("wb") as handle:
+        handle.write(SLATE.encode())
+        while handle.tell() < JUNK_MB * 1_000_000:
+            handle.write(block)
+    return path
+
+
+def _run_measured(args, timeout: float):
+    """Run the CLI in a child process; its exit code, output and peak memory (MB) of that child alone."""
+    cli = Path(sys.executable).parent / "boxoffice"
+    proc = subprocess.Popen([str(cli), *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"{args[0]} hung on a {JUNK_MB} MB junk file")
+        time.sleep(0.1)
+    output = proc.stdout.read().decode("utf-8", "replace")
+    proc.stdout.close()
+    return os.waitstatus_to_exitcode(status), output, usage.ru_maxrss / 1024
+
+
+@pytest.mark.parametrize("command", ["data validate", "predict --input", "train --data"])
+def test_a_big_junk_file_fails_fast_with_a_clear_message_and_bounded_memory(home, junk_csv, command):
+    code, output, peak_mb = _run_measured(csv_commands(junk_csv, home)[command], timeout=300)
+    assert code == 2, output
+    assert "Traceback" not in output
+    assert "over 1,000 problems" in output and "row 2" in output
+    assert peak_mb < 2000, f"peak memory {peak_mb:.0f} MB on a {JUNK_MB} MB file"
+
+
+# ---------------------------------------------------------------- data build --sources
+
+
+@pytest.mark.parametrize("damage, words", [
+    (lambda d: shutil.rmtree(d), "not found"),
+    (lambda d: (shutil.rmtree(d), d.write_text("a file")), "not found"),
+    (lambda d: (d / "the-numbers-budgets.csv").unlink(), "the-numbers-budgets.csv"),
+    (lambda d: (d / "the-numbers-budgets.csv").write_text("id;release_date;movie\n1;x;y\n"), "missing column"),
+    (lambda d: (d / "box-office-mojo-gross.csv").write_text("title,studio,domestic_gross,foreign_gross,year\n"),
+     "header but no rows"),
+    (lambda d: (d / "box-office-mojo-gross.csv").write_text(
+        "title,studio,domestic_gross,foreign_gross,year\nA,B,1,2,2010,x,y\n"), "fields but the header"),
+    (lambda d: (d / "vega-movies.json").write_text("{not json"), "vega-movies.json"),
+    (lambda d: (d / "imdb-5000-movie-metadata.csv").write_bytes(
+        (d / "imdb-5000-movie-metadata.csv").read_bytes() + "Amélie\n".encode("latin-1")), "not UTF-8"),
+])
+def test_bad_public_sources_leave_the_built_table_alone(home, sources_dir, damage, words):
+    damage(sources_dir)
+    refused(["data", "build", "--sources", sources_dir], home, words)
+
+
+# ---------------------------------------------------------------- scenario files: compare FILE.yaml
+
+BASE = "base: {genres: [Action], budget: 150m, release_date: 2027-07-16}\n"
+
+
+@pytest.mark.parametrize("text, words", [
+    ("base: [unclosed\n", "invalid YAML at line"),
+    (BASE + "variants: {a: {budget: 90m}}\nextra: 1\n", "unknown key(s) 'extra'"),
+    ("base: {genres: [Action], budget: 150m, colour: red}\nvariants: {a: {budget: 90m}}\n", "unknown field 'colour'"),
+    ("base: {genres: [Action], budget: [1, 2]}\nvariants: {a: {budget: 90m}}\n", "not an amount of money"),
+    (BASE + "variants: {a: {budget: {x: 1}}}\n", "expected a value or a list"),
+    (BASE + "variants: [a, b]\n", "'variants' must be a mapping"),
+    (BASE + "variants: {a: {budget: 90m}}\nbreak_even_multiple: x\n", "break_even_multiple"),
+    (BASE + "variants: {a: {}}\n", "overrides nothing"),
+    (BASE + "variants: {a: }\n", "overrides nothing"),
+    (BASE + "variants: {a: {budget: 90m}, a: {budget: 80m}}\n", "given twice"),
+    ("base: {genres: [Action], budget: 150m, release_date: 2027-13-45}\nvariants: {a: {budget: 90m}}\n",
+     "'2027-13-45' is not a date"),
+    ("base: {genres: [Action], budget: 150m, release_date: 2027-02-30}\nvariants: {a: {budget: 90m}}\n",
+     "'2027-02-30' is not a date"),
+    ("base: {genres: [cowboy-opera], budget: 150m}\nvariants: {a: {budget: 90m}}\n", "unknown genre"),
+    ("base: {genres: [], budget: 150m}\nvariants: {a: {budget: 90m}}\n", "genres"),
+    ('!!python/object/apply:os.system ["echo hacked"]\n', "no !!tags"),
+    ("", "a scenario file is a mapping"),
+    ("just text\n", "a scenario file is a mapping"),
+])
+def test_bad_scenario_files(home, tmp_path, text, words):
+    path = tmp_path / "scenarios.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert "hacked" not in refused(["compare", path], home, words).output
+
+
+def test_scenario_file_that_is_not_text_missing_or_a_folder(home, tmp_path):
+    path = tmp_path / "scenarios.yaml"
+    path.write_bytes(b"\xff\xfe\x00garbage")
+    refused(["compare", path], home, "UTF-8")
+    refused(["compare", tmp_path / "nowhere.yaml"], home, "no scenario file")
+    refused(["compare", tmp_path], home, "no scenario file")
+
+
+@pytest.mark.parametrize("variant, words", [
+    ("{colour: red}", "unknown field 'colour'"),
+    ("{budget: abc}", "not an amount of money"),
+    ("{release_date: yesterday}", "not a date"),
+    ("{genres: [cowboy-opera]}", "unknown genre"),
+])
+def test_a_bad_variant_is_named_and_the_others_still_run(home, tmp_path, variant, words):
+    path = tmp_path / "scenarios.yaml"
+    path.write_text(BASE + f"variants:\n  good: {{budget: 90m}}\n  bad: {variant}\n", encoding="utf-8")
+    result = refused(["compare", path, "--json"], home, "scenario 'bad'", words, single=False)
+    rows = {r["scenario"]: r for r in json.loads(result.stdout)}
+    assert rows["good"]["worldwide_p50"] is not None and rows["bad"]["worldwide_p50"] is None
+
+
+def test_yaml_anchors_and_a_variant_equal_to_the_base(home, tmp_path):
+    path = tmp_path / "scenarios.yaml"
+    path.write_text("base: &b {genres: [Action], budget: 150m, release_date: 2027-07-16}\n"
+                    "variants:\n  same: {budget: 150m}\n  merged: {<<: *b, budget: 90m}\n", encoding="utf-8")
+    rows = {r["scenario"]: r for r in json.loads(accepted(["compare", path, "--json"], home))}
+    assert rows["same"]["worldwide_p50"] == rows["base"]["worldwide_p50"]
+    assert rows["merged"]["worldwide_p50"] != rows["base"]["worldwide_p50"]
+
+
+# ---------------------------------------------------------------- the model store
+
+
+def _current(home: Path) -> Path:
+    folder = home / "models" / "default"
+    return folder / (folder / "CURRENT").read_text().strip()
+
+
+def _edit_metadata(home: Path, change) -> None:
+    path = _current(home) / "metadata.json"
+    meta = json.loads(path.read_text())
+    change(meta)
+    path.write_text(json.dumps(meta))
+
+
+def _truncate(home):
+    path = _current(home) / "worldwide_p50.txt"
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _flip_a_byte(home):
+    path = _current(home) / "talent.parquet"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+STORE_DAMAGE = {
+    "truncated model file": (_truncate, "worldwide_p50.txt fails its checksum"),
+    "checksum mismatch": (_flip_a_byte, "talent.parquet fails its checksum"),
+    "newer schema version": (lambda h: _edit_metadata(h, lambda m: m.update(schema_version=99)), "upgrade boxoffice"),
+    "missing pointer": (lambda h: (h / "models" / "default" / "CURRENT").unlink(), "no CURRENT pointer"),
+    "pointer to nothing": (lambda h: (h / "models" / "default" / "CURRENT").write_text("20990101T000000Z\n"),
+                           "points to a missing version"),
+    "pointer out of the store": (lambda h: (h / "models" / "default" / "CURRENT").write_text("../../../etc\n"),
+                                 "points to a missing version"),
+    "binary pointer": (lambda h: (h / "models" / "default" / "CURRENT").write_bytes(b"\xff\xfe\x00"), "unreadable"),
+    "missing model file": (lambda h: (_current(h) / "domestic_lo.txt").unlink(), "missing domestic_lo.txt"),
+    "missing metadata": (lambda h: (_current(h) / "metadata.json").unlink(), "has no metadata.json"),
+    "metadata not JSON": (lambda h: (_current(h) / "metadata.json").write_text("{not json"), "corrupt"),
+    "metadata of another version": (lambda h: _edit_metadata(h, lambda m: m.update(version="x")), "names version 'x'"),
+}
+
+
+@pytest.mark.parametrize("case", STORE_DAMAGE)
+def test_a_damaged_model_store_is_reported_never_replaced(own_home, case):
+    damage, words = STORE_DAMAGE[case]
+    damage(own_home)
+    for command in (["predict", *FILM], ["sweep", "runtime", "90..150", *FILM]):
+        refused(command, own_home, words)  # the broken default model is reported, not silently retrained
+    if case not in ("truncated model file", "checksum mismatch", "missing model file"):  # show reads metadata only
+        refused(["models", "show", "default"], own_home)
+    listed = invoke(["models", "list", "--json"], own_home)
+    assert listed.exit_code == 0 and "Traceback" not in listed.output
