@@ -232,6 +232,7 @@ def csv_commands(path: Path, home: Path):
         "train --data": ["train", "--no-evaluate", "--data", path, "--home", home],
         "evaluate --data": ["evaluate", "--years", "1", "--data", path, "--home", home],
         "tune --data": ["tune", "--trials", "1", "--data", path, "--home", home],
+        "report --data": ["report", "--years", "1", "--data", path, "--out", path.with_suffix(".html"), "--home", home],
         "data validate": ["data", "validate", path],
         "data validate --forecast-only": ["data", "validate", path, "--forecast-only"],
     }
@@ -250,7 +251,7 @@ BAD_FILES = {
 
 
 @pytest.mark.parametrize("command", ["predict --input", "train --data", "evaluate --data", "tune --data",
-                                     "data validate", "data validate --forecast-only"])
+                                     "report --data", "data validate", "data validate --forecast-only"])
 @pytest.mark.parametrize("case", BAD_FILES)
 def test_bad_csv_files(home, tmp_path, command, case):
     content, words = BAD_FILES[case]
@@ -307,6 +308,12 @@ def test_an_output_path_that_cannot_be_written(home, tmp_path):
     refused(["predict", "--input", path, "--output", tmp_path], home, "is a folder")
     (tmp_path / "file").write_text("x")
     refused(["predict", "--input", path, "--output", tmp_path / "file" / "out.csv"], home, "cannot write")
+    scenarios = tmp_path / "scenarios.yaml"
+    scenarios.write_text(BASE + "variants: {leaner: {budget: 90m}}\n", encoding="utf-8")
+    refused(["compare", scenarios, "--csv", tmp_path], home, "is a folder")
+    refused(["compare", scenarios, "--plot", tmp_path / "file" / "ranges.png"], home, "cannot write")
+    refused(["sweep", "budget", "20m..300m", "--genre", "action", "--plot", tmp_path], home, "is a folder")
+    refused(["report", "--years", "1", "--out", tmp_path], home, "is a folder")
 
 
 def test_a_gigabyte_file_is_refused_unread(home, tmp_path):
