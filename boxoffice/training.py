@@ -44,12 +44,13 @@ def train_and_store(films, models_dir: Path, name: str = "default", config: Trai
 
     store.check_name(name)  # before minutes of training, not after
     config = config or TrainConfig()
-    metrics = {}
-    if evaluate:
-        metrics = backtest(films, BacktestConfig(train=config), progress=progress).summary()
-    if progress:
-        progress(1, 1, "training on every film")
-    forecaster = Forecaster(config).fit(films)
+    # the lock covers the whole run: a second writer waits or gives up before it trains, not after
     with store.store_lock(Path(models_dir) / name, lock_wait_seconds, on_wait):
+        metrics = {}
+        if evaluate:
+            metrics = backtest(films, BacktestConfig(train=config), progress=progress).summary()
+        if progress:
+            progress(1, 1, "training on every film")
+        forecaster = Forecaster(config).fit(films)
         path = store.save(forecaster, models_dir, name, films=films, metrics=metrics, extra=extra_metadata)
     return TrainRun(path, metrics, forecaster.n_films_)
