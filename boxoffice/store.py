@@ -5,7 +5,7 @@ A version holds LightGBM's native text models, the track-record table
 library versions, a SHA-256 of every file). A version is written in a
 temporary folder and renamed into place; CURRENT is switched by an atomic
 rename too, so an interrupted run never leaves a half-written model or
-touches the current one. No pickle: loading reads data, never code.
+touches the current one. Nothing is unpickled: loading reads data, never code.
 """
 from __future__ import annotations
 
