@@ -376,7 +376,7 @@ def release_windows(base, forecaster, year: int | None = None, start: dt.date | 
     if by not in ("week", "month"):
         raise InputError(f"--by {by!r} must be week or month")
     if start is None and end is None:
-        year = year or (base_film.release_date or default_release_date()).year
+        year = year if year is not None else (base_film.release_date or default_release_date()).year
         if not 1900 <= year <= 2100:
             raise InputError(f"year {year} is outside 1900-2100")
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)

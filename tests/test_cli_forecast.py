@@ -102,3 +102,27 @@ def test_every_command_help_has_an_example():
     for command in (["train"], ["predict"], ["evaluate"], ["models", "list"], ["models", "show"]):
         result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0 and "Example" in result.output, command
+
+
+def test_ctrl_c_while_the_cli_loads_ends_without_a_traceback(monkeypatch, capsys):
+    import sys
+    import types
+
+    from boxoffice_cli import entry
+
+    class Interrupted(types.ModuleType):
+        def __getattr__(self, name):
+            if name == "run":  # as if Ctrl-C came while the command's modules were loading
+                raise KeyboardInterrupt
+            raise AttributeError(name)
+
+    monkeypatch.setitem(sys.modules, "boxoffice_cli.main", Interrupted("boxoffice_cli.main"))
+    with pytest.raises(SystemExit) as stop:
+        entry.main()
+    assert stop.value.code == 130
+    assert "interrupted" in capsys.readouterr().err
+
+
+def test_release_window_year_zero_is_refused(model_home):
+    result = run(model_home, "release-window", "--genre", "action", "--budget", "50m", "--year", "0")
+    assert result.exit_code == 2 and "outside 1900-2100" in result.output
