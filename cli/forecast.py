@@ -8,8 +8,8 @@ import typer
 
 from boxoffice_cli import render
 from boxoffice_cli.options import (
-    BREAK_EVEN, BUDGET, CAST, COUNTRY, DIRECTOR, DISTRIBUTOR, GENRE, HOME, JSON, LANGUAGE, MODEL, RATING,
-    RELEASE_DATE, RUNTIME, SEQUEL, SOURCES, TITLE, film_from_flags,
+    BREAK_EVEN, BUDGET, CAST, COUNTRY, DATA, DIRECTOR, DISTRIBUTOR, GENRE, HOME, JSON, LANGUAGE, MAPPING, MODEL,
+    RATING, RELEASE_DATE, RUNTIME, SEQUEL, SOURCES, TITLE, film_from_flags,
 )
 
 
@@ -44,8 +44,8 @@ def _train(ws, name, data=None, mapping=None, evaluate=True, wait=0.0, config=No
 
 
 def train(
-    data: Optional[Path] = typer.Option(None, "--data", help="Your own film CSV (see `boxoffice data validate`). Default: the public data."),
-    mapping: Optional[Path] = typer.Option(None, "--mapping", help="YAML column mapping for --data (see data/mappings/)."),
+    data: Optional[Path] = DATA,
+    mapping: Optional[Path] = MAPPING,
     name: str = typer.Option("default", "--name", help="Store the model under this name."),
     no_evaluate: bool = typer.Option(False, "--no-evaluate", help="Skip the backtest (faster; no metrics are stored)."),
     wait: float = typer.Option(0.0, "--wait", help="Seconds to wait if another run is writing this model."),
@@ -184,8 +184,8 @@ def _predict_batch(ws, model, input_csv, output_csv, multiple, as_json):
 def evaluate(
     years: int = typer.Option(5, "--years", min=1, max=20, help="How many of the newest years to test on, one at a time."),
     break_even_multiple: float = BREAK_EVEN,
-    data: Optional[Path] = typer.Option(None, "--data", help="Your own film CSV. Default: the public data."),
-    mapping: Optional[Path] = typer.Option(None, "--mapping", help="YAML column mapping for --data."),
+    data: Optional[Path] = DATA,
+    mapping: Optional[Path] = MAPPING,
     per_year: bool = typer.Option(False, "--per-year", help="Also show each test year."),
     sources: Optional[Path] = SOURCES,
     home: Optional[Path] = HOME,

@@ -11,6 +11,8 @@ HOME = typer.Option(
     None, "--home", envvar="BOXOFFICE_HOME", show_envvar=True,
     help="Project folder holding .boxoffice/films.parquet and models/. Default: this clone.",
 )
+DATA = typer.Option(None, "--data", help="Your own film CSV (check it with `boxoffice data validate`). Default: the public data.")
+MAPPING = typer.Option(None, "--mapping", help="YAML column mapping for --data (see data/mappings/).")
 MODEL = typer.Option("default", "--model", help="Name of the stored model to use (see `boxoffice models list`).")
 JSON = typer.Option(False, "--json", help="Print JSON for scripts instead of a table.")
 BREAK_EVEN = typer.Option(

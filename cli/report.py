@@ -7,14 +7,14 @@ from typing import Optional
 import typer
 
 from boxoffice_cli import render
-from boxoffice_cli.options import BREAK_EVEN, HOME, JSON, MODEL, SOURCES
+from boxoffice_cli.options import BREAK_EVEN, DATA, HOME, JSON, MAPPING, MODEL, SOURCES
 
 
 def report(
     out: Path = typer.Option(Path("report.html"), "--out", "-o", help="Where to write the HTML file."),
     years: int = typer.Option(5, "--years", min=1, max=20, help="How many of the newest years the backtest tests on, one at a time."),
-    data: Optional[Path] = typer.Option(None, "--data", help="Your own film CSV. Default: the public data."),
-    mapping: Optional[Path] = typer.Option(None, "--mapping", help="YAML column mapping for --data."),
+    data: Optional[Path] = DATA,
+    mapping: Optional[Path] = MAPPING,
     break_even_multiple: float = BREAK_EVEN,
     model: str = MODEL,
     sources: Optional[Path] = SOURCES,

@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from boxoffice_cli import render
-from boxoffice_cli.options import HOME, JSON, SOURCES
+from boxoffice_cli.options import DATA, HOME, JSON, MAPPING, SOURCES
 
 
 def tune(
@@ -23,8 +23,8 @@ def tune(
         help="What to minimise: rmsle (worldwide P50), pinball (the P10/P90 range), brier (break-even risk; slowest)."),
     years: int = typer.Option(5, "--years", min=1, max=20, help="How many of the newest years are test years, as in `evaluate`."),
     seed: int = typer.Option(42, "--seed", help="Seed of the sampler and of LightGBM: the same seed gives the same trials."),
-    data: Optional[Path] = typer.Option(None, "--data", help="Your own film CSV. Default: the public data."),
-    mapping: Optional[Path] = typer.Option(None, "--mapping", help="YAML column mapping for --data."),
+    data: Optional[Path] = DATA,
+    mapping: Optional[Path] = MAPPING,
     sources: Optional[Path] = SOURCES,
     home: Optional[Path] = HOME,
     as_json: bool = JSON,

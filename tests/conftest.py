@@ -72,3 +72,13 @@ def forecaster(model_home):
     from boxoffice import store
 
     return store.load(model_home.models_dir, "default")
+
+
+@pytest.fixture
+def home_copy(model_home, tmp_path):
+    """A copy of ``model_home``'s folder (film table and default model) that one test may damage or crash into."""
+    import shutil
+
+    copy = tmp_path / "home-copy"
+    shutil.copytree(model_home.home, copy)
+    return copy

@@ -44,11 +44,9 @@ def home(model_home, tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def own_home(model_home, tmp_path) -> Path:
+def own_home(home_copy) -> Path:
     """A copy of the trained home for one test that breaks its model store on purpose."""
-    copy = tmp_path / "own-home"
-    shutil.copytree(model_home.home, copy)
-    return copy
+    return home_copy
 
 
 def digest(home: Path) -> str:

@@ -28,11 +28,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
-def home(model_home, tmp_path) -> Path:
+def home(home_copy) -> Path:
     """A copy of the trained home (film table and default model) that a test may crash into."""
-    copy = tmp_path / "home"
-    shutil.copytree(model_home.home, copy)
-    return copy
+    return home_copy
 
 
 def models(home: Path) -> Path:
