@@ -101,11 +101,19 @@ def validate(
 
     problems = validate_csv(file, ColumnMapping.load(mapping), for_training=not forecast_only)
     if as_json:
-        render.emit_json([{"row": p.row, "column": p.column, "problem": p.message} for p in problems])
+        render.emit_json([{"row": p.row, "column": p.column, "problem": p.message, "hint": p.hint} for p in problems])
     elif problems:
-        render.out.print(render.counts_table(f"{len(problems)} problem(s) in {file}", ("row", "column", "problem"),
-                                             [(str(p.row), p.column, p.message) for p in problems]))
+        import pandas as pd
+
+        rows = pd.DataFrame({"row": [p.row for p in problems], "column": [p.column for p in problems],
+                             "problem": [_with_fix(p) for p in problems]})
+        render.out.print(render.frame_table(rows, f"{len(problems)} problem(s) in {file}"))
     else:
         render.out.print(f"{file}: no problems found")
     if problems:
         raise typer.Exit(code=2)
+
+
+def _with_fix(problem) -> str:
+    """The problem, and on a second line how to fix it, as ``render.error`` shows an error's hint."""
+    return f"{problem.message}\n  fix: {problem.hint}" if problem.hint else problem.message

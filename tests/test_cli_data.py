@@ -167,6 +167,26 @@ def test_validate_lists_every_problem_and_exits_2(tmp_path):
     assert table.exit_code == 2 and "2 problem(s)" in table.stdout and "Traceback" not in table.output
 
 
+def test_validate_shows_how_to_fix_each_problem(tmp_path):
+    path = write_csv(tmp_path / "films.csv", SLATE_HEADER, [
+        {"title": "Paper Moons", "release_date": "2011-05-06", "genres": "Drama", "budget": "lots",
+         "worldwide_gross": "1m"},
+        {"title": "Harbor Lights", "release_date": "2011-05-06", "genres": "Drama", "budget": "",
+         "worldwide_gross": "1m"},
+        {"title": "Salt & Pepper", "release_date": "2011-05-06", "genres": "Drama", "budget": "3m",
+         "worldwide_gross": "1m"},
+        {"title": "Salt & Pepper", "release_date": "2011-05-06", "genres": "Drama", "budget": "3m",
+         "worldwide_gross": "1m"},
+    ])
+    problems = {(p["row"], p["column"]): p for p in json.loads(run("data", "validate", path, "--json").stdout)}
+    assert set(problems) == {(2, "budget"), (3, "budget"), (5, "title")}
+    assert "150m" in problems[(2, "budget")]["hint"]  # the money parser's own hint
+    assert problems[(3, "budget")]["hint"] and problems[(5, "title")]["hint"]  # blank, and the same film twice
+    table = run("data", "validate", path)
+    assert table.exit_code == 2
+    assert table.stdout.count("fix:") == 3 and "150m" in table.stdout
+
+
 def test_validate_with_the_example_mapping_and_forecast_only(tmp_path):
     from test_mapped_csv import EXAMPLE_MAPPING
 

@@ -73,9 +73,12 @@ class RowProblem:
     """CSV line number (the header is line 1)."""
     column: str
     message: str
+    hint: str | None = None
+    """How to fix it, when the parser knows ("write it as YYYY-MM-DD, e.g. 2027-07-16")."""
 
     def __str__(self) -> str:
-        return f"row {self.row}, column '{self.column}': {self.message}"
+        fix = f" (fix: {self.hint})" if self.hint else ""
+        return f"row {self.row}, column '{self.column}': {self.message}{fix}"
 
 
 def read_frame(path: Path, mapping: ColumnMapping, required: tuple[str, ...]):
@@ -110,12 +113,13 @@ def parse_rows(frame, mapping: ColumnMapping, required: tuple[str, ...]):
             text = clean_text(rec.get(column, ""))
             if not text:
                 if column in required:
-                    bad.append(RowProblem(int(line), mapping.columns[column], "is blank but required"))
+                    bad.append(RowProblem(int(line), mapping.columns[column], "is blank but required",
+                                          "fill it in, or leave the film out"))
                 return None
             try:
                 return parse(text)
             except InputError as err:
-                bad.append(RowProblem(int(line), mapping.columns[column], err.message))
+                bad.append(RowProblem(int(line), mapping.columns[column], err.message, err.hint))
                 return None
 
         out["title"] = cell("title", str) or f"row {line}"
@@ -186,7 +190,8 @@ def duplicate_films(records, mapping: ColumnMapping) -> list[RowProblem]:
         key = (title_key(rec["title"]), rec["release_date"])
         if key in seen:
             problems.append(RowProblem(rec["row"], mapping.columns["title"],
-                                       f"the same film as row {seen[key]} (title and release date)"))
+                                       f"the same film as row {seen[key]} (title and release date)",
+                                       "keep one of the two rows"))
         else:
             seen[key] = rec["row"]
     return problems
