@@ -1,14 +1,14 @@
 """Build the canonical film table from the public sources, save it, load it, sum it up.
 
 The Numbers is the spine (budget and grosses); vega films it lacks join the
-spine; IMDB 5000 and Box Office Mojo attach to the spine by record linkage.
-Each field is taken from the first source in its priority list that has it,
-and ``field_sources`` records which one did.
+spine; IMDB 5000 and Box Office Mojo attach to the spine by record linkage,
+by The Numbers' title or else by vega's title of the same film ("Twelve
+Monkeys" for "12 Monkeys"). Each field is taken from the first source in its
+priority list that has it, and ``field_sources`` records which one did.
 """
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +17,12 @@ from boxoffice.errors import DataSourceError
 from boxoffice.names import distributor_aliases, genre_aliases
 from boxoffice.schema import COLUMN_NAMES, LIST_COLUMNS, conform
 from boxoffice.sources import box_office_mojo, imdb5000, linkage, the_numbers, vega
+
+TABLE_VERSION = 2
+"""Bumped whenever the build would give a different table from the same files, so a
+cached table of an older build is rebuilt. 2: vega films linked by their figures;
+IMDB 5000 and Box Office Mojo also linked by vega titles; stricter sequel flags."""
+_VERSION_ATTR = "boxoffice_table_version"
 
 FIELD_PRIORITY: dict[str, tuple[str, ...]] = {
     "title": ("the-numbers", "vega"),
@@ -57,6 +63,8 @@ class BuildReport:
     """source -> rows that matched no film of the spine."""
     linked: Counter = field(default_factory=Counter)
     """(source, method) -> rows linked to a film."""
+    linked_by_figures: list = field(default_factory=list)
+    """(The Numbers title, year, vega title, year) of each film linked by budget and gross alone, to check by eye."""
 
 
 @dataclass
@@ -94,8 +102,15 @@ def build_film_table(config: BuildConfig) -> BuildResult:
     # spine: The Numbers, then vega films The Numbers lacks
     spine = tn.frame.reset_index(drop=True)
     attached = {i: {"the-numbers": rec} for i, rec in enumerate(spine.to_dict("records"))}
-    vega_pairs = linkage.link(spine, vg.frame, config.linkage)
+    vega_pairs = linkage.link(spine, vg.frame, config.linkage, by_figures=True)
     _attach(attached, vega_pairs, vg.frame, "vega", report)
+    by_figures = vega_pairs[vega_pairs["method"] == "figures"]
+    report.linked_by_figures = [
+        (spine.at[left, "title"], int(spine.at[left, "year"]),
+         vg.frame.at[right, "title"], int(vg.frame.at[right, "year"]))
+        for left, right in zip(by_figures["left"], by_figures["right"])
+    ]
+    other_titles = _other_titles(spine, vg.frame, vega_pairs)
     extra = vg.frame.drop(index=vega_pairs["right"]).reset_index(drop=True)
     for rec in extra.to_dict("records"):
         attached[len(attached)] = {"vega": rec}
@@ -104,12 +119,22 @@ def build_film_table(config: BuildConfig) -> BuildResult:
 
     for recs in (im, bom):
         pairs = linkage.link(spine, recs.frame, config.linkage)
+        rest = recs.frame.drop(index=pairs["right"])
+        more = linkage.link(other_titles.drop(index=pairs["left"], errors="ignore"), rest, config.linkage)
+        more["method"] = more["method"] + " by vega title"
+        pairs = pd.concat([pairs, more], ignore_index=True)
         _attach(attached, pairs, recs.frame, recs.source, report)
         report.unmatched[recs.source] += len(recs.frame) - len(pairs)
 
     rows = [_merge_fields(attached[i]) for i in range(len(attached))]
     table = pd.DataFrame(rows)
     return BuildResult(finish_table(table), report)
+
+
+def _other_titles(spine, vega_frame, pairs):
+    """Vega's title of each spine film linked to a vega row under another title key, indexed like the spine."""
+    titled = vega_frame.loc[pairs["right"], ["title_key", "year"]].set_index(pairs["left"].to_numpy())
+    return titled[titled["title_key"].to_numpy() != spine.loc[titled.index, "title_key"].to_numpy()]
 
 
 def _attach(attached, pairs, frame, source, report):
@@ -147,7 +172,34 @@ def _merge_fields(by_source: dict) -> dict:
     return row
 
 
-_NUMBERED = re.compile(r"(?:\s(?:[2-9]|1[0-9]|part \d+|episode \d+|chapter \d+))(?:\s|$)")
+_NUMBER_WORDS = {w: n for n, w in enumerate(
+    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty".split(), start=2)}
+_MARKERS = frozenset({"part", "episode", "chapter", "vol", "volume"})
+_SAYS_SEQUEL = frozenset({"part", "chapter", "vol", "volume"})
+"""'Part 2' is a sequel on its own; 'Episode IV' is not (Star Wars was released as Episode IV first)."""
+
+
+def _numbered(key: str, head_key: str) -> tuple[str, int, str] | None:
+    """(stem, number, marker): ('toy story', 3, '') for 'toy story 3', ('godfather', 2, 'part') for
+    'godfather part 2', ('oceans', 13, '') for "Ocean's Thirteen"; None without a number after the
+    first word ("12 Angry Men").
+
+    ``key`` is the whole title's key (roman numerals already digits), ``head_key`` the part before any ':'.
+    """
+    words = key.split()
+    for i in range(1, len(words)):
+        if words[i].isdigit():
+            number = int(words[i])
+            break
+    else:
+        head = head_key.split()
+        if len(head) < 2 or head[-1] not in _NUMBER_WORDS:  # a number word only ends a title: "Ocean's Twelve"
+            return None
+        words, i, number = head, len(head) - 1, _NUMBER_WORDS[head[-1]]
+    marker = words[i - 1] if words[i - 1] in _MARKERS else ""
+    stem = words[:i - 1] if marker else words[:i]
+    return (" ".join(stem), number, marker) if stem else None
 
 
 def finish_table(table, origin: str | None = None):
@@ -183,28 +235,74 @@ def finish_table(table, origin: str | None = None):
 
 
 def sequel_flags(table):
-    """A numbered title ("Shrek 2", "Part II"), or a title whose stem before ':' an earlier film shares."""
+    """Sequel or franchise entry, guessed from titles in release order.
+
+    "Part 2" (or Chapter, Vol.) says so alone, and so does a 2 or II ending the title or its
+    part before ':' ("Taken 2", "Hellboy II: The Golden Army": in the public data every such title is a
+    sequel). Any other number counts only after an earlier film of the same stem, unnumbered or numbered
+    one lower: "Rocky III" after "Rocky", "Ocean's Twelve" after "Ocean's Eleven"; not "Apollo 13",
+    "Malcolm X", "District 9", "12 Angry Men", "Apollo 18" after "Apollo 13", nor "Ocean's Eleven"
+    after "Ocean's 11" (a remake).
+    "Star Wars Ep. I" after "Star Wars Ep. IV" is one (with Part/Episode any earlier film of the stem
+    will do), "Star Wars Ep. IV" first is not, and a title whose stem before ':' an earlier film
+    shares is one ("Star Trek: Nemesis").
+    """
     from boxoffice.names import title_key
 
-    stems = table["title"].map(lambda t: title_key(str(t).split(":")[0]))
-    keys = table["title"].map(title_key)
+    titles = table["title"].astype(str)
+    heads = titles.map(lambda t: title_key(t.split(":")[0]))
+    keys = titles.map(title_key)
     order = table["release_date"].argsort(kind="stable")
-    seen, flags = set(), [False] * len(table)
+    seen: dict[str, set[int]] = {}  # stem of an earlier film -> its numbers (0: the unnumbered original)
+    flags = [False] * len(table)
     for pos in order:
-        key, stem = keys.iloc[pos], stems.iloc[pos]
-        numbered = bool(_NUMBERED.search(key))  # a number after the first word: not "12 Angry Men"
-        flags[pos] = numbered or (":" in str(table["title"].iloc[pos]) and stem in seen)
-        seen.add(stem)
+        key, head, title = keys.iloc[pos], heads.iloc[pos], titles.iloc[pos]
+        numbered = _numbered(key, head)
+        flag = ":" in title and head in seen
+        stems = [(key, 0), (head, 0)]
+        if numbered is not None:
+            stem, number, marker = numbered
+            earlier = seen.get(stem, set())
+            # "Taken 2", "Hellboy II: The Golden Army"
+            second = number == 2 and not marker and (key.endswith(" 2") or head.endswith(" 2"))
+            flag = (flag or second or (marker in _SAYS_SEQUEL and number >= 2) or (bool(marker) and bool(earlier))
+                    or (0 in earlier and number > 0) or (number - 1) in earlier)
+            stems.append((stem, number))
+        flags[pos] = flag
+        for stem, number in stems:
+            seen.setdefault(stem, set()).add(number)
     return flags
 
 
 def save_table(table, path: Path) -> Path:
-    """Write Parquet atomically (temp file, then rename)."""
+    """Write Parquet atomically (temp file, then rename), stamped with ``TABLE_VERSION``."""
     from boxoffice.atomic import atomic_path
 
+    stamped = table.copy(deep=False)  # pandas keeps ``attrs`` in the Parquet metadata
+    stamped.attrs = {_VERSION_ATTR: TABLE_VERSION}
     with atomic_path(Path(path), suffix=".parquet.tmp") as tmp:
-        table.to_parquet(tmp, index=False)
+        stamped.to_parquet(tmp, index=False)
     return Path(path)
+
+
+def table_version(path: Path) -> int | None:
+    """The ``TABLE_VERSION`` a saved table was built with: 1 for tables from before the stamp,
+    None if the file cannot be read (``load_table`` then says why)."""
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+        attrs = json.loads(metadata.get(b"PANDAS_ATTRS", b"{}"))
+    except Exception:  # a missing or damaged file: pyarrow raises several types
+        return None
+    version = attrs.get(_VERSION_ATTR, 1) if isinstance(attrs, dict) else 1
+    return version if isinstance(version, int) else 1
+
+
+def table_is_stale(path: Path) -> bool:
+    """True if the table at ``path`` came from an older (or newer) build than this one: rebuild it."""
+    version = table_version(path)
+    return version is not None and version != TABLE_VERSION
 
 
 def load_table(path: Path):
@@ -224,6 +322,7 @@ def load_table(path: Path):
                               hint="rebuild it with `boxoffice data build`")
     for col in LIST_COLUMNS:
         table[col] = table[col].map(lambda v: list(v) if v is not None else [])
+    table.attrs = {}  # the version stamp is the file's, not the data's
     return table
 
 

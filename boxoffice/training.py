@@ -21,17 +21,22 @@ class TrainRun:
 
 
 def load_films(workspace, data: Path | None = None, mapping: Path | None = None, on_build=None):
-    """The film table to train on: a user's CSV, the built table, or build it from the public data."""
-    from boxoffice.films import BuildConfig, build_film_table, load_table, save_table
+    """The film table to train on: a user's CSV, the built table, or build it from the public data.
+
+    A built table from an older build (``films.TABLE_VERSION``) is built again when the public data is there.
+    """
+    from boxoffice.films import BuildConfig, build_film_table, load_table, save_table, table_is_stale
 
     if data is not None:
         from boxoffice.sources.mapped_csv import ColumnMapping, read_films
 
         return read_films(data, ColumnMapping.load(mapping))
-    if workspace.table_path.is_file():
-        return load_table(workspace.table_path)
+    path = workspace.table_path
+    if path.is_file() and not (table_is_stale(path) and Path(workspace.data_dir).is_dir()):
+        return load_table(path)
     if on_build:
-        on_build(f"building the film table from {workspace.data_dir}")
+        why = "rebuilding the film table (it came from an older build)" if path.is_file() else "building the film table"
+        on_build(f"{why} from {workspace.data_dir}")
     table = build_film_table(BuildConfig(workspace.data_dir)).table
     save_table(table, workspace.table_path)
     return table

@@ -45,6 +45,8 @@ def build(
             "dropped": [{"source": s, "reason": r, "rows": n} for (s, r), n in report.dropped.items()],
             "unmatched": dict(report.unmatched),
             "linked": [{"source": s, "method": m, "rows": n} for (s, m), n in report.linked.items()],
+            "linked_by_figures": [{"title": t, "year": y, "vega_title": vt, "vega_year": vy}
+                                  for t, y, vt, vy in report.linked_by_figures],
         })
         return
     render.out.print(f"Wrote {summary['films']:,} films to {path}")
@@ -72,11 +74,13 @@ def summary(
 
     Example:  boxoffice data summary --json
     """
-    from boxoffice.films import load_table, summarize
+    from boxoffice.films import load_table, summarize, table_is_stale
     from boxoffice.workspace import resolve_workspace
 
     path = table or resolve_workspace(home=home).table_path
     result = summarize(load_table(path))
+    if table_is_stale(path):
+        render.warn(f"{path} came from an older build of the film table; `boxoffice data build` makes it again")
     if as_json:
         render.emit_json(result)
         return

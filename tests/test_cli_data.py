@@ -187,6 +187,19 @@ def test_validate_shows_how_to_fix_each_problem(tmp_path):
     assert table.stdout.count("fix:") == 3 and "150m" in table.stdout
 
 
+def test_summary_warns_about_a_table_from_an_older_build(sources_dir, tmp_path):
+    from boxoffice.films import BuildConfig, build_film_table
+
+    out = tmp_path / "films.parquet"
+    build_film_table(BuildConfig(sources_dir)).table.to_parquet(out, index=False)  # no version stamp
+    result = run("data", "summary", "--table", out, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["films"] == 4
+    assert "older build" in result.stderr and "boxoffice data build" in result.stderr
+    assert run("data", "build", "--sources", sources_dir, "--out", out).exit_code == 0
+    assert "warning" not in run("data", "summary", "--table", out).stderr
+
+
 def test_validate_with_the_example_mapping_and_forecast_only(tmp_path):
     from test_mapped_csv import EXAMPLE_MAPPING
 

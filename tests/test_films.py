@@ -5,10 +5,11 @@ import json
 
 import pandas as pd
 import pytest
-from samples import VEGA_ROWS, write_sources
+from samples import IMDB_ROWS, TN_ROWS, VEGA_ROWS, imdb_row, write_sources
 
 from boxoffice.errors import DataSourceError
-from boxoffice.films import FIELD_PRIORITY, BuildConfig, build_film_table, load_table, save_table, summarize
+from boxoffice.films import (FIELD_PRIORITY, TABLE_VERSION, BuildConfig, build_film_table, load_table, save_table,
+                             sequel_flags, summarize, table_is_stale, table_version)
 from boxoffice.schema import COLUMN_NAMES, empty_table
 
 # ---------------------------------------------------------------- small files, end to end
@@ -71,17 +72,80 @@ def test_users_alias_files_reach_the_build(sources_dir, tmp_path):
     assert table.loc["The Glass Harbor", "distributor"] == "Warner Bros. Pictures"
 
 
-@pytest.mark.parametrize(
-    ("title", "flag"),
-    [("12 Angry Men", False), ("Shrek 2", True), ("Rocky III", True), ("Back to the Future Part II", True),
-     ("Ocean's Eleven", False), ("Se7en", False)],
-)
-def test_numbered_titles_are_sequels_a_leading_number_is_not(tmp_path, title, flag):
-    tn = [{"id": "1", "release_date": "Jun 1, 2001", "movie": title, "production_budget": "$10,000,000",
-           "domestic_gross": "$1", "worldwide_gross": "$2"}]
+def test_a_vega_film_under_another_title_joins_the_numbers_film_by_its_figures(tmp_path):
+    tn = TN_ROWS + [{"id": "4", "release_date": "Dec 29, 1995", "movie": "12 Lanterns",
+                     "production_budget": "$29,000,000", "domestic_gross": "$57,141,459",
+                     "worldwide_gross": "$168,841,459"}]
+    lanterns = dict(VEGA_ROWS[1], **{"Title": "Twelve Lanterns", "Release Date": "Dec 29 1995",
+                                     "Production Budget": 29000000, "US Gross": 57141459,
+                                     "Worldwide Gross": 168841459, "Distributor": "Universal"})
+    imdb = IMDB_ROWS + [imdb_row(movie_title="Twelve Lanterns\xa0", title_year="1995", director_name="Bo Linden",
+                                 actor_1_name="Mae Olsen", genres="Mystery")]
+    folder = write_sources(tmp_path / "src", tn=tn, vega=VEGA_ROWS + [lanterns], imdb=imdb)
+    result = build_film_table(BuildConfig(folder))
+    table = result.table.set_index("title")
+    assert "Twelve Lanterns" not in table.index  # one film, not two
+    film = table.loc["12 Lanterns"]
+    assert film["distributor"] == "Universal"  # from vega
+    assert film["cast"] == ["Mae Olsen"]  # IMDB 5000 knows it by vega's title
+    assert result.report.linked[("vega", "figures")] == 1
+    assert result.report.linked[("imdb-5000", "exact by vega title")] == 1
+    assert result.report.linked_by_figures == [("12 Lanterns", 1995, "Twelve Lanterns", 1995)]
+
+
+def sequels(*titles: str) -> dict[str, bool]:
+    """The sequel flag of each title, released in the order given, a year apart."""
+    table = pd.DataFrame({"title": list(titles),
+                          "release_date": pd.date_range("1990-06-01", periods=len(titles), freq="366D")})
+    return dict(zip(titles, sequel_flags(table)))
+
+
+def test_a_number_in_a_title_alone_is_not_a_sequel():
+    for title in ("Apollo 13", "District 9", "Malcolm X", "Henry V", "12 Angry Men", "Se7en", "Ocean's Eleven",
+                  "History of the World: Part I"):
+        assert sequels(title) == {title: False}
+
+
+def test_a_numbered_title_after_its_original_is_a_sequel():
+    assert sequels("Toy Story", "Toy Story 2", "Toy Story 3") == {"Toy Story": False, "Toy Story 2": True,
+                                                                  "Toy Story 3": True}
+    assert sequels("Rocky", "Rocky III") == {"Rocky": False, "Rocky III": True}
+    assert sequels("The Ring", "The Ring Two")["The Ring Two"] is True
+
+
+def test_ocean_s_eleven_is_no_sequel_ocean_s_twelve_and_thirteen_are():
+    assert sequels("Ocean's Eleven", "Ocean's Twelve", "Ocean's Thirteen") == {
+        "Ocean's Eleven": False, "Ocean's Twelve": True, "Ocean's Thirteen": True}
+    assert sequels("Ocean's 11", "Ocean's Eleven")["Ocean's Eleven"] is False  # a remake, the same number
+
+
+def test_the_earlier_film_must_come_first_and_number_one_lower():
+    assert sequels("Rocky III", "Rocky")["Rocky III"] is False
+    assert sequels("Apollo 13", "Apollo 18")["Apollo 18"] is False
+
+
+def test_part_two_and_a_closing_two_say_sequel_on_their_own():
+    assert sequels("Back to the Future Part II")["Back to the Future Part II"] is True
+    assert sequels("Shrek 2")["Shrek 2"] is True
+    assert sequels("Hellboy II: The Golden Army")["Hellboy II: The Golden Army"] is True
+    assert sequels("Cradle 2 the Grave")["Cradle 2 the Grave"] is False
+
+
+def test_an_episode_or_a_subtitle_after_an_earlier_film_of_the_stem():
+    flags = sequels("Star Wars Ep. IV: A New Hope", "Star Wars Ep. I: The Phantom Menace", "Star Trek",
+                    "Star Trek: Nemesis")
+    assert flags == {"Star Wars Ep. IV: A New Hope": False, "Star Wars Ep. I: The Phantom Menace": True,
+                     "Star Trek": False, "Star Trek: Nemesis": True}
+
+
+def test_the_build_flags_sequels_by_the_same_rules(tmp_path):
+    tn = [{"id": str(i), "release_date": f"Jun 1, {1990 + i}", "movie": title, "production_budget": "$10,000,000",
+           "domestic_gross": "$1", "worldwide_gross": "$2"}
+          for i, title in enumerate(["Apollo 13", "Harbor Lights", "Harbor Lights 3"])]
     folder = write_sources(tmp_path / "src", tn=tn, vega=[VEGA_ROWS[1]])
     table = build_film_table(BuildConfig(folder)).table.set_index("title")
-    assert bool(table.loc[title, "sequel"]) is flag
+    assert table["sequel"].to_dict() == {"The Old Mill": False, "Apollo 13": False, "Harbor Lights": False,
+                                         "Harbor Lights 3": True}
 
 
 # ---------------------------------------------------------------- save and load
@@ -121,6 +185,50 @@ def test_loading_a_missing_or_damaged_table_says_to_build(tmp_path):
     bad.write_bytes(b"not parquet")
     with pytest.raises(DataSourceError, match="data build"):
         load_table(bad)
+
+
+def test_a_saved_table_carries_the_build_version(sources_dir, tmp_path):
+    path = save_table(build_film_table(BuildConfig(sources_dir)).table, tmp_path / "films.parquet")
+    assert table_version(path) == TABLE_VERSION and not table_is_stale(path)
+    assert load_table(path).attrs == {}  # the stamp is the file's, not the data's
+
+
+def old_table(sources_dir, path):
+    """A table as an older build saved it: plain Parquet, no version stamp."""
+    table = build_film_table(BuildConfig(sources_dir)).table.head(2)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_parquet(path, index=False)
+    return path
+
+
+def test_a_table_from_an_older_build_is_stale(sources_dir, tmp_path):
+    path = old_table(sources_dir, tmp_path / "films.parquet")
+    assert table_version(path) == 1 and table_is_stale(path)
+    assert len(load_table(path)) == 2  # still readable as it is
+    assert table_version(tmp_path / "none.parquet") is None
+
+
+def test_training_rebuilds_a_cached_table_from_an_older_build(sources_dir, tmp_path):
+    from boxoffice.training import load_films
+    from boxoffice.workspace import Workspace
+
+    ws = Workspace(data_dir=sources_dir, home=tmp_path / "home")
+    old_table(sources_dir, ws.table_path)
+    said = []
+    films = load_films(ws, on_build=said.append)
+    assert len(films) == 4 and said and "older build" in said[0]
+    assert table_version(ws.table_path) == TABLE_VERSION
+    said.clear()
+    assert len(load_films(ws, on_build=said.append)) == 4 and said == []  # current now: loaded, not built
+
+
+def test_an_older_table_without_the_public_data_is_used_as_it_is(sources_dir, tmp_path):
+    from boxoffice.training import load_films
+    from boxoffice.workspace import Workspace
+
+    ws = Workspace(data_dir=tmp_path / "no-data", home=tmp_path / "home")
+    old_table(sources_dir, ws.table_path)
+    assert len(load_films(ws)) == 2
 
 
 def test_an_empty_table_summarizes_to_zeros(tmp_path):

@@ -17,9 +17,9 @@ def films(*rows: tuple[str, int]) -> pd.DataFrame:
     })
 
 
-def linked_titles(left: pd.DataFrame, right: pd.DataFrame, config: LinkageConfig = LinkageConfig()):
+def linked_titles(left: pd.DataFrame, right: pd.DataFrame, config: LinkageConfig = LinkageConfig(), **options):
     """{(left title, left year): (right title, right year)} for every pair ``link`` returns."""
-    pairs = link(left, right, config)
+    pairs = link(left, right, config, **options)
     return {
         (left.loc[p.left, "title"], left.loc[p.left, "year"]): (right.loc[p.right, "title"], right.loc[p.right, "year"])
         for p in pairs.itertuples(index=False)
@@ -119,3 +119,79 @@ def test_each_row_is_used_at_most_once():
 def test_nothing_in_common_gives_no_pairs():
     pairs = link(films(("Harbor Lights", 2004)), films(("Paper Moons", 2004)))
     assert pairs.empty and list(pairs.columns) == ["left", "right", "method"]
+
+
+# ---------------------------------------------------------------- the figures pass: another title, the same figures
+
+
+def figured(*rows: tuple) -> pd.DataFrame:
+    """Rows of (title, year, budget, domestic gross, worldwide gross), USD; None for a figure not given."""
+    frame = films(*[(t, y) for t, y, *_ in rows])
+    for i, column in enumerate(("budget_usd", "domestic_gross_usd", "worldwide_gross_usd"), start=2):
+        frame[column] = [float("nan") if r[i] is None else float(r[i]) for r in rows]
+    return frame
+
+
+HARBOR = ("Harbor Lights", 2004, 29_000_000, 57_141_459, 168_841_459)
+
+
+def test_a_film_under_another_title_links_by_its_figures():
+    left = figured(HARBOR, ("Paper Moons", 2004, 12_000_000, 3_456_789, 9_876_543))
+    right = figured(("Lights Over the Harbour", 2004, 29_000_000, 57_141_459, 168_841_459))
+    assert linked_titles(left, right, by_figures=True) == {("Harbor Lights", 2004): ("Lights Over the Harbour", 2004)}
+    assert list(link(left, right, by_figures=True)["method"]) == ["figures"]
+
+
+def test_the_figures_pass_is_asked_for():
+    right = figured(("Lights Over the Harbour", 2004, 29_000_000, 57_141_459, 168_841_459))
+    assert link(figured(HARBOR), right).empty
+
+
+def test_one_gross_to_the_dollar_and_the_budget_are_enough():
+    # a year apart, worldwide gross revised in one source, the budget rounded differently
+    right = figured(("Lights Over the Harbour", 2005, 28_000_000, 57_141_459, 190_000_001))
+    assert len(link(figured(HARBOR), right, by_figures=True)) == 1
+
+
+def test_different_budgets_do_not_link_even_with_the_same_grosses():
+    right = figured(("Lights Over the Harbour", 2004, 45_000_000, 57_141_459, 168_841_459))
+    assert link(figured(HARBOR), right, by_figures=True).empty
+
+
+def test_grosses_only_close_are_no_evidence():
+    # two different films: the same round budget, grosses a fraction of a percent apart
+    left = figured(("Harbor Lights", 2001, 60_000_000, 93_375_151, 200_700_000))
+    right = figured(("Paper Moons", 2002, 60_000_000, 93_354_918, 199_043_309))
+    assert link(left, right, by_figures=True).empty
+
+
+def test_a_round_gross_is_no_evidence():
+    left = figured(("Harbor Lights", 1984, 2_000_000, 5_000_000, None))
+    right = figured(("Paper Moons", 1984, 2_000_000, 5_000_000, None))
+    assert link(left, right, by_figures=True).empty
+
+
+def test_figures_two_years_apart_do_not_link():
+    right = figured(("Lights Over the Harbour", 2006, 29_000_000, 57_141_459, 168_841_459))
+    assert link(figured(HARBOR), right, by_figures=True).empty
+
+
+def test_without_a_budget_or_a_gross_nothing_links():
+    no_budget = figured(("Lights Over the Harbour", 2004, None, 57_141_459, 168_841_459))
+    no_gross = figured(("Lights Over the Harbour", 2004, 29_000_000, None, None))
+    assert link(figured(HARBOR), no_budget, by_figures=True).empty
+    assert link(figured(HARBOR), no_gross, by_figures=True).empty
+
+
+def test_one_to_many_by_figures_links_none():
+    twins = figured(HARBOR, ("Harbor Lights Redux", 2005, 29_500_000, 57_141_459, None))
+    one = figured(("Lights Over the Harbour", 2004, 29_000_000, 57_141_459, 168_841_459))
+    assert link(twins, one, by_figures=True).empty  # two candidates on the left
+    assert link(one, twins, by_figures=True).empty  # two candidates on the right
+
+
+def test_the_figures_pass_only_sees_rows_the_title_passes_left():
+    left = figured(HARBOR)
+    right = figured(HARBOR, ("Lights Over the Harbour", 2004, 29_000_000, 57_141_459, 168_841_459))
+    pairs = link(left, right, by_figures=True)
+    assert list(zip(pairs["left"], pairs["right"], pairs["method"])) == [(0, 0, "exact")]

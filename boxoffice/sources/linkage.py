@@ -5,6 +5,12 @@ release year); each row is used at most once, closest year first, so two
 films sharing a title (remakes) never merge. Titles that still differ
 ("Marvel's The Avengers") get a cautious fuzzy pass in which any number in
 the title must agree, so "Scary Movie 2" never meets "Scary Movie".
+
+A film sold under another title ("Twelve Monkeys" / "12 Monkeys") can still be
+told by its figures, for sources that both carry them (``link(..., by_figures=True)``):
+among rows left unmatched, budgets agree and a gross is the same to the dollar.
+Grosses only "close" are no evidence: two films with the same round budget and
+grosses a fraction of a percent apart are common (Cats & Dogs / Two Weeks Notice).
 """
 from __future__ import annotations
 
@@ -17,17 +23,24 @@ class LinkageConfig:
     year_tolerance: int = 1
     fuzzy_min_score: float = 90.0
     """rapidfuzz token_sort_ratio (0-100) a fuzzy pair needs."""
+    budget_tolerance: float = 0.05
+    """Figures pass: how far two budgets may differ, relative to the larger (0.05 = 5%)."""
+    round_gross: float = 100_000.0
+    """Figures pass: a gross that is a multiple of this (USD) is an estimate two films may share, not evidence."""
+
+FIGURE_COLUMNS = ("budget_usd", "domestic_gross_usd", "worldwide_gross_usd")
 
 
 def _numbers(key: str) -> frozenset[str]:
     return frozenset(re.findall(r"\d+", key))
 
 
-def link(left, right, config: LinkageConfig = LinkageConfig()):
+def link(left, right, config: LinkageConfig = LinkageConfig(), *, by_figures: bool = False):
     """Pairs ``(left_index, right_index, method)`` of the same film, one-to-one.
 
-    Both frames need ``title_key`` and ``year``. Returns a DataFrame with
-    columns ``left``, ``right``, ``method`` ("exact" or "fuzzy").
+    Both frames need ``title_key`` and ``year``, and with ``by_figures`` also
+    ``FIGURE_COLUMNS`` (USD). Returns a DataFrame with columns ``left``,
+    ``right``, ``method`` ("exact", "fuzzy" or "figures").
     """
     import pandas as pd
 
@@ -35,7 +48,42 @@ def link(left, right, config: LinkageConfig = LinkageConfig()):
     used_left = set(pairs["left"])
     used_right = set(pairs["right"])
     fuzzy = _fuzzy_pairs(left[~left.index.isin(used_left)], right[~right.index.isin(used_right)], config)
-    return pd.concat([pairs, fuzzy], ignore_index=True)
+    pairs = pd.concat([pairs, fuzzy], ignore_index=True)
+    if by_figures:
+        rest_left = left[~left.index.isin(set(pairs["left"]))]
+        rest_right = right[~right.index.isin(set(pairs["right"]))]
+        pairs = pd.concat([pairs, figure_pairs(rest_left, rest_right, config)], ignore_index=True)
+    return pairs
+
+
+def figure_pairs(left, right, config: LinkageConfig = LinkageConfig()):
+    """Pairs told by their figures alone, whatever their titles.
+
+    Years within ``year_tolerance``, budgets within ``budget_tolerance``, and
+    the domestic or the worldwide gross the same to the dollar (and not a
+    round estimate). A row with two or more such candidates links to none.
+    """
+    import pandas as pd
+
+    candidates = []
+    for column in ("domestic_gross_usd", "worldwide_gross_usd"):
+        sides = []
+        for frame, name in ((left, "left"), (right, "right")):
+            part = frame[["year", "budget_usd", column]].dropna()
+            part = part[part["budget_usd"] > 0]
+            amount = part[column].round()
+            part = part.assign(amount=amount)[(amount > 0) & (amount % config.round_gross != 0)]
+            sides.append(part.drop(columns=column).reset_index(names=name))
+        candidates.append(pd.merge(*sides, on="amount", suffixes=("_l", "_r")))
+    merged = pd.concat(candidates, ignore_index=True)
+    budgets = merged[["budget_usd_l", "budget_usd_r"]]
+    close = (budgets.max(axis=1) - budgets.min(axis=1)) <= config.budget_tolerance * budgets.max(axis=1)
+    near = (merged["year_l"] - merged["year_r"]).abs() <= config.year_tolerance
+    found = merged.loc[close & near, ["left", "right"]].drop_duplicates()
+    alone = ~found["left"].duplicated(keep=False) & ~found["right"].duplicated(keep=False)
+    pairs = found[alone].sort_values(["left", "right"]).reset_index(drop=True)
+    pairs["method"] = "figures"
+    return pairs[["left", "right", "method"]]
 
 
 def _greedy(candidates):
