@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from boxoffice.names import known_genres
-from boxoffice.talent import STATS, TalentIndex, role_keys
+from boxoffice.talent import STATS, TalentIndex
 
 CATEGORICAL = ("mpaa_rating", "distributor", "country", "language", "source_material", "creative_type")
 """Columns encoded as integer codes for LightGBM's categorical splits (NaN = unknown)."""
@@ -151,12 +151,11 @@ class FeatureBuilder:
         years = dates.dt.year.to_numpy()
         out = {"log_budget": log_budget_2012(films, years)}
         rows, _, items = _explode(_column(films, "genres", n))
-        index = {g: i for i, g in enumerate(self.genres_)}
-        hot = np.zeros((n, len(self.genres_)))
-        cols = np.array([index.get(g, -1) for g in items], dtype=int)
-        hot[rows[cols >= 0], cols[cols >= 0]] = 1.0
-        for g, i in index.items():
-            out[f"genre_{g.lower()}"] = hot[:, i]
+        hot = np.zeros((len(self.genres_), n))
+        cols = pd.Index(self.genres_, dtype=object).get_indexer(items)
+        hot[cols[cols >= 0], rows[cols >= 0]] = 1.0
+        for i, g in enumerate(self.genres_):
+            out[f"genre_{g.lower()}"] = hot[i]
         out["genre_count"] = np.bincount(rows, minlength=n).astype(float)
         out["release_year"] = years.astype(float)
         out["release_month"] = dates.dt.month.to_numpy(float)
@@ -168,36 +167,33 @@ class FeatureBuilder:
         seq = _column(films, "sequel", n)
         out["sequel"] = pd.array(seq, dtype="boolean").astype("Float64").to_numpy(float, na_value=np.nan)
         for col in self.categorical_features_:
-            codes = {name: float(i) for i, name in enumerate(self.categories_[col])}
             values = pd.Series(_column(films, col, n), dtype=object)
-            coded = values.map(codes).to_numpy(float, copy=True)
-            coded[np.isnan(coded) & ~_blank_mask(values)] = len(codes)  # seen too rarely: 'other'
+            coded = pd.Index(self.categories_[col], dtype=object).get_indexer(values).astype(float)
+            coded[(coded < 0) & ~_blank_mask(values)] = len(self.categories_[col])  # seen too rarely: 'other'
+            coded[coded < 0] = np.nan
             out[col] = coded
         out.update(self._track_records(films, dates))
         for name in out:  # float32: half the memory of float64, and LightGBM bins them anyway
             out[name] = np.asarray(out[name], dtype=np.float32)
-        X = pd.DataFrame(out, copy=False)
         if fill_unspecified:
-            self._fill_unspecified(films, X)
-        return X
+            self._fill_unspecified(films, out)
+        return pd.DataFrame(out, copy=False)
 
-    def _fill_unspecified(self, films, X) -> None:
+    def _fill_unspecified(self, films, features: dict) -> None:
+        """Fill unsaid fields in ``features`` (name -> float32 array), in place."""
         import numpy as np
-
         import pandas as pd
 
-        band = np.searchsorted(np.asarray(self.typical_["edges"]), X["log_budget"].to_numpy())
-        n = len(X)
+        band = np.searchsorted(np.asarray(self.typical_["edges"]), features["log_budget"])
+        n = len(features["log_budget"])
         for field, columns in UNSPECIFIED_FIELDS.items():
             values = pd.Series(_column(films, field, n), dtype=object)
             unsaid = (_lengths(values.to_numpy()) == 0) if field in LIST_FIELDS else _blank_mask(values)
             if not unsaid.any():
                 continue
-            cols = [c for c in X.columns if any(c == p or c.startswith(p) for p in columns)]
-            typical = np.array([[np.nan if v[c] is None else v[c] for c in cols] for v in self.typical_["values"]], dtype=float)
-            # float32 like X: a model stored before features were float32 holds float64 values,
-            # which pandas refuses to set into float32 columns (a TypeError on every forecast)
-            X.loc[unsaid, cols] = typical[band[unsaid]].astype(np.float32)
+            for c in (c for c in features if any(c == p or c.startswith(p) for p in columns)):
+                typical = np.array([np.nan if v[c] is None else v[c] for v in self.typical_["values"]], dtype=np.float32)
+                features[c][unsaid] = typical[band[unsaid]]
 
     def _track_records(self, films, dates):
         import numpy as np
@@ -216,27 +212,32 @@ class FeatureBuilder:
         billing = np.concatenate([cast_pos, np.full(first.sum(), -1), np.full(len(dist_rows), -2)]).astype(int)
         names = np.concatenate([cast_names, dir_names[first], dist.to_numpy()[dist_rows]]).astype(object)
         roles = np.where(billing >= 0, "cast", np.where(billing == -1, "director", "distributor")).astype(object)
-        keys = role_keys(roles, names)
-        stats = self.talent_.records_as_of(keys, dates.to_numpy()[rows] if len(rows) else [])
-        stats["row"], stats["billing"] = rows, billing
+        stats = self.talent_.records_of(roles, names, dates.to_numpy()[rows] if len(rows) else [])
+        # rows are scattered back with numpy: one film has one lead, one director, one distributor
         out = {}
-        for prefix, mask in (("lead", billing == 0), ("director", billing == -1)):
-            part = stats[mask].set_index("row")
-            for stat in STATS:
-                out[f"{prefix}_{stat}"] = part[stat].reindex(range(n)).to_numpy(float)
-        out["lead_n"] = np.nan_to_num(out["lead_n"], nan=0.0)
-        out["director_n"] = np.nan_to_num(out["director_n"], nan=0.0)
-        cast = stats[billing >= 0].groupby("row")
-        out["cast_listed"] = cast.size().reindex(range(n), fill_value=0).to_numpy(float)
+
+        def scatter(prefix, mask, names):
+            for stat in names:
+                column = np.full(n, 0.0 if stat == "n" else np.nan)
+                column[rows[mask]] = stats[stat].to_numpy(float)[mask]
+                out[f"{prefix}_{stat}"] = column
+
+        scatter("lead", billing == 0, STATS)
+        scatter("director", billing == -1, STATS)
         listed = billing >= 0
-        out["cast_known"] = (stats["n"][listed] > 0).groupby(stats["row"][listed]).sum().reindex(range(n), fill_value=0).to_numpy(float)
-        out["cast_total_films"] = cast["n"].sum().reindex(range(n), fill_value=0).to_numpy(float)
-        out["cast_mean_log_gross"] = cast["mean_log_gross"].mean().reindex(range(n)).to_numpy(float)
-        out["cast_best_log_gross"] = cast["best_log_gross"].max().reindex(range(n)).to_numpy(float)
-        dist = stats[billing == -2].set_index("row")
-        for stat in ("n", "mean_log_gross", "mean_log_roi"):
-            out[f"distributor_{stat}"] = dist[stat].reindex(range(n)).to_numpy(float)
-        out["distributor_n"] = np.nan_to_num(out["distributor_n"], nan=0.0)
+        cast_rows, cast_n = rows[listed], stats["n"].to_numpy(float)[listed]
+        out["cast_listed"] = np.bincount(cast_rows, minlength=n).astype(float)
+        out["cast_known"] = np.bincount(cast_rows, weights=(cast_n > 0).astype(float), minlength=n)
+        out["cast_total_films"] = np.bincount(cast_rows, weights=cast_n, minlength=n)
+        mean_gross = stats["mean_log_gross"].to_numpy(float)[listed]
+        with np.errstate(invalid="ignore", divide="ignore"):  # NaN where no cast member has a record
+            known = ~np.isnan(mean_gross)
+            out["cast_mean_log_gross"] = (np.bincount(cast_rows[known], weights=mean_gross[known], minlength=n)
+                                          / np.bincount(cast_rows[known], minlength=n))
+        best = np.full(n, -np.inf)
+        np.fmax.at(best, cast_rows, stats["best_log_gross"].to_numpy(float)[listed])
+        out["cast_best_log_gross"] = np.where(np.isinf(best), np.nan, best)
+        scatter("distributor", billing == -2, ("n", "mean_log_gross", "mean_log_roi"))
         return out
 
     def get_state(self) -> dict:
@@ -267,16 +268,27 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, float) and value != value) or value is getattr(__import__("pandas"), "NA") or str(value) == ""
 
 
-def _is_list(value) -> bool:
+def _list_mask(values):
+    """True where a value is a list of items (list, tuple or array), without a Python-level loop
+    per value for the common types: this runs over every row of a batch."""
     import numpy as np
 
-    return isinstance(value, (list, tuple, np.ndarray))
+    values = np.asarray(values, dtype=object)
+    common = {list: True, tuple: True, np.ndarray: True, type(None): False, float: False, str: False}
+    kinds = list(map(type, values))
+    if set(kinds) <= common.keys():
+        return np.fromiter(map(common.__getitem__, kinds), dtype=bool, count=len(values))
+    return np.fromiter((isinstance(v, (list, tuple, np.ndarray)) for v in values), dtype=bool, count=len(values))
 
 
 def _lengths(values):
     import numpy as np
 
-    return np.fromiter((len(v) if _is_list(v) else 0 for v in values), dtype=np.int64, count=len(values))
+    values = np.asarray(values, dtype=object)
+    listed = _list_mask(values)
+    lengths = np.zeros(len(values), dtype=np.int64)
+    lengths[listed] = np.fromiter(map(len, values[listed]), dtype=np.int64, count=int(listed.sum()))
+    return lengths
 
 
 def _explode(values):
@@ -285,11 +297,13 @@ def _explode(values):
 
     import numpy as np
 
+    values = np.asarray(values, dtype=object)
     lengths = _lengths(values)
     rows = np.repeat(np.arange(len(values)), lengths)
     starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
     positions = np.arange(lengths.sum()) - starts
-    items = np.array(list(itertools.chain.from_iterable(v for v in values if _is_list(v))), dtype=object)
+    items = np.empty(int(lengths.sum()), dtype=object)
+    items[:] = list(itertools.chain.from_iterable(values[lengths > 0]))
     return rows, positions, items
 
 

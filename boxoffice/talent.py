@@ -2,7 +2,7 @@
 
 A person's record at a film's release is built only from films released
 strictly before it: this is where leaks hide, so everything goes through
-``TalentIndex.records_as_of`` (a ``merge_asof`` with exact dates excluded).
+``TalentIndex.records_as_of`` (a binary search that excludes the same day).
 Grosses are log worldwide gross in constant 2012 USD; return on budget is
 log(worldwide gross / budget).
 """
@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from boxoffice.names import person_key
 
 ROLES = ("cast", "director", "distributor")
+_DAY_OFFSET = 1 << 30
+_DAY_SPAN = 1 << 31
+"""Days since 1970 shifted to be positive, so (person id, day) packs into one sortable int64."""
+
 STATS = ("n", "mean_log_gross", "mean_log_roi", "best_log_gross", "years_since_last")
 """Per person and date: earlier films, their mean and best log gross, mean log return, years since the last one."""
 
@@ -48,17 +52,23 @@ def _events(films):
 
 def role_keys(roles, names):
     """'role:person_key' for each (role, name), computing each distinct key once and sharing it."""
+    codes, distinct = _distinct_role_keys(roles, names)
+    return distinct[codes]
+
+
+def _distinct_role_keys(roles, names):
+    """(code per row, distinct 'role:person_key' strings): person_key runs once per distinct name."""
     import numpy as np
     import pandas as pd
 
     if len(names) == 0:
-        return np.array([], dtype=object)
+        return np.array([], dtype=np.int64), np.array([], dtype=object)
     name_codes, name_values = pd.factorize(np.asarray(names, object))
     role_codes, role_values = pd.factorize(np.asarray(roles, object))
     codes, pairs = pd.factorize(role_codes.astype(np.int64) * len(name_values) + name_codes)  # integers, not tuples
     distinct = np.array([f"{role_values[p // len(name_values)]}:{person_key(name_values[p % len(name_values)])}"
                          for p in pairs], dtype=object)
-    return distinct[codes]
+    return codes, distinct
 
 
 @dataclass
@@ -101,34 +111,71 @@ class TalentIndex:
         import numpy as np
         import pandas as pd
 
-        # people as integer ids, not strings: millions of queries stay small and fast
+        keys = np.asarray(keys, dtype=object)
+        codes, distinct = pd.factorize(keys) if len(keys) else (np.array([], np.int64), np.array([], object))
+        return self._records_of_ids(self._ids_of(distinct)[codes], dates)
+
+    def records_of(self, roles, names, dates):
+        """``records_as_of`` for (role, name) pairs: names are keyed once each, not once per row."""
+        codes, distinct = _distinct_role_keys(roles, names)
+        return self._records_of_ids(self._ids_of(distinct)[codes], dates)
+
+    def _ids_of(self, keys):
+        import numpy as np
+
         ids = self._key_ids()
-        query = pd.DataFrame({"key": pd.Series(keys, dtype=object).map(ids).fillna(-1).to_numpy(np.int64),
-                              "date": pd.to_datetime(pd.Series(dates)).to_numpy().astype("datetime64[ns]")})
-        query["order"] = np.arange(len(query))
-        right = self.table[["date", "n", "sum_log_gross", "sum_log_roi", "best_log_gross", "last_date"]].copy()
-        right["key"] = self.table["key"].map(ids).to_numpy(np.int64)
-        right["date"] = right["date"].astype("datetime64[ns]")
-        merged = pd.merge_asof(
-            query.sort_values("date", kind="stable"), right, on="date", by="key",
-            allow_exact_matches=False, direction="backward",
-        ).sort_values("order")
-        n = merged["n"].fillna(0).to_numpy()
+        return np.array([ids.get(k, -1) for k in keys], dtype=np.int64)
+
+    def _records_of_ids(self, key_ids, dates):
+        """As-of lookup by binary search: (person id, day) pairs sort as one integer, so the last
+        earlier record of a person is one ``searchsorted`` away (no sort of the queries)."""
+        import numpy as np
+        import pandas as pd
+
+        lookup = self._lookup()
+        key_ids = np.asarray(key_ids, np.int64)
+        day_values = pd.to_datetime(pd.Series(dates)).to_numpy().astype("datetime64[D]")
+        dated = ~np.isnat(day_values)
+        days = np.where(dated, day_values.astype(np.int64), 0)
+        query = key_ids * _DAY_SPAN + (days + _DAY_OFFSET)
+        at = np.searchsorted(lookup["composite"], query, side="left") - 1  # last record strictly before
+        found = (at >= 0) & (key_ids >= 0) & dated
+        found[found] = lookup["key_id"][at[found]] == key_ids[found]
+        at = np.where(found, at, 0)
+        n = np.where(found, lookup["n"][at], 0).astype(float)
         with np.errstate(invalid="ignore", divide="ignore"):
             out = pd.DataFrame({
                 "n": n,
-                "mean_log_gross": merged["sum_log_gross"].to_numpy() / n,
-                "mean_log_roi": merged["sum_log_roi"].to_numpy() / n,
-                "best_log_gross": merged["best_log_gross"].to_numpy(),
-                "years_since_last": (merged["date"] - merged["last_date"]).dt.days.to_numpy() / 365.25,
+                "mean_log_gross": np.where(found, lookup["sum_log_gross"][at] / n, np.nan),
+                "mean_log_roi": np.where(found, lookup["sum_log_roi"][at] / n, np.nan),
+                "best_log_gross": np.where(found, lookup["best_log_gross"][at], np.nan),
+                "years_since_last": np.where(found, (days - lookup["last_day"][at]) / 365.25, np.nan),
             })
-        out.loc[n == 0, ["mean_log_gross", "mean_log_roi", "best_log_gross", "years_since_last"]] = np.nan
-        return out.reset_index(drop=True)
+        return out
 
     def _key_ids(self) -> dict:
         if getattr(self, "_ids", None) is None:
             self._ids = {key: i for i, key in enumerate(self.table["key"].unique())}
         return self._ids
+
+    def _lookup(self) -> dict:
+        """The table as arrays sorted by (person id, date), built once per index."""
+        import numpy as np
+
+        if getattr(self, "_arrays", None) is None:
+            ids = self._key_ids()
+            key_id = self.table["key"].map(ids).to_numpy(np.int64)
+            days = self.table["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+            order = np.lexsort((days, key_id))
+            self._arrays = {
+                "composite": (key_id * _DAY_SPAN + (days + _DAY_OFFSET))[order], "key_id": key_id[order],
+                "n": self.table["n"].to_numpy(np.int64)[order],
+                "sum_log_gross": self.table["sum_log_gross"].to_numpy(float)[order],
+                "sum_log_roi": self.table["sum_log_roi"].to_numpy(float)[order],
+                "best_log_gross": self.table["best_log_gross"].to_numpy(float)[order],
+                "last_day": self.table["last_date"].to_numpy().astype("datetime64[D]").astype(np.int64)[order],
+            }
+        return self._arrays
 
     def known_names(self, role: str) -> list[str]:
         return sorted(self.table.loc[self.table["role"] == role, "name"].unique())
