@@ -1,0 +1,125 @@
+"""The batch scorer gives LightGBM's numbers exactly, on every kind of split the toolkit trains."""
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from boxoffice import model as model_module
+from boxoffice.forest import Forest, UnsupportedModel
+
+
+def _train(X, y, categorical=(), rounds=30, **params):
+    base = {"objective": "regression", "num_leaves": 15, "min_data_in_leaf": 5, "verbose": -1, "seed": 1,
+            "deterministic": True, "num_threads": 1, "min_data_per_group": 5, "cat_smooth": 1.0}
+    data = lgb.Dataset(X, y, categorical_feature=list(categorical) or "auto", free_raw_data=False)
+    return lgb.train(base | params, data, num_boost_round=rounds)
+
+
+def _mixed_frame(rng, n, n_categories=40):
+    """Numbers with NaNs, a 0/1 flag, and a categorical with more than 32 codes (several bitset words)."""
+    X = pd.DataFrame({
+        "a": rng.normal(size=n), "b": rng.exponential(size=n), "flag": rng.integers(0, 2, n).astype(float),
+        "cat": rng.integers(0, n_categories, n).astype(float), "small_cat": rng.integers(0, 5, n).astype(float),
+    }).astype(np.float32)
+    X.loc[rng.random(n) < 0.15, "a"] = np.nan
+    X.loc[rng.random(n) < 0.1, "cat"] = np.nan
+    y = (X["a"].fillna(2).to_numpy() * 2 + np.sin(X["cat"].fillna(-1).to_numpy()) * 3 + X["small_cat"].to_numpy()
+         + X["flag"].to_numpy() + rng.normal(size=n) * 0.3)
+    return X, y
+
+
+def _assert_same(boosters, X):
+    forest = Forest.from_model_texts([b.model_to_string() for b in boosters])
+    got = forest.predict(np.asarray(X))
+    want = np.column_stack([b.predict(X) for b in boosters])
+    np.testing.assert_array_equal(got, want)
+
+
+def test_regression_and_quantile_models_with_nan_and_wide_categoricals():
+    rng = np.random.default_rng(0)
+    X, y = _mixed_frame(rng, 3000)
+    boosters = [_train(X, y, ["cat", "small_cat"]),
+                _train(X, y, ["cat", "small_cat"], objective="quantile", alpha=0.1),
+                _train(X, y, ["cat", "small_cat"], objective="quantile", alpha=0.9)]
+    test, _ = _mixed_frame(np.random.default_rng(1), 2000, n_categories=60)  # codes never seen in training
+    test.loc[:50, "cat"] = -3.0  # negative codes go right
+    test.loc[51:100, "cat"] = -0.5  # truncates to 0, as in LightGBM
+    test.loc[101:150, "small_cat"] = 2.7  # truncates to 2
+    test.loc[151:200, "a"] = np.inf
+    test.loc[201:250, "b"] = -np.inf
+    _assert_same(boosters, test)
+    _assert_same(boosters, test.astype(np.float64))  # float64 input uses the float64 thresholds
+
+
+def test_missing_values_without_nan_handling_go_as_zero():
+    rng = np.random.default_rng(2)
+    X, y = _mixed_frame(rng, 2000)
+    booster = _train(X, y, ["cat", "small_cat"], use_missing=False)
+    test, _ = _mixed_frame(np.random.default_rng(3), 1000)
+    _assert_same([booster], test)
+
+
+def test_64_leaf_trees_and_single_leaf_trees():
+    rng = np.random.default_rng(4)
+    X, y = _mixed_frame(rng, 5000)
+    wide = _train(X, y, ["cat"], num_leaves=64, min_data_in_leaf=2)
+    assert max(t["num_leaves"] for t in wide.dump_model()["tree_info"]) > 32  # the 64-bit mask path
+    stumps = _train(X, np.full(len(y), 3.0), ())  # nothing to learn: every tree is one leaf
+    _assert_same([wide, stumps], X)
+
+
+def test_unsupported_models_are_refused_not_mispredicted():
+    rng = np.random.default_rng(5)
+    X, y = _mixed_frame(rng, 2000)
+    with pytest.raises(UnsupportedModel, match="leaves"):
+        Forest.from_model_texts([_train(X, y, num_leaves=100, min_data_in_leaf=2).model_to_string()])
+    with pytest.raises(UnsupportedModel, match="link"):
+        Forest.from_model_texts([_train(X, (y > 0).astype(float), objective="binary").model_to_string()])
+    with pytest.raises(UnsupportedModel, match="zero"):
+        Forest.from_model_texts([_train(X.fillna(0), y, zero_as_missing=True).model_to_string()])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=32), st.none()),
+                          st.floats(-5, 5, width=32), st.integers(-2, 45)), min_size=1, max_size=40))
+def test_any_input_scores_like_lightgbm(rows):
+    booster = _property_booster()
+    X = pd.DataFrame([[np.nan if a is None else a, b, 1.0, float(c), float(c % 7)] for a, b, c in rows],
+                     columns=["a", "b", "flag", "cat", "small_cat"]).astype(np.float32)
+    _assert_same([booster], X)
+
+
+_BOOSTER = {}
+
+
+def _property_booster():
+    if "b" not in _BOOSTER:
+        X, y = _mixed_frame(np.random.default_rng(6), 2000)
+        _BOOSTER["b"] = _train(X, y, ["cat", "small_cat"])
+    return _BOOSTER["b"]
+
+
+def test_forecaster_batches_match_lightgbm_exactly(forecaster, film_table, monkeypatch):
+    """Above FOREST_MIN_ROWS the forecaster scores with the forest; the numbers do not change."""
+    films = film_table.sample(model_module.FOREST_MIN_ROWS + 500, replace=True, random_state=0).reset_index(drop=True)
+    fast = forecaster.predict(films)
+    assert all(m.forest_ for m in forecaster.models_.values())  # the forest path really ran
+    monkeypatch.setattr(model_module, "FOREST_MIN_ROWS", 10**12)
+    slow = forecaster.predict(films)
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+
+
+def test_revenue_model_falls_back_to_lightgbm_for_models_the_forest_lacks(monkeypatch):
+    from boxoffice.model import ModelConfig, RevenueModel
+
+    rng = np.random.default_rng(7)
+    X, y = _mixed_frame(rng, 1500)
+    X = X.drop(columns=["cat", "small_cat"])
+    config = ModelConfig(params=dict(model_module.DEFAULT_PARAMS, num_leaves=100, min_data_in_leaf=2),
+                         num_boost_round=20)
+    fitted = RevenueModel(config).fit(X, y, pd.date_range("2000-01-01", periods=len(y), freq="D"))
+    monkeypatch.setattr(model_module, "FOREST_MIN_ROWS", 10)
+    out = fitted.predict(X)
+    assert fitted.forest_ is False and np.isfinite(out["p50"]).all()
