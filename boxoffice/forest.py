@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from boxoffice.tree_text import Tree, read_model
+
 BLOCK_ROWS = 256
 """Films scored together: large enough to vectorise, small enough for the block to stay in cache."""
 
@@ -37,7 +39,7 @@ _DEBRUIJN = {  # index of the lowest set bit: de Bruijn multiplier, shift and ta
 }
 
 
-class UnsupportedModel(ValueError):
+class UnsupportedModel(Exception):
     """The model uses a LightGBM feature the Forest does not reproduce exactly."""
 
 
@@ -53,24 +55,24 @@ class Forest:
     @classmethod
     def from_model_texts(cls, texts) -> "Forest":
         """Build from LightGBM model strings (``Booster.model_to_string()`` or the stored files)."""
+        return cls.from_models([read_model(text) for text in texts])
+
+    @classmethod
+    def from_models(cls, models) -> "Forest":
+        """Build from models already read by ``boxoffice.tree_text.read_model``."""
         nodes = _Nodes()
-        n_features = None
-        for output, text in enumerate(texts):
-            header, trees = _parse_model(text)
-            objective = header.get("objective", "").split()[0] if header.get("objective") else ""
-            if objective not in _IDENTITY_OBJECTIVES:
-                raise UnsupportedModel(f"objective {objective or 'unknown'!r} has a link function")
-            if header.get("num_tree_per_iteration", "1") != "1" or "average_output" in header:
+        widths = {len(m.feature_names) for m in models}
+        if len(widths) != 1:
+            raise UnsupportedModel("the models do not share one feature list")
+        for output, model in enumerate(models):
+            if model.objective not in _IDENTITY_OBJECTIVES:
+                raise UnsupportedModel(f"objective {model.objective or 'unknown'!r} has a link function")
+            if model.num_tree_per_iteration != 1 or model.average_output:
                 raise UnsupportedModel("multi-class and random-forest models are not supported")
-            width = int(header["max_feature_idx"]) + 1
-            if n_features not in (None, width):
-                raise UnsupportedModel("the models do not share one feature list")
-            n_features = width
-            for tree in trees:
+            for tree in model.trees:
                 nodes.add_tree(tree, output)
-        if n_features is None:
-            raise UnsupportedModel("no models given")
-        return cls(n_features, len(texts), nodes.arrays(n_features))
+        (width,) = widths
+        return cls(width, len(models), nodes.arrays(width))
 
     def predict(self, X) -> np.ndarray:
         """Raw scores, shape (rows, models), for a 2-D float array with the models' feature columns."""
@@ -91,23 +93,6 @@ class Forest:
         return out
 
 
-def _parse_model(text: str):
-    """LightGBM's text format: a ``key=value`` header, then ``Tree=i`` blocks of ``key=value`` lines."""
-    header, trees, current = {}, [], None
-    for line in text.splitlines():
-        if line.startswith("Tree="):
-            current = {}
-            trees.append(current)
-        elif line.startswith("end of trees"):
-            break
-        elif "=" in line:
-            key, value = line.split("=", 1)
-            (header if current is None else current)[key] = value
-        elif current is None and line.strip() == "average_output":
-            header["average_output"] = ""
-    return header, trees
-
-
 class _Nodes:
     """Accumulates trees into flat lists, leaves numbered left to right within each tree."""
 
@@ -116,54 +101,33 @@ class _Nodes:
         self.categorical, self.word_start, self.word_count, self.words = [], [], [], []
         self.initial, self.leaf_start, self.leaf_values, self.output = [], [], [], []
 
-    def add_tree(self, tree: dict, output: int) -> None:
-        n_leaves = int(tree["num_leaves"])
+    def add_tree(self, tree: Tree, output: int) -> None:
+        n_leaves = tree.num_leaves
         if n_leaves > 64:
             raise UnsupportedModel(f"a tree has {n_leaves} leaves (at most 64 are supported)")
-        if tree.get("is_linear", "0") != "0":
+        if tree.is_linear:
             raise UnsupportedModel("linear trees are not supported")
-        leaf_values = [float(v) for v in tree["leaf_value"].split()]
         self.output.append(output)
         self.leaf_start.append(len(self.leaf_values))
         if n_leaves == 1:
-            self.leaf_values.append(leaf_values[0])
+            self.leaf_values.append(tree.leaf_value[0])
             self.initial.append(1)
             self.node_start.append(len(self.feature))
             return
-        ints = {k: [int(v) for v in tree[k].split()] for k in ("split_feature", "decision_type", "left_child", "right_child")}
-        thresholds = [float(v) for v in tree["threshold"].split()]
-        if int(tree.get("num_cat", "0")) > 0:
-            boundaries = [int(v) for v in tree["cat_boundaries"].split()]
-            bitset = [int(v) for v in tree["cat_threshold"].split()]
-        left, right = ints["left_child"], ints["right_child"]
-        order, span = [], {}
-
-        def walk(node):  # in-order: a node's left subtree is a run of leaves [start, stop)
-            stack = [(node, False)]
-            while stack:
-                node, done = stack.pop()
-                if node < 0:
-                    order.append(~node)
-                elif done:
-                    span[node] = (span[node], len(order))
-                else:
-                    span[node] = len(order)
-                    stack += [(right[node], False), (node, True), (left[node], False)]
-
-        walk(0)
-        self.leaf_values += [leaf_values[leaf] for leaf in order]
+        order, span = tree.leaf_order()  # a node's left subtree is a run of leaves [start, stop)
+        self.leaf_values += [tree.leaf_value[leaf] for leaf in order]
         self.initial.append((1 << n_leaves) - 1)
         for node in range(n_leaves - 1):
             start, stop = span[node]
             self.mask.append(((1 << 64) - 1) ^ ((1 << stop) - (1 << start)))
-            self.feature.append(ints["split_feature"][node])
-            decision = ints["decision_type"][node]
+            self.feature.append(tree.split_feature[node])
+            decision, threshold = tree.decision_type[node], tree.threshold[node]
             missing = (decision >> 2) & 3  # 0 none, 1 zero, 2 NaN
             if missing == 1:
                 raise UnsupportedModel("zero-as-missing splits are not supported")
             if decision & 1:  # categorical: left when the category's bit is set
-                index = int(thresholds[node])
-                words = bitset[boundaries[index]:boundaries[index + 1]]
+                index = int(threshold)
+                words = tree.cat_threshold[tree.cat_boundaries[index]:tree.cat_boundaries[index + 1]]
                 self.categorical.append(True)
                 self.threshold.append(0.0)
                 self.nan_right.append(True)
@@ -172,8 +136,8 @@ class _Nodes:
                 self.words += words
             else:  # numerical: left when x <= threshold; NaN goes the default way, or as 0 without NaN handling
                 self.categorical.append(False)
-                self.threshold.append(thresholds[node])
-                nan_left = bool(decision & 2) if missing == 2 else 0.0 <= thresholds[node]
+                self.threshold.append(threshold)
+                nan_left = bool(decision & 2) if missing == 2 else 0.0 <= threshold
                 self.nan_right.append(not nan_left)
                 self.word_start.append(0)
                 self.word_count.append(0)

@@ -28,9 +28,9 @@ DEFAULT_PARAMS = {
 
 Z90 = 1.2815515655446004  # standard normal 0.9 quantile
 
-FOREST_MIN_ROWS = 5_000
-"""From this many films a batch goes through ``boxoffice.forest`` (same numbers, ~15x faster per film);
-below it LightGBM is quicker, as the forest's first use costs ~0.3 s of imports and set-up."""
+USE_FOREST = True
+"""Forecast through ``boxoffice.forest`` (LightGBM's numbers, ~15x faster per film, and no LightGBM
+import when a stored model only forecasts); False forces LightGBM's own predictor."""
 
 
 @dataclass(frozen=True)
@@ -56,14 +56,40 @@ def _lgb_params(config: ModelConfig, objective: str, alpha: float | None = None)
     return params
 
 
+BOOSTER_PARTS = ("p50", "lo", "hi")
+
+
 class RevenueModel:
     """sklearn-style estimator: ``fit(X, y, dates)`` then ``predict(X)`` -> log P10/P50/P90."""
 
     def __init__(self, config: ModelConfig = ModelConfig(), categorical: tuple[str, ...] = ()):
         self.config = config
         self.categorical = tuple(categorical)
+        self._boosters, self._texts, self._read, self.forest_ = None, None, None, None
 
-    def _boosters(self, X, y):
+    @property
+    def boosters_(self) -> dict:
+        """LightGBM boosters by part (p50, lo, hi); a loaded model builds them only when asked
+        (explanations, plots), so forecasting does not pay for importing LightGBM."""
+        if self._boosters is None:
+            from boxoffice.errors import ModelStoreError
+
+            if self._texts is None:
+                raise AttributeError("boosters_: the model is not fitted")
+            import lightgbm as lgb
+
+            try:
+                self._boosters = {name: lgb.Booster(model_str=text) for name, text in self._texts.items()}
+            except lgb.basic.LightGBMError as err:
+                raise ModelStoreError(f"LightGBM cannot read the stored trees: {err}",
+                                      hint="retrain with `boxoffice train`") from None
+        return self._boosters
+
+    @boosters_.setter
+    def boosters_(self, boosters: dict) -> None:
+        self._boosters, self._texts, self._read, self.forest_ = boosters, None, None, None
+
+    def _grow(self, X, y):
         import lightgbm as lgb
 
         lo = (1 - self.config.interval) / 2
@@ -85,7 +111,7 @@ class RevenueModel:
         if len(y) - n_cal < 50:
             raise ValueError(f"need at least {n_cal + 50} films to train and calibrate, got {len(y)}")
         proper, cal = slice(0, len(y) - n_cal), slice(len(y) - n_cal, len(y))
-        early = self._boosters(X.iloc[proper], y[proper])
+        early = self._grow(X.iloc[proper], y[proper])
         raw = {k: b.predict(X.iloc[cal]) for k, b in early.items()}
         # conformalized quantile regression: how far outside [lo, hi] the newest films fall
         scores = np.maximum(raw["lo"] - y[cal], y[cal] - raw["hi"])
@@ -93,8 +119,7 @@ class RevenueModel:
         self.interval_correction_ = float(np.quantile(scores, level, method="higher"))
         lo, p50, hi = self._ordered(raw["lo"], raw["p50"], raw["hi"], self.interval_correction_)
         self.risk_calibration_ = _fit_risk_calibration(lo, p50, hi, y[cal])
-        self.boosters_ = self._boosters(X, y)
-        self.forest_ = None
+        self.boosters_ = self._grow(X, y)
         self.feature_names_ = list(X.columns)
         self.n_train_, self.n_calibration_ = int(len(y)), int(n_cal)
         return self
@@ -115,9 +140,9 @@ class RevenueModel:
             raise ModelStoreError(f"the stored model expects features this version does not build: {', '.join(missing)}",
                                   hint="retrain with `boxoffice train`")
         X = X[self.feature_names_]
-        forest = self._forest() if len(X) >= FOREST_MIN_ROWS else None
+        forest = self._forest() if USE_FOREST else None
         if forest is not None:
-            raw = dict(zip(self.boosters_, forest.predict(X.to_numpy(_common_float(X.dtypes))).T))
+            raw = dict(zip(BOOSTER_PARTS, forest.predict(X.to_numpy(_common_float(X.dtypes))).T))
         else:
             raw = {k: b.predict(X, num_threads=self.config.num_threads) for k, b in self.boosters_.items()}
         lo, p50, hi = self._ordered(raw["lo"], raw["p50"], raw["hi"], self.interval_correction_)
@@ -125,11 +150,14 @@ class RevenueModel:
 
     def _forest(self):
         """The boosters as one ``Forest``, built on first use; None when the models use something it lacks."""
-        if getattr(self, "forest_", None) is None:
+        if self.forest_ is None:
             from boxoffice.forest import Forest, UnsupportedModel
 
+            from boxoffice.tree_text import read_model
+
+            read = self._read or {p: read_model(t) for p, t in self.booster_texts().items()}
             try:
-                self.forest_ = Forest.from_model_texts(self.booster_texts().values())
+                self.forest_ = Forest.from_models([read[part] for part in BOOSTER_PARTS])
             except UnsupportedModel:
                 self.forest_ = False
         return self.forest_ or None
@@ -150,18 +178,32 @@ class RevenueModel:
                 "feature_names": self.feature_names_, "n_train": self.n_train_, "n_calibration": self.n_calibration_}
 
     def booster_texts(self) -> dict[str, str]:
-        return {name: b.model_to_string() for name, b in self.boosters_.items()}
+        if self._texts is None:
+            self._texts = {name: b.model_to_string() for name, b in self.boosters_.items()}
+        return self._texts
 
     @classmethod
     def from_state(cls, state: dict, texts: dict[str, str]) -> "RevenueModel":
-        import lightgbm as lgb
+        """Rebuild from ``get_state`` and the boosters' texts, each read and checked tree by tree
+        (``ValueError`` names the first damaged part)."""
+        from boxoffice.tree_text import read_model
 
         model = cls(ModelConfig(**state["config"]), tuple(state["categorical"]))
         model.interval_correction_ = float(state["interval_correction"])
         model.risk_calibration_ = dict(state["risk_calibration"])
         model.feature_names_ = list(state["feature_names"])
         model.n_train_, model.n_calibration_ = state["n_train"], state["n_calibration"]
-        model.boosters_ = {name: lgb.Booster(model_str=text) for name, text in texts.items()}
+        if sorted(texts) != sorted(BOOSTER_PARTS):
+            raise ValueError(f"expected the parts {', '.join(BOOSTER_PARTS)}, got {', '.join(sorted(texts))}")
+        model._read = {}
+        for part, text in texts.items():
+            try:
+                model._read[part] = read_model(text)
+            except ValueError as err:
+                raise ValueError(f"{part}: {err}") from None
+            if list(model._read[part].feature_names) != model.feature_names_:
+                raise ValueError(f"the {part} trees were not grown on the features the metadata lists")
+        model._texts = dict(texts)
         return model
 
 

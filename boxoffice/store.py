@@ -234,13 +234,13 @@ def load(models_dir: Path, name: str = DEFAULT_NAME, version: str | None = None)
 
     from boxoffice.features import FeatureBuilder, FeatureConfig
     from boxoffice.forecaster import Forecaster, TrainConfig
-    from boxoffice.model import ModelConfig, RevenueModel
+    from boxoffice.model import BOOSTER_PARTS, ModelConfig, RevenueModel
 
     meta = read_metadata(models_dir, name, version)
     where = f"model {name}/{meta['version']}"
     folder = Path(models_dir) / name / meta["version"]
     _check_shape(meta, where)
-    needed = {"talent.parquet"} | {f"{target}_{part}.txt" for target in meta["models"] for part in BOOSTERS}
+    needed = {"talent.parquet"} | {f"{target}_{part}.txt" for target in meta["models"] for part in BOOSTER_PARTS}
     unlisted = sorted(needed - set(meta["checksums"]))
     if unlisted:
         raise ModelStoreError(f"{where}: {METADATA} has no checksum for {', '.join(unlisted)}",
@@ -259,10 +259,12 @@ def load(models_dir: Path, name: str = DEFAULT_NAME, version: str | None = None)
         forecaster.models_ = {}
         for target, state in meta["models"].items():
             texts = {part: _booster_text((folder / f"{target}_{part}.txt").read_text(encoding="utf-8"),
-                                         f"{where}: {target}_{part}.txt") for part in BOOSTERS}
-            model = forecaster.models_[target] = RevenueModel.from_state(state, texts)
-            if any(b.feature_name() != model.feature_names_ for b in model.boosters_.values()):
-                raise ValueError(f"the {target} trees were not grown on the features its metadata lists")
+                                         f"{where}: {target}_{part}.txt") for part in BOOSTER_PARTS}
+            try:
+                forecaster.models_[target] = RevenueModel.from_state(state, texts)
+            except ValueError as err:
+                raise ModelStoreError(f"{where} cannot be read: {target} model, {err}",
+                                      hint="retrain with `boxoffice train`") from None
         forecaster.period_ = (meta["period"]["first_release"], meta["period"]["last_release"])
         forecaster.n_films_ = meta["n_films"]
     except ModelStoreError:
@@ -274,7 +276,6 @@ def load(models_dir: Path, name: str = DEFAULT_NAME, version: str | None = None)
     return forecaster
 
 
-BOOSTERS = ("p50", "lo", "hi")
 _NUM = (int, float)
 _SHAPE = {
     "checksums": {str: str},

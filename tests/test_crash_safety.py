@@ -10,6 +10,7 @@ import ast
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -353,6 +354,36 @@ def test_a_corrupt_model_file_with_a_matching_checksum_is_an_error_not_a_crash(f
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, f"the process died ({result.returncode}): {result.stderr[-500:]}"
     assert "ModelStoreError:" in result.stdout and words in result.stdout
+
+
+@pytest.mark.parametrize("edit, words", [
+    (lambda t: t.replace("\nleft_child=", "\nleft_child=40 ", 1), "tree 0"),  # a child index out of range
+    (lambda t: re.sub(r"\nleft_child=\d+", "\nleft_child=0", t, count=1), "do not form a tree"),  # a loop
+    (lambda t: t.replace("\nsplit_feature=", "\nsplit_feature=999 ", 1), "tree 0"),
+    (lambda t: re.sub(r"\nsplit_feature=\d+", "\nsplit_feature=999", t, count=1), "feature 999"),
+    (lambda t: re.sub(r"\ndecision_type=\d+", "\ndecision_type=12", t, count=1), "decision type"),
+    (lambda t: re.sub(r"\nleaf_value=[^ ]+", "\nleaf_value=nan", t, count=1), "finite"),
+])
+def test_trees_that_lightgbm_would_trust_are_checked_on_load(forecaster, tmp_path, edit, words):
+    """LightGBM does not check child links or feature indices (it reads outside its arrays);
+    every stored tree is checked when the model loads, so such a file is refused by name."""
+    path = store.save(forecaster, tmp_path, "m")
+    _rewrite_with_checksums(path, "worldwide_p50.txt", edit)
+    with pytest.raises(ModelStoreError) as err:
+        store.load(tmp_path, "m")
+    assert "worldwide" in str(err.value) and words in str(err.value) and "retrain" in str(err.value)
+
+
+def test_forecasting_from_a_stored_model_does_not_import_lightgbm(model_home):
+    """Cold start: a stored model forecasts through boxoffice.forest; LightGBM (and scikit-learn,
+    which it imports) load only to train or explain."""
+    code = (f"import sys\nfrom boxoffice import store\nfrom boxoffice.film import films_frame, make_film\n"
+            f"f = store.load({str(model_home.models_dir)!r})\n"
+            f"f.predict(films_frame([make_film(genres='action', budget='150m', release_date='2027-07-16')]))\n"
+            f"print(sorted(m for m in ('lightgbm', 'sklearn') if m in sys.modules))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-500:]
+    assert result.stdout.strip() == "[]"
 
 
 def test_a_model_stored_before_features_were_float32_still_forecasts(forecaster, tmp_path):

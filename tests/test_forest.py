@@ -102,11 +102,11 @@ def _property_booster():
 
 
 def test_forecaster_batches_match_lightgbm_exactly(forecaster, film_table, monkeypatch):
-    """Above FOREST_MIN_ROWS the forecaster scores with the forest; the numbers do not change."""
-    films = film_table.sample(model_module.FOREST_MIN_ROWS + 500, replace=True, random_state=0).reset_index(drop=True)
+    """The forecaster scores with the forest; the numbers are LightGBM's own."""
+    films = film_table.sample(6000, replace=True, random_state=0).reset_index(drop=True)
     fast = forecaster.predict(films)
     assert all(m.forest_ for m in forecaster.models_.values())  # the forest path really ran
-    monkeypatch.setattr(model_module, "FOREST_MIN_ROWS", 10**12)
+    monkeypatch.setattr(model_module, "USE_FOREST", False)
     slow = forecaster.predict(films)
     pd.testing.assert_frame_equal(fast, slow, check_exact=True)
 
@@ -120,6 +120,6 @@ def test_revenue_model_falls_back_to_lightgbm_for_models_the_forest_lacks(monkey
     config = ModelConfig(params=dict(model_module.DEFAULT_PARAMS, num_leaves=100, min_data_in_leaf=2),
                          num_boost_round=20)
     fitted = RevenueModel(config).fit(X, y, pd.date_range("2000-01-01", periods=len(y), freq="D"))
-    monkeypatch.setattr(model_module, "FOREST_MIN_ROWS", 10)
+    monkeypatch.setattr(model_module, "USE_FOREST", True)
     out = fitted.predict(X)
     assert fitted.forest_ is False and np.isfinite(out["p50"]).all()
