@@ -149,10 +149,14 @@ class RevenueModel:
         return {"p10": lo, "p50": p50, "p90": hi}
 
     def _forest(self):
-        """The boosters as one ``Forest``, built on first use; None when the models use something it lacks."""
+        """The boosters as one ``Forest``, built on first use; None when the models use something it
+        lacks or numba cannot run here (LightGBM then predicts, with the same numbers)."""
         if self.forest_ is None:
-            from boxoffice.forest import Forest, UnsupportedModel
-
+            try:
+                from boxoffice.forest import Forest, UnsupportedModel
+            except (ImportError, RuntimeError, OSError):  # numba missing, or no writable place for its cache
+                self.forest_ = False
+                return None
             from boxoffice.tree_text import read_model
 
             read = self._read or {p: read_model(t) for p, t in self.booster_texts().items()}

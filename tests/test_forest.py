@@ -123,3 +123,17 @@ def test_revenue_model_falls_back_to_lightgbm_for_models_the_forest_lacks(monkey
     monkeypatch.setattr(model_module, "USE_FOREST", True)
     out = fitted.predict(X)
     assert fitted.forest_ is False and np.isfinite(out["p50"]).all()
+
+
+def test_forecasts_still_come_when_the_forest_cannot_load(forecaster, film_table, monkeypatch):
+    """numba missing, or unable to cache its kernel: LightGBM answers instead, with the same numbers."""
+    import sys
+
+    films = film_table.head(50)
+    want = forecaster.predict(films)
+    monkeypatch.setitem(sys.modules, "boxoffice.forest", None)  # any import of it now fails
+    for m in forecaster.models_.values():
+        monkeypatch.setattr(m, "forest_", None)
+    got = forecaster.predict(films)
+    assert all(m.forest_ is False for m in forecaster.models_.values())
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
