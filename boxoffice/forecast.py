@@ -29,13 +29,19 @@ def unknown_people(forecaster, film) -> list[tuple[str, str, list[str]]]:
 @dataclass
 class SlateResult:
     forecasts: "object"
-    """The input's title and release_date, then ``OUTPUT_COLUMNS`` and ``problem`` (blank if fine)."""
+    """The input's title and release_date, then ``OUTPUT_COLUMNS``, with ``explain``
+    ``driver_baseline_usd`` and one ``driver_<lever>_usd`` per lever (they sum to the worldwide P50),
+    and ``problem`` (blank if fine)."""
     problems: list
     n_ok: int
 
 
-def predict_slate(forecaster, path: Path, mapping=None, break_even_multiple: float = BREAK_EVEN_MULTIPLE) -> SlateResult:
-    """Forecast every good row of a slate CSV; bad rows are reported by row number and left blank."""
+def predict_slate(forecaster, path: Path, mapping=None, break_even_multiple: float = BREAK_EVEN_MULTIPLE,
+                  explain: bool = False) -> SlateResult:
+    """Forecast every good row of a slate CSV; bad rows are reported by row number and left blank.
+
+    ``explain``: also split each worldwide P50 into levers (``boxoffice.explain.drivers``), in USD.
+    """
     import pandas as pd
 
     from boxoffice.film import default_release_date
@@ -55,6 +61,15 @@ def predict_slate(forecaster, path: Path, mapping=None, break_even_multiple: flo
         at = out.set_index("row").index.get_indexer(films["row"])
         for col in OUTPUT_COLUMNS:
             out.loc[at, col] = pred[col].to_numpy()
+        if explain:
+            from boxoffice.explain import drivers
+
+            found = drivers(forecaster, films)
+            columns = {"driver_baseline_usd": found.baseline_usd.to_numpy()}  # the model's average film
+            columns |= {f"driver_{lever}_usd": found.usd[lever].to_numpy() for lever in found.usd.columns}
+            for name, values in columns.items():
+                out[name] = float("nan")
+                out.loc[at, name] = values
     bad = {}
     for problem in problems:
         bad.setdefault(problem.row, []).append(f"{problem.column}: {problem.message}")

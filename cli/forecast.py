@@ -112,7 +112,7 @@ def predict(
     title: Optional[str] = TITLE,
     input_csv: Optional[Path] = typer.Option(None, "--input", help="Batch: a slate CSV (title, release_date, genres, budget, cast, …)."),
     output_csv: Optional[Path] = typer.Option(None, "--output", help="Batch: where to write the forecasts CSV."),
-    explain: bool = typer.Option(False, "--explain", help="Also show what drives the P50: budget, cast, genre, timing, … in dollars."),
+    explain: bool = typer.Option(False, "--explain", help="Also show what drives the P50: budget, cast, genre, timing, … in dollars (with --input: one driver_<lever>_usd column per lever)."),
     break_even_multiple: float = BREAK_EVEN,
     model: str = MODEL,
     sources: Optional[Path] = SOURCES,
@@ -131,7 +131,17 @@ def predict(
     """
     ws = _workspace(sources, home)
     if input_csv is not None:
-        _predict_batch(ws, model, input_csv, output_csv, break_even_multiple, as_json)
+        flags = {"--genre": genre, "--budget": budget, "--cast": cast, "--director": director,
+                 "--release-date": release_date, "--rating": rating, "--runtime": runtime,
+                 "--distributor": distributor, "--country": country, "--language": language,
+                 "--sequel/--original": sequel, "--title": title}
+        given = [flag for flag, value in flags.items() if value not in (None, [], ())]
+        if given:
+            from boxoffice.errors import InputError
+
+            raise InputError(f"{', '.join(given)} describe one film, but with --input each CSV row describes its own",
+                             hint="drop those flags, or put the values in the CSV's columns")
+        _predict_batch(ws, model, input_csv, output_csv, break_even_multiple, as_json, explain)
         return
     from boxoffice.film import films_frame
     from boxoffice.forecast import unknown_people
@@ -160,11 +170,11 @@ def predict(
             render.out.print(render.drivers_table(found))
 
 
-def _predict_batch(ws, model, input_csv, output_csv, multiple, as_json):
+def _predict_batch(ws, model, input_csv, output_csv, multiple, as_json, explain):
     from boxoffice.forecast import predict_slate
 
     forecaster = load_or_train(ws, model)
-    result = predict_slate(forecaster, input_csv, break_even_multiple=multiple)
+    result = predict_slate(forecaster, input_csv, break_even_multiple=multiple, explain=explain)
     for problem in result.problems:
         render.warn(str(problem))
     if output_csv is not None:

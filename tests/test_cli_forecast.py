@@ -82,6 +82,29 @@ def test_batch_slate_reports_bad_rows_and_forecasts_good_ones(model_home, tmp_pa
     assert forecasts["worldwide_p50"].notna().tolist() == [True, False, True]
 
 
+def test_batch_explain_adds_each_films_drivers_that_sum_to_its_p50(model_home, tmp_path):
+    slate = tmp_path / "slate.csv"
+    slate.write_text("title,release_date,genres,budget,cast\n"
+                     "Heist,2027-07-16,Action|Thriller,150m,Tom Cruise|Emily Blunt\n"
+                     "Small drama,2027-03-05,Drama,5m,\n")
+    result = run(model_home, "predict", "--input", str(slate), "--explain", "--json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    for row in rows:
+        drivers = {k: v for k, v in row.items() if k.startswith("driver_")}
+        assert {"driver_budget_usd", "driver_cast_usd"} <= set(drivers)
+        assert sum(drivers.values()) == pytest.approx(row["worldwide_p50"], rel=1e-6)
+    assert rows[0]["driver_budget_usd"] > rows[1]["driver_budget_usd"]  # $150M does more than $5M
+
+
+def test_film_flags_with_an_input_file_are_refused_not_ignored(model_home, tmp_path):
+    slate = tmp_path / "slate.csv"
+    slate.write_text("title,genres,budget\nHeist,Action,150m\n")
+    result = run(model_home, "predict", "--input", str(slate), "--budget", "100m", "--genre", "drama")
+    assert result.exit_code == 2
+    assert "--genre, --budget" in result.stderr and "Traceback" not in result.output
+
+
 def test_models_list_and_show(model_home):
     listed = run(model_home, "models", "list", "--json")
     assert listed.exit_code == 0
