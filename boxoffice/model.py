@@ -32,6 +32,10 @@ USE_FOREST = True
 """Forecast through ``boxoffice.forest`` (LightGBM's numbers, ~15x faster per film, and no LightGBM
 import when a stored model only forecasts); False forces LightGBM's own predictor."""
 
+FOREST_MIN_ROWS = 2_000
+"""A model whose LightGBM boosters are already in memory (just trained, as in backtests and tuning)
+scores smaller batches with them: building the forest costs more than it saves there."""
+
 
 @dataclass(frozen=True)
 class ModelConfig:
@@ -140,7 +144,8 @@ class RevenueModel:
             raise ModelStoreError(f"the stored model expects features this version does not build: {', '.join(missing)}",
                                   hint="retrain with `boxoffice train`")
         X = X[self.feature_names_]
-        forest = self._forest() if USE_FOREST else None
+        wanted = USE_FOREST and (self._boosters is None or len(X) >= FOREST_MIN_ROWS)
+        forest = self._forest() if wanted else None
         if forest is not None:
             raw = dict(zip(BOOSTER_PARTS, forest.predict(X.to_numpy(_common_float(X.dtypes))).T))
         else:

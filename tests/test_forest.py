@@ -120,20 +120,34 @@ def test_revenue_model_falls_back_to_lightgbm_for_models_the_forest_lacks(monkey
     config = ModelConfig(params=dict(model_module.DEFAULT_PARAMS, num_leaves=100, min_data_in_leaf=2),
                          num_boost_round=20)
     fitted = RevenueModel(config).fit(X, y, pd.date_range("2000-01-01", periods=len(y), freq="D"))
-    monkeypatch.setattr(model_module, "USE_FOREST", True)
+    monkeypatch.setattr(model_module, "FOREST_MIN_ROWS", 10)
     out = fitted.predict(X)
     assert fitted.forest_ is False and np.isfinite(out["p50"]).all()
 
 
-def test_forecasts_still_come_when_the_forest_cannot_load(forecaster, film_table, monkeypatch):
+def test_forecasts_still_come_when_the_forest_cannot_load(model_home, film_table, monkeypatch):
     """numba missing, or unable to cache its kernel: LightGBM answers instead, with the same numbers."""
     import sys
 
+    from boxoffice import store
+
     films = film_table.head(50)
-    want = forecaster.predict(films)
+    want = store.load(model_home.models_dir).predict(films)
     monkeypatch.setitem(sys.modules, "boxoffice.forest", None)  # any import of it now fails
-    for m in forecaster.models_.values():
-        monkeypatch.setattr(m, "forest_", None)
-    got = forecaster.predict(films)
-    assert all(m.forest_ is False for m in forecaster.models_.values())
+    loaded = store.load(model_home.models_dir)
+    got = loaded.predict(films)
+    assert all(m.forest_ is False for m in loaded.models_.values())
     pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+def test_a_just_trained_model_scores_small_batches_with_its_boosters(forecaster, film_table):
+    """Backtests and tuning predict a few hundred films per fold: no forest is built for them."""
+    from boxoffice.forecaster import Forecaster, TrainConfig
+    from boxoffice.model import ModelConfig
+
+    history = film_table[film_table["year"] < 2005]
+    fitted = Forecaster(TrainConfig(model=ModelConfig(num_boost_round=20))).fit(history)
+    small = film_table[film_table["year"] == 2005]
+    assert len(small) < model_module.FOREST_MIN_ROWS
+    fitted.predict(small)
+    assert all(m.forest_ is None for m in fitted.models_.values())
