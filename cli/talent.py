@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from boxoffice_cli import render
-from boxoffice_cli.options import HOME, JSON, MODEL, SOURCES
+from boxoffice_cli.options import DATA, HOME, JSON, MAPPING, MODEL, SOURCES
 
 
 def talent(
@@ -19,6 +19,8 @@ def talent(
     by: str = typer.Option("value", "--by", help="Rank by 'value' (model value in USD) or 'record' (total worldwide gross, 2012 USD)."),
     min_films: int = typer.Option(3, "--min-films", min=1, help="Rank only people with at least this many films with budget and gross."),
     model: str = MODEL,
+    data: Optional[Path] = DATA,
+    mapping: Optional[Path] = MAPPING,
     sources: Optional[Path] = SOURCES,
     home: Optional[Path] = HOME,
     as_json: bool = JSON,
@@ -33,6 +35,7 @@ def talent(
       boxoffice talent "Tom Hanks" --as-of 2012-12-31
       boxoffice talent "Christopher Nolan" --role director --json
       boxoffice talent --top 20 --genre action --as-of 2012-12-31
+      boxoffice talent "Jane Doe" --data my_films.csv --model mine   (records from your own films)
     """
     from boxoffice.talent_values import rank_talent, talent_profile
     from boxoffice.training import load_films
@@ -43,7 +46,7 @@ def talent(
         render.error("give either a name, or --top/--genre to rank people, not both")
         raise typer.Exit(code=2)
     ws = _workspace(sources, home)
-    films = load_films(ws, on_build=render.info)
+    films = load_films(ws, data, mapping, on_build=render.info)
     forecaster = load_or_train(ws, model)
     if name is not None:
         profile = talent_profile(forecaster, films, name, role, as_of)

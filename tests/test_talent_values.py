@@ -123,3 +123,17 @@ def test_cli_top_ranking(run):
 def test_cli_name_and_top_together_is_bad_input(run):
     result = run("talent", "Tom Hanks", "--top", "5")
     assert result.exit_code == 2
+
+
+def test_cli_talent_reads_records_from_your_own_films(run, tmp_path):
+    slate = tmp_path / "my_films.csv"
+    slate.write_text("title,release_date,genres,budget,worldwide_gross,cast\n"
+                     "Harbor Lights,2009-05-06,Drama,12m,30m,Ada Lovelace|Tom Hanks\n"
+                     "Paper Moons,2010-09-10,Drama,20m,90m,Ada Lovelace\n"
+                     "Salt Flats,2011-03-04,Thriller,8m,5m,Grace Hopper\n")
+    result = run("talent", "Ada Lovelace", "--data", str(slate), "--as-of", "2012-12-31", "--json")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert [f["title"] for f in out["films"]] == ["Paper Moons", "Harbor Lights"]
+    missing = run("talent", "Ada Lovelace")  # the public data has never heard of her
+    assert missing.exit_code == 2 and "Traceback" not in missing.output
