@@ -2,7 +2,8 @@
 
 Pre-release only: budget, genres, rating, runtime, timing, origin,
 distributor, source and sequel, plus track records of cast, director and
-distributor computed from films released strictly before each film's date.
+distributor computed from films released strictly before each film's date
+(the distributor's also over its recent years, see ``TalentIndex.recent_of``).
 ``fit`` learns vocabularies and the track-record index from history;
 ``transform`` turns any film table (even one row, even partial) into numbers.
 """
@@ -58,6 +59,9 @@ class FeatureConfig:
     """Use source material and creative type. Off for the public data: they come from vega only,
     which ends in 2010, so newer films would all look 'unknown' (it cost 3 points of RMSLE in the
     backtest). Turn on for your own data when every film has them."""
+    distributor_recent_years: float = 3.0
+    """Window of the distributor's recent releases (count and mean log gross): a proxy for its size
+    and release width now, which its all-time record blurs."""
 
 
 def log_budget_2012(films, years=None):
@@ -238,6 +242,12 @@ class FeatureBuilder:
         np.fmax.at(best, cast_rows, stats["best_log_gross"].to_numpy(float)[listed])
         out["cast_best_log_gross"] = np.where(np.isinf(best), np.nan, best)
         scatter("distributor", billing == -2, ("n", "mean_log_gross", "mean_log_roi"))
+        recent = self.talent_.recent_of(roles[billing == -2], names[billing == -2], dates.to_numpy()[dist_rows],
+                                        self.config.distributor_recent_years)
+        for stat in ("n", "mean_log_gross"):
+            column = np.full(n, 0.0 if stat == "n" else np.nan)
+            column[dist_rows] = recent[stat].to_numpy(float)
+            out[f"distributor_recent_{stat}"] = column
         return out
 
     def get_state(self) -> dict:

@@ -2,7 +2,8 @@
 
 A person's record at a film's release is built only from films released
 strictly before it: this is where leaks hide, so everything goes through
-``TalentIndex.records_as_of`` (a binary search that excludes the same day).
+``TalentIndex.records_as_of`` (a binary search that excludes the same day), or
+``TalentIndex.recent_of`` for the last few years before it.
 Grosses are log worldwide gross in constant 2012 USD; return on budget is
 log(worldwide gross / budget).
 """
@@ -126,22 +127,53 @@ class TalentIndex:
         ids = self._key_ids()
         return np.array([ids.get(k, -1) for k in keys], dtype=np.int64)
 
+    def recent_of(self, roles, names, dates, years: float):
+        """Films of each (role, name) in the ``years`` before each date: n, mean log gross, mean log return.
+
+        The window ends at the date or, for a date past the index's last film, the day after that
+        film: a film forecast years ahead sees the latest years of data, not an empty window.
+        """
+        import numpy as np
+        import pandas as pd
+
+        codes, distinct = _distinct_role_keys(roles, names)
+        key_ids = self._ids_of(distinct)[codes]
+        days, dated = _days(dates)
+        lookup = self._lookup()
+        end = np.minimum(days, lookup["end_day"])
+        start = end - int(round(years * 365.25))
+        hi_found, hi = self._before(key_ids, end, dated)
+        lo_found, lo = self._before(key_ids, start, dated)
+
+        def total(column):
+            return np.where(hi_found, lookup[column][hi], 0) - np.where(lo_found, lookup[column][lo], 0)
+
+        n = total("n").astype(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return pd.DataFrame({"n": n, "mean_log_gross": np.where(n > 0, total("sum_log_gross") / n, np.nan),
+                                 "mean_log_roi": np.where(n > 0, total("sum_log_roi") / n, np.nan)})
+
+    def _before(self, key_ids, days, dated):
+        """(found, position) of each key's last record strictly before each day: (person id, day)
+        pairs sort as one integer, so it is one ``searchsorted`` away (no sort of the queries)."""
+        import numpy as np
+
+        lookup = self._lookup()
+        key_ids = np.asarray(key_ids, np.int64)
+        query = key_ids * _DAY_SPAN + (days + _DAY_OFFSET)
+        at = np.searchsorted(lookup["composite"], query, side="left") - 1
+        found = (at >= 0) & (key_ids >= 0) & dated
+        found[found] = lookup["key_id"][at[found]] == key_ids[found]
+        return found, np.where(found, at, 0)
+
     def _records_of_ids(self, key_ids, dates):
-        """As-of lookup by binary search: (person id, day) pairs sort as one integer, so the last
-        earlier record of a person is one ``searchsorted`` away (no sort of the queries)."""
+        """As-of lookup by binary search on (person id, day)."""
         import numpy as np
         import pandas as pd
 
         lookup = self._lookup()
-        key_ids = np.asarray(key_ids, np.int64)
-        day_values = pd.to_datetime(pd.Series(dates)).to_numpy().astype("datetime64[D]")
-        dated = ~np.isnat(day_values)
-        days = np.where(dated, day_values.astype(np.int64), 0)
-        query = key_ids * _DAY_SPAN + (days + _DAY_OFFSET)
-        at = np.searchsorted(lookup["composite"], query, side="left") - 1  # last record strictly before
-        found = (at >= 0) & (key_ids >= 0) & dated
-        found[found] = lookup["key_id"][at[found]] == key_ids[found]
-        at = np.where(found, at, 0)
+        days, dated = _days(dates)
+        found, at = self._before(key_ids, days, dated)
         n = np.where(found, lookup["n"][at], 0).astype(float)
         with np.errstate(invalid="ignore", divide="ignore"):
             out = pd.DataFrame({
@@ -174,6 +206,7 @@ class TalentIndex:
                 "sum_log_roi": self.table["sum_log_roi"].to_numpy(float)[order],
                 "best_log_gross": self.table["best_log_gross"].to_numpy(float)[order],
                 "last_day": self.table["last_date"].to_numpy().astype("datetime64[D]").astype(np.int64)[order],
+                "end_day": int(days.max()) + 1 if len(days) else 0,
             }
         return self._arrays
 
@@ -184,6 +217,16 @@ class TalentIndex:
         """Every recorded film date of a person (the index keeps no titles; see ``films``)."""
         key = f"{role}:{person_key(name)}"
         return self.table[self.table["key"] == key]
+
+
+def _days(dates):
+    """(days since 1970 as int64, True where a date is given) of any dates."""
+    import numpy as np
+    import pandas as pd
+
+    day_values = pd.to_datetime(pd.Series(dates)).to_numpy().astype("datetime64[D]")
+    dated = ~np.isnat(day_values)
+    return np.where(dated, day_values.astype(np.int64), 0), dated
 
 
 def key_for(role: str, name: str) -> str:

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from boxoffice.features import FeatureBuilder, lever_of
+from boxoffice.forecaster import trainable
 
 POST_RELEASE = ("imdb", "score", "vote", "critic", "review", "facebook", "likes", "opening", "rotten", "dvd")
 
@@ -29,10 +30,77 @@ def test_changing_this_or_later_grosses_changes_no_feature(film_table, cutoff):
     up_to = (film_table["release_date"] <= cutoff).to_numpy()
     before = FeatureBuilder().fit(film_table).transform(film_table[up_to])
     after = FeatureBuilder().fit(scrambled).transform(scrambled[up_to])
+    assert {"lead_mean_log_gross", "distributor_mean_log_gross", "distributor_recent_mean_log_gross"} <= set(before)
     pd.testing.assert_frame_equal(before, after)
     # and the scrambling did reach the films at the cutoff date and later
     changed = FeatureBuilder().fit(scrambled).transform(scrambled[~up_to])
     assert not changed.equals(FeatureBuilder().fit(film_table).transform(film_table[~up_to]))
+
+
+@pytest.mark.parametrize("cutoff", ["2005-07-01", "2011-01-01"])
+def test_later_films_change_no_track_record(film_table, cutoff):
+    """Counts leak through which films exist, not their grosses: drop every film released on or
+    after a date and no track record of a film before it changes (recent windows included)."""
+    earlier = film_table[(film_table["release_date"] < pd.Timestamp(cutoff)).to_numpy()]
+    films = trainable(earlier)
+    records = [c for c in FeatureBuilder().fit(film_table).feature_names_
+               if c.startswith(("lead_", "director_", "cast_", "distributor_")) and c != "distributor"]
+    assert {"distributor_recent_n", "distributor_recent_mean_log_gross"} <= set(records)
+    pd.testing.assert_frame_equal(FeatureBuilder().fit(film_table).transform(films)[records],
+                                  FeatureBuilder().fit(earlier).transform(films)[records])
+
+
+def _films(*rows):
+    """A small film table: one (title, release date, distributor, worldwide gross in $M) per film,
+    each a $10M drama with no cast or director."""
+    titles, dates, distributors, grosses = zip(*rows)
+    n = len(rows)
+    return pd.DataFrame({
+        "title": list(titles), "release_date": pd.to_datetime(list(dates)), "genres": [["Drama"]] * n,
+        "budget_usd": 10e6, "budget_usd_2012": 10e6, "worldwide_gross_usd": np.array(grosses) * 1e6,
+        "worldwide_gross_usd_2012": np.array(grosses) * 1e6, "cast": [[]] * n, "directors": [[]] * n,
+        "distributor": list(distributors), "mpaa_rating": None, "country": None, "language": None,
+        "runtime_min": np.nan, "sequel": False})
+
+
+def test_distributor_recent_record_sees_only_its_last_years():
+    history = _films(("Old", "2000-01-07", "Alpha", 10), ("Mid", "2003-06-06", "Alpha", 20),
+                     ("Twin A", "2005-01-07", "Alpha", 40), ("Twin B", "2005-01-07", "Alpha", 80),
+                     ("Rival", "2004-05-05", "Beta", 30))
+    builder = FeatureBuilder().fit(history)
+    X = builder.transform(history).set_axis(history["title"])
+    # a twin sees 'Mid' (within 3 years), not 'Old' (too early), its same-day twin or Beta's film
+    assert X.loc["Twin A", "distributor_recent_n"] == X.loc["Twin B", "distributor_recent_n"] == 1
+    assert X.loc["Twin A", "distributor_recent_mean_log_gross"] == pytest.approx(np.log(20e6))
+    assert X.loc["Twin A", "distributor_n"] == 2  # the all-time record still counts 'Old'
+    assert X.loc["Old", "distributor_recent_n"] == 0 and np.isnan(X.loc["Old", "distributor_recent_mean_log_gross"])
+    assert X.loc["Rival", "distributor_recent_n"] == 0
+
+    later = builder.transform(_films(("Next", "2006-03-01", "Alpha", 1))).iloc[0]
+    assert later["distributor_recent_n"] == 3
+    assert later["distributor_recent_mean_log_gross"] == pytest.approx(np.log([20e6, 40e6, 80e6]).mean())
+
+
+def test_a_film_years_after_the_data_sees_the_distributors_latest_years():
+    """For a film forecast beyond the data, the window ends with the data, not empty before its date."""
+    history = _films(("Old", "2000-01-07", "Alpha", 10), ("Mid", "2003-06-06", "Alpha", 20),
+                     ("New", "2005-01-07", "Alpha", 40))
+    builder = FeatureBuilder().fit(history)
+    far = builder.transform(_films(("Sequel", "2030-07-16", "Alpha", 1), ("Debut", "2030-07-16", "Gamma", 1)))
+    assert far["distributor_recent_n"].tolist() == [2, 0]
+    assert far.loc[0, "distributor_n"] == 3
+
+
+def test_a_described_film_gets_its_distributors_recent_record(film_table):
+    from boxoffice.film import films_frame, make_film
+
+    builder = FeatureBuilder().fit(film_table)
+    busy, unknown, unsaid = (make_film(genres="action", budget="150m", release_date="2027-07-16", **extra)
+                             for extra in ({"distributor": "Warner Bros."}, {"distributor": "Tiny Unknown Pictures"}, {}))
+    X = builder.transform(films_frame([busy, unknown, unsaid]), fill_unspecified=True)
+    assert X.loc[0, "distributor_recent_n"] > 10
+    assert X.loc[1, "distributor_recent_n"] == 0 and np.isnan(X.loc[1, "distributor_recent_mean_log_gross"])
+    assert X.loc[2, "distributor_recent_n"] > 0  # unsaid: a typical distributor for the budget
 
 
 def test_track_record_counts_only_earlier_films(film_table):
