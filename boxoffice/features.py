@@ -195,7 +195,9 @@ class FeatureBuilder:
             unsaid = (_lengths(values.to_numpy()) == 0) if field in LIST_FIELDS else _blank_mask(values)
             if not unsaid.any():
                 continue
-            for c in (c for c in features if any(c == p or c.startswith(p) for p in columns)):
+            # a model stored before a feature existed has no typical value for it, and does not use it
+            known = self.typical_["values"][0].keys()
+            for c in (c for c in features if c in known and any(c == p or c.startswith(p) for p in columns)):
                 typical = np.array([np.nan if v[c] is None else v[c] for v in self.typical_["values"]], dtype=np.float32)
                 features[c][unsaid] = typical[band[unsaid]]
 

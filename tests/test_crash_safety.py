@@ -386,6 +386,20 @@ def test_forecasting_from_a_stored_model_does_not_import_lightgbm(model_home):
     assert result.stdout.strip() == "[]"
 
 
+def test_a_model_stored_before_a_feature_existed_still_fills_unsaid_fields(forecaster):
+    """Its typical values lack the newer feature (which it does not use): unsaid fields still fill, no KeyError."""
+    import copy
+
+    from boxoffice.film import films_frame, make_film
+
+    builder = copy.copy(forecaster.builder_)
+    builder.typical_ = copy.deepcopy(forecaster.builder_.typical_)
+    for values in builder.typical_["values"]:
+        values.pop("distributor_recent_n")
+    X = builder.transform(films_frame([make_film(genres="action", budget="150m")]), fill_unspecified=True)
+    assert X["distributor_n"].iloc[0] > 0  # the unsaid distributor took the typical one's record
+
+
 def test_a_model_stored_before_features_were_float32_still_forecasts(forecaster, tmp_path):
     """Typical values written as float64 (models stored before float32 features) fill unsaid fields, no crash."""
     from boxoffice.film import films_frame, make_film
