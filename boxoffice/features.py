@@ -3,7 +3,7 @@
 Pre-release only: budget, genres, rating, runtime, timing, origin,
 distributor, source and sequel, plus track records of cast, director and
 distributor computed from films released strictly before each film's date
-(the distributor's also over its recent years, see ``TalentIndex.recent_of``).
+(the distributor's also over its recent years, see ``TalentIndex.recent_of_ids``).
 ``fit`` learns vocabularies and the track-record index from history;
 ``transform`` turns any film table (even one row, even partial) into numbers.
 """
@@ -171,9 +171,8 @@ class FeatureBuilder:
         seq = _column(films, "sequel", n)
         out["sequel"] = pd.array(seq, dtype="boolean").astype("Float64").to_numpy(float, na_value=np.nan)
         for col in self.categorical_features_:
-            values = pd.Series(_column(films, col, n), dtype=object)
-            coded = pd.Index(self.categories_[col], dtype=object).get_indexer(values).astype(float)
-            coded[(coded < 0) & ~_blank_mask(values)] = len(self.categories_[col])  # seen too rarely: 'other'
+            coded = pd.Index(self.categories_[col], dtype=object).get_indexer(_column(films, col, n)).astype(float)
+            coded[(coded < 0) & ~_blank_column(films, col, n)] = len(self.categories_[col])  # seen too rarely: 'other'
             coded[coded < 0] = np.nan
             out[col] = coded
         out.update(self._track_records(films, dates))
@@ -191,8 +190,7 @@ class FeatureBuilder:
         band = np.searchsorted(np.asarray(self.typical_["edges"]), features["log_budget"])
         n = len(features["log_budget"])
         for field, columns in UNSPECIFIED_FIELDS.items():
-            values = pd.Series(_column(films, field, n), dtype=object)
-            unsaid = (_lengths(values.to_numpy()) == 0) if field in LIST_FIELDS else _blank_mask(values)
+            unsaid = (_lengths(_column(films, field, n)) == 0) if field in LIST_FIELDS else _blank_column(films, field, n)
             if not unsaid.any():
                 continue
             # a model stored before a feature existed has no typical value for it, and does not use it
@@ -208,17 +206,17 @@ class FeatureBuilder:
         n = len(films)
         casts = _column(films, "cast", n)
         directors = _column(films, "directors", n)
-        distributors = _column(films, "distributor", n)
         cast_rows, cast_pos, cast_names = _explode(casts)
         dir_rows, dir_pos, dir_names = _explode(directors)
         first = dir_pos == 0
-        dist = pd.Series(distributors, dtype=object)
-        dist_rows = np.flatnonzero(~_blank_mask(dist))
+        dist_rows = np.flatnonzero(~_blank_column(films, "distributor", n))
         rows = np.concatenate([cast_rows, dir_rows[first], dist_rows])
         billing = np.concatenate([cast_pos, np.full(first.sum(), -1), np.full(len(dist_rows), -2)]).astype(int)
-        names = np.concatenate([cast_names, dir_names[first], dist.to_numpy()[dist_rows]]).astype(object)
+        names = np.concatenate([cast_names, dir_names[first], _column(films, "distributor", n)[dist_rows]]).astype(object)
         roles = np.where(billing >= 0, "cast", np.where(billing == -1, "director", "distributor")).astype(object)
-        stats = self.talent_.records_of(roles, names, dates.to_numpy()[rows] if len(rows) else [])
+        ids = self.talent_.key_ids(roles, names)
+        row_dates = dates.to_numpy()[rows] if len(rows) else []
+        stats = self.talent_.records_of_ids(ids, row_dates)
         # rows are scattered back with numpy: one film has one lead, one director, one distributor
         out = {}
 
@@ -244,8 +242,8 @@ class FeatureBuilder:
         np.fmax.at(best, cast_rows, stats["best_log_gross"].to_numpy(float)[listed])
         out["cast_best_log_gross"] = np.where(np.isinf(best), np.nan, best)
         scatter("distributor", billing == -2, ("n", "mean_log_gross", "mean_log_roi"))
-        recent = self.talent_.recent_of(roles[billing == -2], names[billing == -2], dates.to_numpy()[dist_rows],
-                                        self.config.distributor_recent_years)
+        recent = self.talent_.recent_of_ids(ids[billing == -2], dates.to_numpy()[dist_rows],
+                                            self.config.distributor_recent_years)
         for stat in ("n", "mean_log_gross"):
             column = np.full(n, 0.0 if stat == "n" else np.nan)
             column[dist_rows] = recent[stat].to_numpy(float)
@@ -317,6 +315,20 @@ def _explode(values):
     items = np.empty(int(lengths.sum()), dtype=object)
     items[:] = list(itertools.chain.from_iterable(values[lengths > 0]))
     return rows, positions, items
+
+
+def _blank_column(films, name, n):
+    """True where column ``name`` is missing or an empty string; string columns are checked by
+    pyarrow, not value by value."""
+    import numpy as np
+    import pandas as pd
+
+    if name not in films:
+        return np.ones(n, dtype=bool)
+    column = films[name]
+    if isinstance(column.dtype, pd.StringDtype):
+        return column.isna().to_numpy(bool) | column.eq("").fillna(False).to_numpy(bool)
+    return _blank_mask(pd.Series(column.to_numpy(object), dtype=object))
 
 
 def _blank_mask(series):

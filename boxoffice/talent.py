@@ -3,7 +3,7 @@
 A person's record at a film's release is built only from films released
 strictly before it: this is where leaks hide, so everything goes through
 ``TalentIndex.records_as_of`` (a binary search that excludes the same day), or
-``TalentIndex.recent_of`` for the last few years before it.
+``TalentIndex.recent_of_ids`` for the last few years before it.
 Grosses are log worldwide gross in constant 2012 USD; return on budget is
 log(worldwide gross / budget).
 """
@@ -114,12 +114,13 @@ class TalentIndex:
 
         keys = np.asarray(keys, dtype=object)
         codes, distinct = pd.factorize(keys) if len(keys) else (np.array([], np.int64), np.array([], object))
-        return self._records_of_ids(self._ids_of(distinct)[codes], dates)
+        return self.records_of_ids(self._ids_of(distinct)[codes], dates)
 
-    def records_of(self, roles, names, dates):
-        """``records_as_of`` for (role, name) pairs: names are keyed once each, not once per row."""
+    def key_ids(self, roles, names):
+        """Integer id of each (role, name) in this index, -1 for someone it has never seen;
+        each distinct name is keyed once, not once per row."""
         codes, distinct = _distinct_role_keys(roles, names)
-        return self._records_of_ids(self._ids_of(distinct)[codes], dates)
+        return self._ids_of(distinct)[codes]
 
     def _ids_of(self, keys):
         import numpy as np
@@ -127,8 +128,26 @@ class TalentIndex:
         ids = self._key_ids()
         return np.array([ids.get(k, -1) for k in keys], dtype=np.int64)
 
-    def recent_of(self, roles, names, dates, years: float):
-        """Films of each (role, name) in the ``years`` before each date: n, mean log gross, mean log return.
+    def records_of_ids(self, key_ids, dates):
+        """``records_as_of`` for ids from ``key_ids``."""
+        import numpy as np
+        import pandas as pd
+
+        lookup = self._lookup()
+        days, dated = _days(dates)
+        found, at = self._before(key_ids, days, dated)
+        n = np.where(found, lookup["n"][at], 0).astype(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return pd.DataFrame({
+                "n": n,
+                "mean_log_gross": np.where(found, lookup["sum_log_gross"][at] / n, np.nan),
+                "mean_log_roi": np.where(found, lookup["sum_log_roi"][at] / n, np.nan),
+                "best_log_gross": np.where(found, lookup["best_log_gross"][at], np.nan),
+                "years_since_last": np.where(found, (days - lookup["last_day"][at]) / 365.25, np.nan),
+            })
+
+    def recent_of_ids(self, key_ids, dates, years: float):
+        """Films of each id in the ``years`` before each date: n, mean log gross, mean log return.
 
         The window ends at the date or, for a date past the index's last film, the day after that
         film: a film forecast years ahead sees the latest years of data, not an empty window.
@@ -136,8 +155,6 @@ class TalentIndex:
         import numpy as np
         import pandas as pd
 
-        codes, distinct = _distinct_role_keys(roles, names)
-        key_ids = self._ids_of(distinct)[codes]
         days, dated = _days(dates)
         lookup = self._lookup()
         end = np.minimum(days, lookup["end_day"])
@@ -165,25 +182,6 @@ class TalentIndex:
         found = (at >= 0) & (key_ids >= 0) & dated
         found[found] = lookup["key_id"][at[found]] == key_ids[found]
         return found, np.where(found, at, 0)
-
-    def _records_of_ids(self, key_ids, dates):
-        """As-of lookup by binary search on (person id, day)."""
-        import numpy as np
-        import pandas as pd
-
-        lookup = self._lookup()
-        days, dated = _days(dates)
-        found, at = self._before(key_ids, days, dated)
-        n = np.where(found, lookup["n"][at], 0).astype(float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out = pd.DataFrame({
-                "n": n,
-                "mean_log_gross": np.where(found, lookup["sum_log_gross"][at] / n, np.nan),
-                "mean_log_roi": np.where(found, lookup["sum_log_roi"][at] / n, np.nan),
-                "best_log_gross": np.where(found, lookup["best_log_gross"][at], np.nan),
-                "years_since_last": np.where(found, (days - lookup["last_day"][at]) / 365.25, np.nan),
-            })
-        return out
 
     def _key_ids(self) -> dict:
         if getattr(self, "_ids", None) is None:
