@@ -201,7 +201,6 @@ class FeatureBuilder:
 
     def _track_records(self, films, dates):
         import numpy as np
-        import pandas as pd
 
         n = len(films)
         casts = _column(films, "cast", n)
@@ -220,10 +219,12 @@ class FeatureBuilder:
         # rows are scattered back with numpy: one film has one lead, one director, one distributor
         out = {}
 
-        def scatter(prefix, mask, names):
+        def scatter(prefix, mask, names, source=None):
+            """Columns ``prefix_stat`` from the rows of ``mask`` (or from ``source``, one row per masked row)."""
             for stat in names:
                 column = np.full(n, 0.0 if stat == "n" else np.nan)
-                column[rows[mask]] = stats[stat].to_numpy(float)[mask]
+                column[rows[mask]] = (stats[stat].to_numpy(float)[mask] if source is None
+                                      else source[stat].to_numpy(float))
                 out[f"{prefix}_{stat}"] = column
 
         scatter("lead", billing == 0, STATS)
@@ -244,10 +245,7 @@ class FeatureBuilder:
         scatter("distributor", billing == -2, ("n", "mean_log_gross", "mean_log_roi"))
         recent = self.talent_.recent_of_ids(ids[billing == -2], dates.to_numpy()[dist_rows],
                                             self.config.distributor_recent_years)
-        for stat in ("n", "mean_log_gross"):
-            column = np.full(n, 0.0 if stat == "n" else np.nan)
-            column[dist_rows] = recent[stat].to_numpy(float)
-            out[f"distributor_recent_{stat}"] = column
+        scatter("distributor_recent", billing == -2, ("n", "mean_log_gross"), source=recent)
         return out
 
     def get_state(self) -> dict:
