@@ -168,3 +168,18 @@ def test_missing_columns_empty_and_header_only_files_are_data_source_errors(tmp_
     latin.write_bytes(latin.read_bytes().replace(b"Ada Quill", "Adá Quill".encode("latin-1")))
     with pytest.raises(DataSourceError, match="UTF-8"):
         validate(latin)
+
+
+def test_a_repeated_cell_is_parsed_once_yet_every_film_gets_its_own_list(tmp_path):
+    """Parsing is memoised per distinct text (big slates repeat dates, genres, cast); the
+    results must not be shared objects, and problems still name every row."""
+    from boxoffice.sources.mapped_csv import FORECAST_REQUIRED, parse_rows, read_frame
+
+    rows = [dict(GOOD[0]) for _ in range(3)] + [dict(GOOD[0], budget="lots"), dict(GOOD[0], budget="lots")]
+    path = write_csv(tmp_path / "slate.csv", HEADER, rows)
+    mapping = ColumnMapping()
+    records, problems = parse_rows(read_frame(path, mapping, FORECAST_REQUIRED), mapping, FORECAST_REQUIRED)
+    assert [r["row"] for r in records] == [2, 3, 4]
+    assert [(p.row, p.column) for p in problems] == [(5, "budget"), (6, "budget")]
+    records[0]["cast"].append("Someone Else")
+    assert records[1]["cast"] == ["Lena Marsh", "Tom Reyes"]

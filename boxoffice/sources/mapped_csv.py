@@ -101,50 +101,82 @@ def read_frame(path: Path, mapping: ColumnMapping, required: tuple[str, ...]):
 def parse_rows(frame, mapping: ColumnMapping, required: tuple[str, ...]):
     """Canonical records from string rows; every bad cell becomes a ``RowProblem``.
 
-    Returns ``(records, problems)``; a record carries ``row`` (its line number).
+    Returns ``(records, problems)``; a record carries ``row`` (its line number). Each distinct
+    text of a column is parsed once: a slate of 100,000 films repeats its dates, ratings and genres.
     """
     distributors = distributor_aliases()
     sep = mapping.list_separator
-    records, problems = [], []
-    for line, rec in frame.iterrows():
-        out, bad = {"row": int(line)}, []
-
-        def cell(column, parse):
-            text = clean_text(rec.get(column, ""))
-            if not text:
-                if column in required:
-                    bad.append(RowProblem(int(line), mapping.columns[column], "is blank but required",
-                                          "fill it in, or leave the film out"))
-                return None
-            try:
-                return parse(text)
-            except InputError as err:
-                bad.append(RowProblem(int(line), mapping.columns[column], err.message, err.hint))
-                return None
-
-        out["title"] = cell("title", str) or f"row {line}"
-        date = cell("release_date", lambda t: parse_date(t, field="release_date"))
-        out["release_date"] = date
-        out["genres"] = cell("genres", lambda t: canonical_genres(t.replace(sep, "|"), strict=True)) or []
-        out["budget_usd"] = cell("budget_usd", lambda t: parse_money(t, field="budget"))
-        for col in ("worldwide_gross_usd", "domestic_gross_usd"):
-            out[col] = cell(col, lambda t, c=col: parse_money(t, field=c, allow_zero=True) or None)
-        out["cast"] = cell("cast", lambda t: _names(t, sep, "cast")) or []
-        out["directors"] = cell("directors", lambda t: _names(t, sep, "directors")) or []
-        out["mpaa_rating"] = cell("mpaa_rating", _rating)
-        out["runtime_min"] = cell("runtime_min", _runtime)
-        out["distributor"] = cell("distributor", distributors.canonical)
-        for col in ("country", "language", "source_material", "creative_type"):
-            out[col] = cell(col, str)
-        out["sequel"] = cell("sequel", _flag)
-        problems.extend(bad)
+    parsers = {
+        "title": str,
+        "release_date": lambda t: parse_date(t, field="release_date"),
+        "genres": lambda t: canonical_genres(t.replace(sep, "|"), strict=True),
+        "budget_usd": lambda t: parse_money(t, field="budget"),
+        "worldwide_gross_usd": lambda t: parse_money(t, field="worldwide_gross_usd", allow_zero=True) or None,
+        "domestic_gross_usd": lambda t: parse_money(t, field="domestic_gross_usd", allow_zero=True) or None,
+        "cast": lambda t: _names(t, sep, "cast"),
+        "directors": lambda t: _names(t, sep, "directors"),
+        "mpaa_rating": _rating,
+        "runtime_min": _runtime,
+        "distributor": distributors.canonical,
+        "country": str, "language": str, "source_material": str, "creative_type": str,
+        "sequel": _flag,
+    }
+    cells = {column: _parsed_cells(frame, column, parse) for column, parse in parsers.items()}
+    failing = sorted({i for column, parsed in cells.items() for i, (_, error) in enumerate(parsed)
+                      if error is not None and (error is not _BLANK or column in required)})
+    lines = [int(x) for x in frame.index]
+    problems = []
+    for i in failing:  # row order, then column order within a row
+        for column, parsed in cells.items():
+            error = parsed[i][1]
+            if error is _BLANK and column in required:
+                problems.append(RowProblem(lines[i], mapping.columns[column], "is blank but required",
+                                           "fill it in, or leave the film out"))
+            elif error is not None and error is not _BLANK:
+                problems.append(RowProblem(lines[i], mapping.columns[column], error.message, error.hint))
         if len(problems) > MAX_PROBLEMS:
             first = "\n  ".join(map(str, problems[:5]))
-            raise InputError(f"over {MAX_PROBLEMS:,} problems in the first {int(line) - 1:,} rows; the first ones:\n  {first}",
+            raise InputError(f"over {MAX_PROBLEMS:,} problems in the first {lines[i] - 1:,} rows; the first ones:\n  {first}",
                              hint="check it is the right file, its delimiter and header, and the --mapping")
-        if not bad:
-            records.append(out)
+    skip = set(failing)
+    records = []
+    for i, row in enumerate(zip(*([value for value, _ in parsed] for parsed in cells.values()))):
+        if i in skip:
+            continue
+        out = {"row": lines[i]}
+        out.update(zip(parsers, row))
+        out["title"] = out["title"] or f"row {lines[i]}"
+        for column in ("genres", "cast", "directors"):  # a fresh list per film: parsed texts are shared
+            out[column] = list(out[column] or [])
+        records.append(out)
     return records, problems
+
+
+_BLANK = object()
+"""The error of a blank cell: a problem only in a required column."""
+
+
+def _parsed_cells(frame, column: str, parse) -> list[tuple]:
+    """(value, error) per row of ``column``: error is None, ``_BLANK`` or the parser's ``InputError``."""
+    if column not in frame:
+        return [(None, _BLANK)] * len(frame)
+    memo: dict = {}
+    out = []
+    for raw in frame[column].tolist():
+        key = raw if isinstance(raw, str) else ""
+        result = memo.get(key)
+        if result is None:
+            text = clean_text(raw)
+            if not text:
+                result = (None, _BLANK)
+            else:
+                try:
+                    result = (parse(text), None)
+                except InputError as err:
+                    result = (None, err)
+            memo[key] = result
+        out.append(result)
+    return out
 
 
 def _names(text: str, sep: str, column: str) -> list[str]:
