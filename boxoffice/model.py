@@ -76,8 +76,6 @@ class RevenueModel:
         """LightGBM boosters by part (p50, lo, hi); a loaded model builds them only when asked
         (explanations, plots), so forecasting does not pay for importing LightGBM."""
         if self._boosters is None:
-            from boxoffice.errors import ModelStoreError
-
             if self._texts is None:
                 raise AttributeError("boosters_: the model is not fitted")
             import lightgbm as lgb
@@ -85,6 +83,8 @@ class RevenueModel:
             try:
                 self._boosters = {name: lgb.Booster(model_str=text) for name, text in self._texts.items()}
             except lgb.basic.LightGBMError as err:
+                from boxoffice.errors import ModelStoreError
+
                 raise ModelStoreError(f"LightGBM cannot read the stored trees: {err}",
                                       hint="retrain with `boxoffice train`") from None
         return self._boosters

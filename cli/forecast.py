@@ -9,7 +9,7 @@ import typer
 from boxoffice_cli import render
 from boxoffice_cli.options import (
     BREAK_EVEN, BUDGET, CAST, COUNTRY, DATA, DIRECTOR, DISTRIBUTOR, GENRE, HOME, JSON, LANGUAGE, MAPPING, MODEL,
-    RATING, RELEASE_DATE, RUNTIME, SEQUEL, SOURCES, TITLE, film_from_flags,
+    RATING, RELEASE_DATE, RUNTIME, SEQUEL, SOURCES, TITLE, film_flags_given, film_from_flags,
 )
 
 
@@ -131,11 +131,8 @@ def predict(
     """
     ws = _workspace(sources, home)
     if input_csv is not None:
-        flags = {"--genre": genre, "--budget": budget, "--cast": cast, "--director": director,
-                 "--release-date": release_date, "--rating": rating, "--runtime": runtime,
-                 "--distributor": distributor, "--country": country, "--language": language,
-                 "--sequel/--original": sequel, "--title": title}
-        given = [flag for flag, value in flags.items() if value not in (None, [], ())]
+        given = film_flags_given(genre, budget, cast, director, release_date, rating, runtime, distributor, country,
+                                 language, sequel, title)
         if given:
             from boxoffice.errors import InputError
 

@@ -38,6 +38,14 @@ TITLE = typer.Option(None, "--title", help="A name for the film in the output.")
 CSV = typer.Option(None, "--csv", help="Also write the table to this CSV file.")
 
 
+_FILM_FLAGS = (GENRE, BUDGET, CAST, DIRECTOR, RELEASE_DATE, RATING, RUNTIME, DISTRIBUTOR, COUNTRY, LANGUAGE, SEQUEL, TITLE)
+
+
+def film_flags_given(*values) -> list[str]:
+    """Names of the film flags given a value, for the flags in ``film_from_flags`` order."""
+    return [option.param_decls[0] for option, value in zip(_FILM_FLAGS, values) if value not in (None, [], ())]
+
+
 def film_from_flags(genre, budget, cast, director, release_date, rating, runtime, distributor, country, language, sequel, title):
     """A checked Film from the flags above (raises InputError naming a bad one)."""
     from boxoffice.film import make_film
