@@ -41,8 +41,9 @@ def main() -> None:
     import pandas as pd
 
     from boxoffice import store
-    from boxoffice.film import films_frame, make_film
-    from boxoffice.training import load_films, train_and_store
+    from boxoffice.table.film import films_frame, make_film
+    from boxoffice.table.io import load_films
+    from boxoffice.training import train_and_store
     from boxoffice.workspace import resolve_workspace
 
     ws = resolve_workspace(require_data=True)
@@ -74,14 +75,14 @@ def main() -> None:
     batch_seconds = statistics.median(_timed(lambda: forecaster.predict(sample)) for _ in range(3))
     feature_seconds = statistics.median(
         _timed(lambda: forecaster.builder_.transform(sample, fill_unspecified=True)) for _ in range(3))
-    from boxoffice import model as model_module
+    from boxoffice.model import revenue as model_module
 
     model_module.USE_FOREST = False
     lightgbm_seconds = _timed(lambda: forecaster.predict(sample))  # the same batch through LightGBM's predictor
     model_module.USE_FOREST = True
 
     # the same films as a slate CSV, as `boxoffice predict --input` reads it (parsing included)
-    from boxoffice.forecast import predict_slate
+    from boxoffice.whatif.slates import predict_slate
 
     slate = home / "slate.csv"
     named = sample[(sample["budget_usd"] > 1e6) & (sample["genres"].map(len) > 0)]

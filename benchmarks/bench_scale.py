@@ -34,9 +34,9 @@ def resampled(films, n: int, seed: int = 0):
 
 
 def run_one(n: int) -> dict:
-    from boxoffice.features import FeatureBuilder
-    from boxoffice.forecaster import Forecaster
-    from boxoffice.training import load_films
+    from boxoffice.model.features import FeatureBuilder
+    from boxoffice.model.forecaster import Forecaster
+    from boxoffice.table.io import load_films
     from boxoffice.workspace import resolve_workspace
 
     films = resampled(load_films(resolve_workspace(require_data=True)), n)

@@ -30,7 +30,8 @@ def _median(fn, runs: int) -> float:
 
 def _forecaster(home: Path | None):
     from boxoffice import store
-    from boxoffice.training import load_films, train_and_store
+    from boxoffice.table.io import load_films
+    from boxoffice.training import train_and_store
     from boxoffice.workspace import Workspace, resolve_workspace
 
     if home is not None:
@@ -51,7 +52,8 @@ def main() -> None:
 
     import datetime as dt
 
-    from boxoffice.scenarios import as_film, compare, grid, score
+    from boxoffice.whatif.scenarios import compare, grid
+    from boxoffice.whatif.scoring import as_film, score
 
     forecaster = _forecaster(args.home)
     base = {"title": "Untitled heist thriller", "genres": ["Action", "Thriller"], "budget": "150m",

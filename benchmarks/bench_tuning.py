@@ -19,8 +19,8 @@ from pathlib import Path
 def main() -> None:
     import optuna
 
-    from boxoffice.training import load_films
-    from boxoffice.tuning import TuneConfig, tune
+    from boxoffice.table.io import load_films
+    from boxoffice.evaluation.tuning import TuneConfig, tune
     from boxoffice.workspace import resolve_workspace
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

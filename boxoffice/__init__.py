@@ -18,11 +18,11 @@ def default_forecaster(name: str = "default", home=None):
 
 
 def compare(base, variants, forecaster=None, break_even_multiple: float = 2.5):
-    """Score a base film and named variants: one row per scenario, base first (see ``boxoffice.scenarios``).
+    """Score a base film and named variants: one row per scenario, base first (see ``boxoffice.whatif.scenarios``).
 
     ``boxoffice.compare({"genre": "action", "budget": "150m"}, {"leaner": {"budget": "90m"}})``;
     without ``forecaster`` the workspace's default model is loaded.
     """
-    from boxoffice.scenarios import compare as _compare
+    from boxoffice.whatif.scenarios import compare as _compare
 
     return _compare(base, variants, forecaster if forecaster is not None else default_forecaster(), break_even_multiple)

@@ -232,9 +232,9 @@ def load(models_dir: Path, name: str = DEFAULT_NAME, version: str | None = None)
     """Load a stored Forecaster after checking schema version and every file's checksum."""
     import pandas as pd
 
-    from boxoffice.features import FeatureBuilder, FeatureConfig
-    from boxoffice.forecaster import Forecaster, TrainConfig
-    from boxoffice.model import BOOSTER_PARTS, ModelConfig, RevenueModel
+    from boxoffice.model.features import FeatureBuilder, FeatureConfig
+    from boxoffice.model.forecaster import Forecaster, TrainConfig
+    from boxoffice.model.revenue import BOOSTER_PARTS, ModelConfig, RevenueModel
 
     meta = read_metadata(models_dir, name, version)
     where = f"model {name}/{meta['version']}"

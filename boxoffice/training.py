@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from boxoffice.evaluate import BacktestConfig, backtest
-from boxoffice.forecaster import Forecaster, TrainConfig
+from boxoffice.evaluation.backtest import BacktestConfig, backtest
+from boxoffice.model.forecaster import Forecaster, TrainConfig
 
 
 @dataclass(frozen=True)
@@ -18,28 +18,6 @@ class TrainRun:
     metrics: dict
     """Pooled backtest scores: {'model': {...}, 'baseline': {...}}."""
     films: int
-
-
-def load_films(workspace, data: Path | None = None, mapping: Path | None = None, on_build=None):
-    """The film table to train on: a user's CSV, the built table, or build it from the public data.
-
-    A built table from an older build (``films.TABLE_VERSION``) is built again when the public data is there.
-    """
-    from boxoffice.films import BuildConfig, build_film_table, load_table, save_table, table_is_stale
-
-    if data is not None:
-        from boxoffice.sources.mapped_csv import ColumnMapping, read_films
-
-        return read_films(data, ColumnMapping.load(mapping))
-    path = workspace.table_path
-    if path.is_file() and not (table_is_stale(path) and Path(workspace.data_dir).is_dir()):
-        return load_table(path)
-    if on_build:
-        why = "rebuilding the film table (it came from an older build)" if path.is_file() else "building the film table"
-        on_build(f"{why} from {workspace.data_dir}")
-    table = build_film_table(BuildConfig(workspace.data_dir)).table
-    save_table(table, workspace.table_path)
-    return table
 
 
 def train_and_store(films, models_dir: Path, name: str = "default", config: TrainConfig | None = None,

@@ -30,7 +30,8 @@ def build(
 
     Example:  boxoffice data build --sources ../shared/data
     """
-    from boxoffice.films import BuildConfig, build_film_table, save_table, summarize
+    from boxoffice.table.build import BuildConfig, build_film_table
+    from boxoffice.table.io import save_table, summarize
     from boxoffice.workspace import resolve_workspace
 
     ws = resolve_workspace(sources, home, require_data=True)
@@ -74,7 +75,7 @@ def summary(
 
     Example:  boxoffice data summary --json
     """
-    from boxoffice.films import load_table, summarize, table_is_stale
+    from boxoffice.table.io import load_table, summarize, table_is_stale
     from boxoffice.workspace import resolve_workspace
 
     path = table or resolve_workspace(home=home).table_path
@@ -100,8 +101,8 @@ def validate(
 
     Example:  boxoffice data validate my_films.csv --mapping data/mappings/studio-slate.yaml
     """
-    from boxoffice.sources.mapped_csv import ColumnMapping
-    from boxoffice.sources.mapped_csv import validate as validate_csv
+    from boxoffice.table.mapped_csv import ColumnMapping
+    from boxoffice.table.mapped_csv import validate as validate_csv
 
     problems = validate_csv(file, ColumnMapping.load(mapping), for_training=not forecast_only)
     if as_json:

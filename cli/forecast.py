@@ -34,7 +34,8 @@ def _progress_bar(title: str):
 
 
 def _train(ws, name, data=None, mapping=None, evaluate=True, wait=0.0, config=None, extra=None):
-    from boxoffice.training import load_films, train_and_store
+    from boxoffice.table.io import load_films
+    from boxoffice.training import train_and_store
 
     films = load_films(ws, data, mapping, on_build=render.info)
     bar, report = _progress_bar("Training")
@@ -68,7 +69,7 @@ def train(
     """
     ws, config, extra = _workspace(sources, home), None, None
     if params:  # tuned parameters, recorded in the model's metadata
-        from boxoffice.tuning import default_storage, resolve_params, train_config
+        from boxoffice.evaluation.studies import default_storage, resolve_params, train_config
 
         record = resolve_params(params, storage or default_storage(ws.models_dir), study)
         config, extra = train_config(record), {"tuning": record}
@@ -140,8 +141,8 @@ def predict(
                              hint="drop those flags, or put the values in the CSV's columns")
         _predict_batch(ws, model, input_csv, output_csv, break_even_multiple, as_json, explain)
         return
-    from boxoffice.film import films_frame
-    from boxoffice.forecast import unknown_people
+    from boxoffice.table.film import films_frame
+    from boxoffice.whatif.slates import unknown_people
 
     film = film_from_flags(genre, budget, cast, director, release_date, rating, runtime, distributor, country,
                            language, sequel, title)
@@ -155,7 +156,7 @@ def predict(
                "budget_usd": film.budget_usd, "break_even_multiple": break_even_multiple,
                "model": forecaster.metadata_["name"] + "/" + forecaster.metadata_["version"]}
     if explain:
-        from boxoffice.explain import drivers
+        from boxoffice.model.explain import drivers
 
         found = drivers(forecaster, frame)
         result["drivers"] = found.as_dict(0)
@@ -168,7 +169,7 @@ def predict(
 
 
 def _predict_batch(ws, model, input_csv, output_csv, multiple, as_json, explain):
-    from boxoffice.forecast import predict_slate
+    from boxoffice.whatif.slates import predict_slate
 
     forecaster = load_or_train(ws, model)
     result = predict_slate(forecaster, input_csv, break_even_multiple=multiple, explain=explain)
@@ -205,8 +206,8 @@ def evaluate(
 
     Example:  boxoffice evaluate --per-year
     """
-    from boxoffice.evaluate import BacktestConfig, backtest
-    from boxoffice.training import load_films
+    from boxoffice.evaluation.backtest import BacktestConfig, backtest
+    from boxoffice.table.io import load_films
 
     films = load_films(_workspace(sources, home), data, mapping, on_build=render.info)
     bar, report = _progress_bar("Backtest")

@@ -48,7 +48,7 @@ def film_flags_given(*values) -> list[str]:
 
 def film_from_flags(genre, budget, cast, director, release_date, rating, runtime, distributor, country, language, sequel, title):
     """A checked Film from the flags above (raises InputError naming a bad one)."""
-    from boxoffice.film import make_film
+    from boxoffice.table.film import make_film
 
     return make_film(genres=genre, budget=budget, cast=cast, directors=director, release_date=release_date,
                      mpaa_rating=rating, runtime_min=runtime, distributor=distributor, country=country,

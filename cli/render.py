@@ -130,7 +130,7 @@ def frame_table(frame, title: str) -> Table:
 
 
 def drivers_table(found, row: int = 0) -> Table:
-    """A film's P50 as the model's average film plus one line per lever (``boxoffice.explain``)."""
+    """A film's P50 as the model's average film plus one line per lever (``boxoffice.model.explain``)."""
     from boxoffice.units import format_money
 
     table = Table(title="What drives the worldwide P50", title_justify="left")

@@ -32,9 +32,9 @@ def report(
       boxoffice report --out quick.html --years 2
     """
     from boxoffice.atomic import atomic_path
-    from boxoffice.evaluate import BacktestConfig, backtest
-    from boxoffice.report import build_report
-    from boxoffice.training import load_films
+    from boxoffice.evaluation.backtest import BacktestConfig, backtest
+    from boxoffice.show.report import build_report
+    from boxoffice.table.io import load_films
 
     from boxoffice_cli.forecast import _progress_bar, _workspace, load_or_train
 

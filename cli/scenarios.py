@@ -1,6 +1,6 @@
 """``boxoffice compare | whatif | sweep | release-window | cast | comps``: what-if commands.
 
-Parse flags, call ``boxoffice.scenarios`` / ``boxoffice.comps``, render. The base film
+Parse flags, call ``boxoffice.whatif.scenarios`` / ``boxoffice.whatif.comps``, render. The base film
 takes the same flags as ``predict`` (--genre, --budget, --cast, …).
 """
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import List, Optional
 import typer
 
 from boxoffice_cli import render
+from boxoffice_cli import scenario_tables as tables
 from boxoffice_cli.options import (
     BREAK_EVEN, BUDGET, CAST, COUNTRY, CSV, DIRECTOR, DISTRIBUTOR, GENRE, HOME, JSON, LANGUAGE, MODEL, RATING,
     RELEASE_DATE, RUNTIME, SEQUEL, SOURCES, TITLE,
@@ -30,7 +31,7 @@ def _model(sources, home, model):
 
 
 def _warn_unknown(forecaster, film) -> None:
-    from boxoffice.forecast import unknown_people
+    from boxoffice.whatif.slates import unknown_people
 
     for role, name, suggestions in unknown_people(forecaster, film):
         hint = f" (closest known: {', '.join(suggestions)})" if suggestions else ""
@@ -40,124 +41,6 @@ def _warn_unknown(forecaster, film) -> None:
 def _model_name(forecaster) -> str:
     meta = getattr(forecaster, "metadata_", {}) or {}
     return f"{meta.get('name', '?')}/{meta.get('version', '?')}"
-
-
-# --- rendering -------------------------------------------------------------------------------------
-
-def _cell(col: str, value) -> str:
-    from boxoffice.units import format_money
-
-    if value is None or (isinstance(value, float) and value != value):
-        return "–"
-    if isinstance(value, (bool,)) or not isinstance(value, (int, float)):
-        return "yes" if value is True else "no" if value is False else str(value)
-    if col == "break_even_prob":
-        return f"{value:.0%}"
-    if col == "break_even_prob_change":
-        return f"{value * 100:+.0f}pt"
-    if col.endswith("_pct"):
-        return f"{value:+.1f}%" if abs(value) < 10 else f"{value:+.0f}%"
-    if col == "expected_return":
-        return f"{value:+.0%}"
-    if "multiple" in col:
-        return f"{value:.2f}×"
-    if col in ("rank", "films_before", "fridays", "year"):
-        return f"{int(value)}"
-    if col in ("distance", "years_since_last", "value"):
-        return f"{value:.1f}"
-    if any(part in col for part in ("_p10", "_p50", "_p90", "gross", "budget")):
-        return format_money(value)
-    return f"{value:.3g}"
-
-
-OPTIONAL = ("break_even_gross", "domestic_p50", "expected_return", "changes", "genres", "best_gross",
-            "typical_multiple", "domestic_gross_usd", "lead", "worldwide_p90", "worldwide_p10")
-"""Columns left out, in this order, when the terminal is too narrow for every figure."""
-
-
-def _table(frame, columns: dict, title: str, caption: str | None = None):
-    from rich.table import Table
-
-    columns = {c: h for c, h in columns.items() if c in frame.columns}
-    cells = {c: [_cell(c, v) for v in frame[c]] for c in columns}
-    numeric = {c: frame[c].dtype.kind in "fiu" and c != "year" for c in columns}
-    widest = {c: max([len(x) for x in cells[c]] + [1]) for c in columns}
-    width = {c: max(widest[c] if numeric[c] else min(widest[c], 16), *(len(w) for w in h.split()))
-             for c, h in columns.items()}
-    dropped = []
-    for col in OPTIONAL:
-        if sum(width[c] + 3 for c in columns) + 1 <= render.out.width:
-            break
-        if col in columns:
-            columns.pop(col)
-            dropped.append(col)
-    table = Table(title=title, title_justify="left")
-    for col, head in columns.items():
-        # figures never shrink to "$27…": text columns wrap instead
-        table.add_column(head, justify="right" if numeric[col] else "left", no_wrap=numeric[col], min_width=width[col],
-                         overflow="ellipsis" if numeric[col] else "fold")
-    for i in range(len(frame)):
-        table.add_row(*(cells[c][i] for c in columns))
-    if dropped:
-        caption = (caption or "") + f" (Widen the terminal, or use --json, to see {', '.join(dropped)}.)"
-    if caption:
-        table.caption, table.caption_justify = caption, "left"
-    return table
-
-
-FIGURE_HEADS = {"worldwide_p10": "P10", "worldwide_p50": "P50", "worldwide_p90": "P90",
-                "domestic_p50": "dom. P50", "break_even_prob": "lose $", "break_even_gross": "break-even",
-                "expected_return": "P50 vs BE", "worldwide_p50_change_pct": "ΔP50", "break_even_prob_change": "Δrisk"}
-"""Short headers: the caption (``LEGEND``) says what they mean."""
-
-LEGEND = ("P10/P50/P90: worldwide gross; dom.: US+Canada; lose $: chance the worldwide gross stays under "
-          "break-even ({m:g}× budget); P50 vs BE: median against that; Δ: change against the base. "
-          "Money in USD of the release year.")
-
-
-def _records(frame, **extra) -> list[dict]:
-    """JSON-ready rows: NaN -> null, the figures under the names of ``predict --json``."""
-    rows = []
-    for row in frame.to_dict("records"):
-        clean = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
-        rows.append(clean | extra)
-    return rows
-
-
-def _write_csv(frame, path: Path | None) -> None:
-    if path is not None:
-        from boxoffice.atomic import write_csv_atomic
-
-        write_csv_atomic(frame, path)
-        render.info(f"Wrote {len(frame):,} row(s) to {path}")
-
-
-def _problems(frame) -> bool:
-    problems = frame.attrs.get("problems", [])
-    for problem in problems:
-        render.warn(str(problem))
-    return bool(problems)
-
-
-def _base_caption(frame, multiple: float) -> str:
-    from boxoffice.units import format_money
-
-    base = frame.attrs.get("base")
-    text = LEGEND.format(m=multiple)
-    if base:
-        text = (f"Base: P50 {format_money(base['worldwide_p50'])}, {base['break_even_prob']:.0%} chance of losing "
-                f"money. " + text)
-    return text
-
-
-def _finish(frame, as_json: bool, json_extra: dict, table, csv: Path | None, has_problems: bool = False) -> None:
-    _write_csv(frame, csv)
-    if as_json:
-        render.emit_json(_records(frame, **json_extra))
-    else:
-        render.out.print(table)
-    if has_problems:
-        raise typer.Exit(code=2)
 
 
 # --- commands --------------------------------------------------------------------------------------
@@ -183,9 +66,9 @@ def compare(
     Example:
       boxoffice compare data/scenarios/example.yaml --plot scenarios.png --csv scenarios.csv
     """
-    from boxoffice.scenario_file import read_scenarios
-    from boxoffice.scenarios import as_film
-    from boxoffice.scenarios import compare as run_compare
+    from boxoffice.whatif.scenario_file import read_scenarios
+    from boxoffice.whatif.scoring import as_film
+    from boxoffice.whatif.scenarios import compare as run_compare
 
     spec = read_scenarios(file)
     multiple = break_even_multiple or spec.break_even_multiple or 2.5
@@ -193,18 +76,18 @@ def compare(
     ws, forecaster = _model(sources, home, model)
     _warn_unknown(forecaster, base)
     frame = run_compare(base, spec.variants, forecaster, multiple)
-    problems = _problems(frame)
+    problems = tables.warn_problems(frame)
     if plot is not None:
-        from boxoffice.scenario_plots import scenario_ranges
+        from boxoffice.show.scenario_plots import scenario_ranges
 
         scenario_ranges(frame, plot, title=f"{base.title}: worldwide gross by scenario")
         render.info(f"Wrote {plot}")
-    columns = {"scenario": "scenario", "changes": "changes", **FIGURE_HEADS, "problem": "problem"}
+    columns = {"scenario": "scenario", "changes": "changes", **tables.FIGURE_HEADS, "problem": "problem"}
     if not problems:
         columns.pop("problem")
-    table = _table(frame, columns, f"{base.title}: {len(frame) - 1} variant(s) against the base",
-                   LEGEND.format(m=multiple) + f" Model {_model_name(forecaster)}.")
-    _finish(frame, as_json, {"break_even_multiple": multiple, "model": _model_name(forecaster)}, table, csv, problems)
+    table = tables.table(frame, columns, f"{base.title}: {len(frame) - 1} variant(s) against the base",
+                   tables.LEGEND.format(m=multiple) + f" Model {_model_name(forecaster)}.")
+    tables.finish(frame, as_json, {"break_even_multiple": multiple, "model": _model_name(forecaster)}, table, csv, problems)
 
 
 def _levers(vary: list[str]) -> dict:
@@ -240,24 +123,24 @@ def whatif(
     Example:
       boxoffice whatif --genre action --budget 150m --vary budget=90m,150m,250m --vary release-date=2027-07-16,2027-12-17
     """
-    from boxoffice.scenarios import grid
+    from boxoffice.whatif.scenarios import grid
 
     base = _film(genre, budget, cast, director, release_date, rating, runtime, distributor, country, language, sequel, title)
     ws, forecaster = _model(sources, home, model)
     _warn_unknown(forecaster, base)
     frame = grid(base, _levers(vary), forecaster, break_even_multiple, rank_by=rank_by)
-    problems = _problems(frame)
+    problems = tables.warn_problems(frame)
     shown = frame.head(top) if top else frame
     if plot is not None:
-        from boxoffice.scenario_plots import scenario_ranges
+        from boxoffice.show.scenario_plots import scenario_ranges
 
         scenario_ranges(shown.head(40), plot, title=f"{base.title}: worldwide gross by combination")
         render.info(f"Wrote {plot}" + (" (the best 40)" if len(shown) > 40 else ""))
     levers = {c: c.replace("_usd", "").replace("_", " ") for c in frame.attrs.get("levers", [])}
-    table = _table(shown, {"rank": "#", **(levers or {"scenario": "combination"}), **FIGURE_HEADS},
+    table = tables.table(shown, {"rank": "#", **(levers or {"scenario": "combination"}), **tables.FIGURE_HEADS},
                    f"{base.title}: {len(frame):,} combination(s), ranked by {rank_by}",
-                   _base_caption(frame, break_even_multiple))
-    _finish(shown, as_json, {"break_even_multiple": break_even_multiple}, table, csv, problems)
+                   tables.base_caption(frame, break_even_multiple))
+    tables.finish(shown, as_json, {"break_even_multiple": break_even_multiple}, table, csv, problems)
 
 
 def sweep(
@@ -285,8 +168,8 @@ def sweep(
     """
     import math
 
-    from boxoffice.scenarios import field_name, sweep_values
-    from boxoffice.scenarios import sweep as run_sweep
+    from boxoffice.whatif.scenarios import field_name, sweep_values
+    from boxoffice.whatif.scenarios import sweep as run_sweep
     from boxoffice.units import parse_money
 
     values = sweep_values(field, span, steps)
@@ -297,16 +180,16 @@ def sweep(
     ws, forecaster = _model(sources, home, model)
     _warn_unknown(forecaster, base)
     frame = run_sweep(base, field, values, forecaster, break_even_multiple)
-    problems = _problems(frame)
+    problems = tables.warn_problems(frame)
     if plot is not None:
-        from boxoffice.scenario_plots import sweep_curve
+        from boxoffice.show.scenario_plots import sweep_curve
 
         sweep_curve(frame, attr, plot, title=f"{base.title}: forecast as {field.replace('-', ' ')} changes")
         render.info(f"Wrote {plot}")
-    table = _table(frame, {"scenario": field, **FIGURE_HEADS}, f"{base.title}: sweep of {field} over {span}",
-                   _base_caption(frame, break_even_multiple))
+    table = tables.table(frame, {"scenario": field, **tables.FIGURE_HEADS}, f"{base.title}: sweep of {field} over {span}",
+                   tables.base_caption(frame, break_even_multiple))
     out = frame.assign(value=frame["value"].map(lambda v: v.isoformat() if hasattr(v, "isoformat") else v))
-    _finish(out, as_json, {"break_even_multiple": break_even_multiple}, table, csv, problems)
+    tables.finish(out, as_json, {"break_even_multiple": break_even_multiple}, table, csv, problems)
 
 
 def release_window(
@@ -331,7 +214,7 @@ def release_window(
       boxoffice release-window --genre action --budget 150m --year 2027 --by month
     """
     from boxoffice.errors import InputError
-    from boxoffice.scenarios import release_windows
+    from boxoffice.whatif.scenarios import release_windows
     from boxoffice.units import parse_date
 
     start = end = None
@@ -347,7 +230,7 @@ def release_window(
     if plot is not None:
         import pandas as pd
 
-        from boxoffice.scenario_plots import sweep_curve
+        from boxoffice.show.scenario_plots import sweep_curve
 
         when = frame["release_date"] if by == "week" else frame["window"] + "-01"
         curve = frame.assign(value=pd.to_datetime(when)).sort_values("value")
@@ -355,10 +238,10 @@ def release_window(
         render.info(f"Wrote {plot}")
     shown = frame.head(top) if top else frame
     columns = {"rank": "#", "window": by, "release_date": "best Friday" if by == "month" else "opens",
-               **FIGURE_HEADS}
-    table = _table(shown, columns, f"{base.title}: release {by}s ranked by median worldwide gross",
-                   _base_caption(frame, break_even_multiple))
-    _finish(shown, as_json, {"break_even_multiple": break_even_multiple}, table, csv)
+               **tables.FIGURE_HEADS}
+    table = tables.table(shown, columns, f"{base.title}: release {by}s ranked by median worldwide gross",
+                   tables.base_caption(frame, break_even_multiple))
+    tables.finish(shown, as_json, {"break_even_multiple": break_even_multiple}, table, csv)
 
 
 def cast_command(
@@ -383,13 +266,13 @@ def cast_command(
       boxoffice cast --genre action --budget 150m --cast "Tom Cruise, Emily Blunt" --role second --top 10
       boxoffice cast --genre action --budget 150m --candidates "Tom Cruise, Keanu Reeves, Matt Damon"
     """
-    from boxoffice.scenarios import rank_cast
+    from boxoffice.whatif.casting import rank_cast
 
     base = _film(genre, budget, cast, director, release_date, rating, runtime, distributor, country, language, sequel, title)
     ws, forecaster = _model(sources, home, model)
     table_films = None
     if candidates is None:
-        from boxoffice.training import load_films
+        from boxoffice.table.io import load_films
 
         table_films = load_films(ws, on_build=render.info)
     frame = rank_cast(base, forecaster, role, candidates, top, table_films, min_films, break_even_multiple)
@@ -400,10 +283,10 @@ def cast_command(
                "best_gross": "best gross", "typical_multiple": "typical multiple", "talent_value_pct": "talent value",
                "worldwide_p10": "P10", "worldwide_p50": "P50", "worldwide_p90": "P90", "break_even_prob": "lose $",
                "worldwide_p50_change_pct": "ΔP50"}
-    table = _table(frame, columns, f"{base.title}: who for the {role} slot, ranked by median worldwide gross",
+    table = tables.table(frame, columns, f"{base.title}: who for the {role} slot, ranked by median worldwide gross",
                    "Films, typical (geometric mean) and best worldwide gross: the track record before the release date. "
-                   "Talent value: P50 against a newcomer in the same slot. " + _base_caption(frame, break_even_multiple))
-    _finish(frame, as_json, {"role": role, "break_even_multiple": break_even_multiple}, table, csv)
+                   "Talent value: P50 against a newcomer in the same slot. " + tables.base_caption(frame, break_even_multiple))
+    tables.finish(frame, as_json, {"role": role, "break_even_multiple": break_even_multiple}, table, csv)
 
 
 def comps(
@@ -422,8 +305,8 @@ def comps(
     """
     import numpy as np
 
-    from boxoffice.comps import comps as find_comps
-    from boxoffice.training import load_films
+    from boxoffice.whatif.comps import comps as find_comps
+    from boxoffice.table.io import load_films
 
     base = _film(genre, budget, cast, director, release_date, rating, runtime, distributor, country, language, sequel, title)
     ws, forecaster = _model(sources, home, model)
@@ -431,10 +314,10 @@ def comps(
     columns = {"rank": "#", "title": "title", "year": "year", "genres": "genres", "lead": "lead",
                "budget_usd": "budget", "worldwide_gross_usd": "worldwide", "domestic_gross_usd": "domestic",
                "multiple": "multiple", "worldwide_gross_adj": "worldwide (today's $)"}
-    table = _table(frame, columns, f"{base.title}: {len(frame)} comparable films",
+    table = tables.table(frame, columns, f"{base.title}: {len(frame)} comparable films",
                    f"Budget and grosses in USD of each film's year; 'today's $' adjusts to the new film's release year. "
                    f"Median multiple of these comps: {np.nanmedian(frame['multiple']):.2f}×.")
-    _finish(frame, as_json, {}, table, csv)
+    tables.finish(frame, as_json, {}, table, csv)
 
 
 def register(app: typer.Typer) -> None:

@@ -37,8 +37,8 @@ def talent(
       boxoffice talent --top 20 --genre action --as-of 2012-12-31
       boxoffice talent "Jane Doe" --data my_films.csv --model mine   (records from your own films)
     """
-    from boxoffice.talent_values import rank_talent, talent_profile
-    from boxoffice.training import load_films
+    from boxoffice.whatif.talent import rank_talent, talent_profile
+    from boxoffice.table.io import load_films
 
     from boxoffice_cli.forecast import _workspace, load_or_train
 

@@ -40,8 +40,9 @@ def tune(
       boxoffice tune --storage postgresql://user:pw@host/db --study big --trials 100
       boxoffice train --params best
     """
-    from boxoffice.training import load_films
-    from boxoffice.tuning import TuneConfig, default_storage, default_study_name, tune as run_tune
+    from boxoffice.table.io import load_films
+    from boxoffice.evaluation.studies import default_storage, default_study_name
+    from boxoffice.evaluation.tuning import TuneConfig, tune as run_tune
     from boxoffice.workspace import resolve_workspace
     from boxoffice_cli.forecast import _progress_bar
 

@@ -39,7 +39,7 @@ def shared_data_dir() -> Path:
 @pytest.fixture(scope="session")
 def film_build(shared_data_dir):
     """The film table and build report from the public data, built once per test session."""
-    from boxoffice.films import BuildConfig, build_film_table
+    from boxoffice.table.build import BuildConfig, build_film_table
 
     return build_film_table(BuildConfig(shared_data_dir))
 
@@ -56,7 +56,7 @@ def model_home(tmp_path_factory, shared_data_dir, film_table):
 
     Trained once per session; pass ``--home str(model_home.home)`` to CLI tests.
     """
-    from boxoffice.films import save_table
+    from boxoffice.table.io import save_table
     from boxoffice.training import train_and_store
     from boxoffice.workspace import Workspace
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from typer.testing import CliRunner
 
-from boxoffice.evaluate import BacktestConfig, backtest
+from boxoffice.evaluation.backtest import BacktestConfig, backtest
 from boxoffice_cli.main import app
 
 runner = CliRunner()
@@ -15,7 +15,7 @@ runner = CliRunner()
 
 def test_first_predict_trains_the_default_model_with_its_backtest(tmp_path, shared_data_dir, film_table):
     """A fresh clone: `predict` trains the default model first, says so, and stores its backtest."""
-    from boxoffice.films import save_table
+    from boxoffice.table.io import save_table
 
     save_table(film_table, tmp_path / ".boxoffice" / "films.parquet")
     result = runner.invoke(app, ["predict", "--genre", "action", "--budget", "150m", "--json",
@@ -51,7 +51,7 @@ def test_evaluate_command_prints_model_beside_baseline(model_home):
 
 def test_train_on_a_users_csv(tmp_path, film_table):
     """Retraining on one's own slate export needs no code: a CSV in the documented columns."""
-    from boxoffice.sources.mapped_csv import DEFAULT_COLUMNS
+    from boxoffice.table.mapped_csv import DEFAULT_COLUMNS
 
     films = film_table[film_table["worldwide_gross_usd"].notna() & (film_table["year"] >= 1995)].head(600)
     csv = pd.DataFrame({

@@ -188,7 +188,7 @@ def test_validate_shows_how_to_fix_each_problem(tmp_path):
 
 
 def test_summary_warns_about_a_table_from_an_older_build(sources_dir, tmp_path):
-    from boxoffice.films import BuildConfig, build_film_table
+    from boxoffice.table.build import BuildConfig, build_film_table
 
     out = tmp_path / "films.parquet"
     build_film_table(BuildConfig(sources_dir)).table.to_parquet(out, index=False)  # no version stamp

@@ -280,7 +280,7 @@ def test_no_pickle_eval_or_exec_anywhere_in_the_code():
 def test_yaml_loaders_are_safe_loaders():
     import yaml
 
-    from boxoffice.scenario_file import _loader
+    from boxoffice.whatif.scenario_file import _loader
 
     assert issubclass(_loader(), yaml.SafeLoader)
 
@@ -375,9 +375,9 @@ def test_trees_that_lightgbm_would_trust_are_checked_on_load(forecaster, tmp_pat
 
 
 def test_forecasting_from_a_stored_model_does_not_import_lightgbm(model_home):
-    """Cold start: a stored model forecasts through boxoffice.forest; LightGBM (and scikit-learn,
+    """Cold start: a stored model forecasts through boxoffice.model.forest; LightGBM (and scikit-learn,
     which it imports) load only to train or explain."""
-    code = (f"import sys\nfrom boxoffice import store\nfrom boxoffice.film import films_frame, make_film\n"
+    code = (f"import sys\nfrom boxoffice import store\nfrom boxoffice.table.film import films_frame, make_film\n"
             f"f = store.load({str(model_home.models_dir)!r})\n"
             f"f.predict(films_frame([make_film(genres='action', budget='150m', release_date='2027-07-16')]))\n"
             f"print(sorted(m for m in ('lightgbm', 'sklearn') if m in sys.modules))\n")
@@ -390,7 +390,7 @@ def test_a_model_stored_before_a_feature_existed_still_fills_unsaid_fields(forec
     """Its typical values lack the newer feature (which it does not use): unsaid fields still fill, no KeyError."""
     import copy
 
-    from boxoffice.film import films_frame, make_film
+    from boxoffice.table.film import films_frame, make_film
 
     builder = copy.copy(forecaster.builder_)
     builder.typical_ = copy.deepcopy(forecaster.builder_.typical_)
@@ -402,7 +402,7 @@ def test_a_model_stored_before_a_feature_existed_still_fills_unsaid_fields(forec
 
 def test_a_model_stored_before_features_were_float32_still_forecasts(forecaster, tmp_path):
     """Typical values written as float64 (models stored before float32 features) fill unsaid fields, no crash."""
-    from boxoffice.film import films_frame, make_film
+    from boxoffice.table.film import films_frame, make_film
 
     models_dir = _tampered(forecaster, tmp_path, lambda m: [
         row.update({k: v + 1e-9 for k, v in row.items() if v is not None}) for row in m["features"]["typical"]["values"]])

@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from boxoffice.films import FIELD_PRIORITY
-from boxoffice.schema import COLUMNS
-from boxoffice.sources.mapped_csv import ColumnMapping, read_films, validate
+from boxoffice.table.build import FIELD_PRIORITY
+from boxoffice.table.schema import COLUMNS
+from boxoffice.table.mapped_csv import ColumnMapping, read_films, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_README = (ROOT / "data" / "README.md").read_text(encoding="utf-8")

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from boxoffice.explain import drivers
-from boxoffice.features import LEVERS
-from boxoffice.film import films_frame, make_film
+from boxoffice.model.explain import drivers
+from boxoffice.model.features import LEVERS
+from boxoffice.table.film import films_frame, make_film
 from boxoffice_cli.main import app
 
 

@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from boxoffice.features import FeatureBuilder, lever_of
-from boxoffice.forecaster import trainable
+from boxoffice.model.features import FeatureBuilder, lever_of
+from boxoffice.model.forecaster import trainable
 
 POST_RELEASE = ("imdb", "score", "vote", "critic", "review", "facebook", "likes", "opening", "rotten", "dvd")
 
@@ -92,7 +92,7 @@ def test_a_film_years_after_the_data_sees_the_distributors_latest_years():
 
 
 def test_a_described_film_gets_its_distributors_recent_record(film_table):
-    from boxoffice.film import films_frame, make_film
+    from boxoffice.table.film import films_frame, make_film
 
     builder = FeatureBuilder().fit(film_table)
     busy, unknown, unsaid = (make_film(genres="action", budget="150m", release_date="2027-07-16", **extra)

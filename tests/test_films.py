@@ -8,9 +8,9 @@ import pytest
 from samples import IMDB_ROWS, TN_ROWS, VEGA_ROWS, imdb_row, write_sources
 
 from boxoffice.errors import DataSourceError
-from boxoffice.films import (FIELD_PRIORITY, TABLE_VERSION, BuildConfig, build_film_table, load_table, save_table,
-                             sequel_flags, summarize, table_is_stale, table_version)
-from boxoffice.schema import COLUMN_NAMES, empty_table
+from boxoffice.table.build import FIELD_PRIORITY, TABLE_VERSION, BuildConfig, build_film_table, sequel_flags
+from boxoffice.table.io import load_table, save_table, summarize, table_is_stale, table_version
+from boxoffice.table.schema import COLUMN_NAMES, empty_table
 
 # ---------------------------------------------------------------- small files, end to end
 
@@ -209,7 +209,7 @@ def test_a_table_from_an_older_build_is_stale(sources_dir, tmp_path):
 
 
 def test_training_rebuilds_a_cached_table_from_an_older_build(sources_dir, tmp_path):
-    from boxoffice.training import load_films
+    from boxoffice.table.io import load_films
     from boxoffice.workspace import Workspace
 
     ws = Workspace(data_dir=sources_dir, home=tmp_path / "home")
@@ -223,7 +223,7 @@ def test_training_rebuilds_a_cached_table_from_an_older_build(sources_dir, tmp_p
 
 
 def test_an_older_table_without_the_public_data_is_used_as_it_is(sources_dir, tmp_path):
-    from boxoffice.training import load_films
+    from boxoffice.table.io import load_films
     from boxoffice.workspace import Workspace
 
     ws = Workspace(data_dir=tmp_path / "no-data", home=tmp_path / "home")

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from boxoffice import model as model_module
-from boxoffice.forest import Forest, UnsupportedModel
+from boxoffice.model import revenue as model_module
+from boxoffice.model.forest import Forest, UnsupportedModel
 
 
 def _train(X, y, categorical=(), rounds=30, **params):
@@ -112,7 +112,7 @@ def test_forecaster_batches_match_lightgbm_exactly(forecaster, film_table, monke
 
 
 def test_revenue_model_falls_back_to_lightgbm_for_models_the_forest_lacks(monkeypatch):
-    from boxoffice.model import ModelConfig, RevenueModel
+    from boxoffice.model.revenue import ModelConfig, RevenueModel
 
     rng = np.random.default_rng(7)
     X, y = _mixed_frame(rng, 1500)
@@ -133,7 +133,7 @@ def test_forecasts_still_come_when_the_forest_cannot_load(model_home, film_table
 
     films = film_table.head(50)
     want = store.load(model_home.models_dir).predict(films)
-    monkeypatch.setitem(sys.modules, "boxoffice.forest", None)  # any import of it now fails
+    monkeypatch.setitem(sys.modules, "boxoffice.model.forest", None)  # any import of it now fails
     loaded = store.load(model_home.models_dir)
     got = loaded.predict(films)
     assert all(m.forest_ is False for m in loaded.models_.values())
@@ -142,8 +142,8 @@ def test_forecasts_still_come_when_the_forest_cannot_load(model_home, film_table
 
 def test_a_just_trained_model_scores_small_batches_with_its_boosters(forecaster, film_table):
     """Backtests and tuning predict a few hundred films per fold: no forest is built for them."""
-    from boxoffice.forecaster import Forecaster, TrainConfig
-    from boxoffice.model import ModelConfig
+    from boxoffice.model.forecaster import Forecaster, TrainConfig
+    from boxoffice.model.revenue import ModelConfig
 
     history = film_table[film_table["year"] < 2005]
     fitted = Forecaster(TrainConfig(model=ModelConfig(num_boost_round=20))).fit(history)

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from boxoffice.names import title_key
-from boxoffice.sources.linkage import LinkageConfig, link
+from boxoffice.table.linkage import LinkageConfig, link
 
 
 def films(*rows: tuple[str, int]) -> pd.DataFrame:

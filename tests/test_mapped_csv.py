@@ -10,8 +10,8 @@ from samples import write_csv
 
 from boxoffice.errors import DataSourceError, InputError
 from boxoffice.names import distributor_aliases
-from boxoffice.schema import COLUMN_NAMES
-from boxoffice.sources.mapped_csv import DEFAULT_COLUMNS, ColumnMapping, read_films, validate
+from boxoffice.table.schema import COLUMN_NAMES
+from boxoffice.table.mapped_csv import DEFAULT_COLUMNS, ColumnMapping, read_films, validate
 
 EXAMPLE_MAPPING = Path(__file__).resolve().parents[1] / "data" / "mappings" / "studio-slate.yaml"
 
@@ -173,7 +173,7 @@ def test_missing_columns_empty_and_header_only_files_are_data_source_errors(tmp_
 def test_a_repeated_cell_is_parsed_once_yet_every_film_gets_its_own_list(tmp_path):
     """Parsing is memoised per distinct text (big slates repeat dates, genres, cast); the
     results must not be shared objects, and problems still name every row."""
-    from boxoffice.sources.mapped_csv import FORECAST_REQUIRED, parse_rows, read_frame
+    from boxoffice.table.mapped_csv import FORECAST_REQUIRED, parse_rows, read_frame
 
     rows = [dict(GOOD[0]) for _ in range(3)] + [dict(GOOD[0], budget="lots"), dict(GOOD[0], budget="lots")]
     path = write_csv(tmp_path / "slate.csv", HEADER, rows)

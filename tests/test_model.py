@@ -9,8 +9,8 @@ import pytest
 
 from boxoffice import store
 from boxoffice.errors import ModelStoreError
-from boxoffice.film import films_frame, make_film
-from boxoffice.forecaster import Forecaster
+from boxoffice.table.film import films_frame, make_film
+from boxoffice.model.forecaster import Forecaster
 
 
 def _films(*films):

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from boxoffice.errors import InputError
-from boxoffice.film import FIELD_NAMES, MAX_CAST, MAX_GENRES, Film, make_film
+from boxoffice.table.film import FIELD_NAMES, MAX_CAST, MAX_GENRES, Film, make_film
 from boxoffice.names import canonical_genres, known_genres
-from boxoffice.schema import MPAA_RATINGS
+from boxoffice.table.schema import MPAA_RATINGS
 from boxoffice.units import MAX_MONEY_USD, parse_date, parse_money
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -117,8 +117,8 @@ def test_strict_genres_are_known_genres_or_an_input_error(text):
 
 # ---------------------------------------------------------------- a user's CSV: each cell, and whole rows
 
-from boxoffice.sources import mapped_csv  # noqa: E402
-from boxoffice.sources.base import date_cell, money_cell, number_cell  # noqa: E402
+from boxoffice.table import mapped_csv  # noqa: E402
+from boxoffice.table.sources.base import date_cell, money_cell, number_cell  # noqa: E402
 
 CELL_PARSERS = {
     "rating": (mapped_csv._rating, lambda v: v in MPAA_RATINGS),
@@ -183,7 +183,7 @@ def test_any_csv_rows_parse_to_valid_records_or_row_problems(rows, purpose):
 
 # ---------------------------------------------------------------- files a user writes: scenarios and mappings
 
-from boxoffice.scenario_file import ScenarioFile, parse_scenarios  # noqa: E402
+from boxoffice.whatif.scenario_file import ScenarioFile, parse_scenarios  # noqa: E402
 
 yaml_scalar = st.one_of(st.sampled_from(["150m", "action", "2027-07-16", "2027-13-45", "yes", "~", "[]", "{}",
                                          "[a, b]", "{a: 1}", "&x a", "*x", "!!python/name:os.system", "'", '"']),
@@ -238,7 +238,7 @@ def test_any_column_mapping_text_is_a_mapping_or_an_input_error(tmp_path_factory
 @example("release-date", "2027-01-01..9999-12-31", None)
 @example("budget", "1..1e400", None)
 def test_sweep_ranges_are_lists_of_values_or_an_input_error(field, span, steps):
-    from boxoffice.scenarios import MAX_VARIANTS, sweep_values
+    from boxoffice.whatif.scenarios import MAX_VARIANTS, sweep_values
 
     values = outcome(lambda s: sweep_values(field, s, steps), span)
     if values is not None:

@@ -10,10 +10,10 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from boxoffice.evaluate import BacktestConfig, backtest
-from boxoffice.films import load_table
-from boxoffice.forecaster import TrainConfig
-from boxoffice.model import ModelConfig
+from boxoffice.evaluation.backtest import BacktestConfig, backtest
+from boxoffice.table.io import load_table
+from boxoffice.model.forecaster import TrainConfig
+from boxoffice.model.revenue import ModelConfig
 from boxoffice_cli.main import app
 
 
@@ -31,7 +31,7 @@ def small_backtest(films):
 
 @pytest.fixture(scope="module")
 def page(films, small_backtest, forecaster):
-    from boxoffice.report import build_report
+    from boxoffice.show.report import build_report
 
     return build_report(films, small_backtest, forecaster)
 
@@ -72,7 +72,7 @@ def _texts(fig):
 
 
 def test_every_plot_has_a_title_labelled_axes_and_readable_money(films, small_backtest, forecaster):
-    from boxoffice import plots
+    from boxoffice.show import plots
 
     pred = small_backtest.predictions
     figures = [plots.data_coverage(films), plots.predicted_vs_actual(pred), plots.reliability(pred),
@@ -90,14 +90,14 @@ def test_every_plot_has_a_title_labelled_axes_and_readable_money(films, small_ba
 
 
 def test_the_core_does_not_import_matplotlib():
-    code = ("import sys, boxoffice.report, boxoffice.plots, boxoffice.explain, boxoffice.forecaster; "
+    code = ("import sys, boxoffice.show.report, boxoffice.show.plots, boxoffice.model.explain, boxoffice.model.forecaster; "
             "print('matplotlib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
 
 def test_cli_report_writes_the_file(model_home, tmp_path, small_backtest, monkeypatch):
-    import boxoffice.evaluate
+    import boxoffice.evaluation.backtest
 
     calls = []
 
@@ -106,7 +106,7 @@ def test_cli_report_writes_the_file(model_home, tmp_path, small_backtest, monkey
         progress(0, 1, "testing")
         return small_backtest
 
-    monkeypatch.setattr(boxoffice.evaluate, "backtest", quick_backtest)
+    monkeypatch.setattr(boxoffice.evaluation.backtest, "backtest", quick_backtest)
     target = tmp_path / "out" / "report.html"
     result = CliRunner().invoke(app, ["report", "--out", str(target), "--years", "1", "--home", str(model_home.home)])
     assert result.exit_code == 0, result.output

@@ -11,8 +11,10 @@ import numpy as np
 import pytest
 
 from boxoffice.errors import InputError
-from boxoffice.film import make_film
-from boxoffice.scenarios import FIGURES, compare, grid, rank_cast, release_windows, sweep, sweep_values
+from boxoffice.table.film import make_film
+from boxoffice.whatif.casting import rank_cast
+from boxoffice.whatif.scoring import FIGURES
+from boxoffice.whatif.scenarios import compare, grid, release_windows, sweep, sweep_values
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = {"title": "Untitled heist thriller", "genres": ["Action", "Thriller"], "budget": "150m",
@@ -162,7 +164,7 @@ def test_cast_top_n_of_the_genre(forecaster, film_table):
 
 
 def test_comps_are_k_real_films_with_budgets(forecaster, film_table):
-    from boxoffice.comps import comps
+    from boxoffice.whatif.comps import comps
 
     frame = comps(BASE, forecaster, film_table, k=7)
     assert len(frame) == 7 and frame["rank"].tolist() == list(range(1, 8))
@@ -177,7 +179,7 @@ def test_comps_are_k_real_films_with_budgets(forecaster, film_table):
 
 
 def test_plots_are_written(forecaster, tmp_path):
-    from boxoffice.scenario_plots import scenario_ranges, sweep_curve
+    from boxoffice.show.scenario_plots import scenario_ranges, sweep_curve
 
     frame = compare(BASE, {"leaner": {"budget": "90m"}, "bad": {"budget": "x"}}, forecaster)
     scenario_ranges(frame, tmp_path / "ranges.png")
@@ -190,7 +192,7 @@ def test_plots_are_written(forecaster, tmp_path):
 # ---------------------------------------------------------------- scenario files
 
 def test_the_example_scenario_file_parses_and_runs(forecaster):
-    from boxoffice.scenario_file import read_scenarios
+    from boxoffice.whatif.scenario_file import read_scenarios
 
     spec = read_scenarios(ROOT / "data" / "scenarios" / "example.yaml")
     frame = compare(spec.base, spec.variants, forecaster)
@@ -212,7 +214,7 @@ def test_the_example_scenario_file_parses_and_runs(forecaster):
     ("base: {genres: action, budget: 1m}\nvariants: {base: {budget: 2m}}\n", "cannot be named 'base'"),
 ])
 def test_scenario_file_mistakes_are_named(text, words):
-    from boxoffice.scenario_file import parse_scenarios
+    from boxoffice.whatif.scenario_file import parse_scenarios
 
     with pytest.raises(InputError) as err:
         parse_scenarios(text, "s.yaml")

@@ -20,10 +20,10 @@ from samples import (
 )
 
 from boxoffice.errors import DataSourceError, InputError
-from boxoffice.films import BuildConfig, build_film_table
+from boxoffice.table.build import BuildConfig, build_film_table
 from boxoffice.names import distributor_aliases, genre_aliases
-from boxoffice.sources import box_office_mojo, imdb5000, the_numbers, vega
-from boxoffice.sources.base import RECORD_COLUMNS
+from boxoffice.table.sources import box_office_mojo, imdb5000, the_numbers, vega
+from boxoffice.table.sources.base import RECORD_COLUMNS
 
 POST_RELEASE = ("imdb_score", "num_voted_users", "num_critic_for_reviews", "num_user_for_reviews",
                 "director_facebook_likes", "actor_1_facebook_likes", "actor_2_facebook_likes",

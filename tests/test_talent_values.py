@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from boxoffice.errors import InputError
-from boxoffice.films import load_table
-from boxoffice.talent_values import rank_talent, talent_profile
+from boxoffice.table.io import load_table
+from boxoffice.whatif.talent import rank_talent, talent_profile
 from boxoffice_cli.main import app
 
 
@@ -51,7 +51,7 @@ def test_as_of_date_excludes_later_films(forecaster, films):
 
 
 def test_value_is_the_difference_of_two_predicts(forecaster, films):
-    from boxoffice.film import films_frame, make_film
+    from boxoffice.table.film import films_frame, make_film
 
     profile = talent_profile(forecaster, films, "Tom Hanks", as_of="2005-06-30")
     v = profile.value

@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from boxoffice.errors import InputError
-from boxoffice.tuning import TuneConfig, open_storage, tune
+from boxoffice.evaluation.studies import open_storage
+from boxoffice.evaluation.tuning import TuneConfig, tune
 
 
 def _sqlite(tmp_path, name="study.sqlite3") -> str:
@@ -26,7 +27,7 @@ def _quiet():
 
 def _home(tmp_path, film_table):
     """A project folder holding the film table, so CLI runs need not build it."""
-    from boxoffice.films import save_table
+    from boxoffice.table.io import save_table
     from boxoffice.workspace import Workspace
 
     ws = Workspace(data_dir=tmp_path / "no-data", home=tmp_path / "home")
@@ -65,10 +66,10 @@ def test_small_study_starts_from_the_defaults_and_compares_with_baseline(film_ta
 
 def test_fast_objective_scores_like_the_backtest(film_table):
     """The per-trial objective is the `boxoffice evaluate` backtest, only faster: same films, same score."""
-    from boxoffice.evaluate import BacktestConfig, backtest
-    from boxoffice.forecaster import TrainConfig
-    from boxoffice.model import ModelConfig
-    from boxoffice.folds import prepare_folds, score_params
+    from boxoffice.evaluation.backtest import BacktestConfig, backtest
+    from boxoffice.model.forecaster import TrainConfig
+    from boxoffice.model.revenue import ModelConfig
+    from boxoffice.evaluation.folds import prepare_folds, score_params
 
     model = ModelConfig(num_threads=1)
     folds = prepare_folds(film_table, test_years=1)
@@ -154,7 +155,7 @@ def test_train_params_from_a_missing_or_bad_file_exits_2(film_table, tmp_path):
 
 
 def test_params_file_becomes_the_training_config(tmp_path):
-    from boxoffice.tuning import load_params_file, train_config
+    from boxoffice.evaluation.studies import load_params_file, train_config
 
     path = tmp_path / "params.json"
     path.write_text(json.dumps({"learning_rate": 0.1, "num_leaves": 7, "num_boost_round": 120}))
@@ -171,7 +172,7 @@ def test_tune_then_train_params_best_records_the_tuning(film_table, tmp_path):
     import optuna
 
     from boxoffice import store
-    from boxoffice.tuning import default_storage
+    from boxoffice.evaluation.studies import default_storage
 
     ws = _home(tmp_path, film_table)
     tuned = _cli(["tune", "--trials", "1", "--years", "1", "--study", "quick", "--home", str(ws.home), "--json"])

@@ -26,7 +26,7 @@ def _pg_url() -> str:
 def test_two_workers_share_one_study(film_table, tmp_path):
     import optuna
 
-    from boxoffice.films import save_table
+    from boxoffice.table.io import save_table
     from boxoffice.workspace import Workspace
 
     url = _pg_url()

@@ -1,0 +1,339 @@
+"""The one feature builder, for history and hypothetical films alike.
+
+Pre-release only: budget, genres, rating, runtime, timing, origin,
+distributor, source and sequel, plus track records of cast, director and
+distributor computed from films released strictly before each film's date
+(the distributor's also over its recent years, see ``TalentIndex.recent_of_ids``).
+``fit`` learns vocabularies and the track-record index from history;
+``transform`` turns any film table (even one row, even partial) into numbers.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from boxoffice.names import known_genres
+from boxoffice.model.track_records import STATS, TalentIndex
+
+CATEGORICAL = ("mpaa_rating", "distributor", "country", "language", "source_material", "creative_type")
+"""Columns encoded as integer codes for LightGBM's categorical splits (NaN = unknown)."""
+
+LEVERS = {
+    "budget": ("log_budget",),
+    "genre": ("genre_", "genre_count"),
+    "cast": ("lead_", "cast_"),
+    "director": ("director_",),
+    "distributor": ("distributor",),
+    "release timing": ("release_", "holiday_season", "summer"),
+    "rating": ("mpaa_rating",),
+    "runtime": ("runtime_min",),
+    "origin": ("country", "language"),
+    "story": ("source_material", "creative_type", "sequel"),
+}
+"""Feature-name prefixes grouped into the levers a producer recognises."""
+
+
+LIST_FIELDS = ("genres", "cast", "directors")
+
+UNSPECIFIED_FIELDS = {
+    "cast": ("lead_", "cast_"),
+    "directors": ("director_",),
+    "distributor": ("distributor",),
+    "runtime_min": ("runtime_min",),
+    "mpaa_rating": ("mpaa_rating",),
+    "country": ("country",),
+    "language": ("language",),
+    "source_material": ("source_material",),
+    "creative_type": ("creative_type",),
+    "sequel": ("sequel",),
+}
+"""Film field -> feature prefixes that take typical values when the user leaves the field unsaid."""
+
+
+@dataclass(frozen=True)
+class FeatureConfig:
+    min_category_films: int = 15
+    """Distributors, countries, languages… with fewer training films are pooled into 'other'."""
+    budget_bands: int = 10
+    """Budget bands for the typical values that fill fields a user leaves unsaid."""
+    story_fields: bool = False
+    """Use source material and creative type. Off for the public data: they come from vega only,
+    which ends in 2010, so newer films would all look 'unknown' (it cost 3 points of RMSLE in the
+    backtest). Turn on for your own data when every film has them."""
+    distributor_recent_years: float = 3.0
+    """Window of the distributor's recent releases (count and mean log gross): a proxy for its size
+    and release width now, which its all-time record blurs."""
+
+
+def log_budget_2012(films, years=None):
+    """Natural log of the budget in constant 2012 USD, in full (float64) precision."""
+    import numpy as np
+    import pandas as pd
+
+    from boxoffice.units import to_constant_dollars
+
+    if "budget_usd_2012" in films and films["budget_usd_2012"].notna().all():
+        return np.log(films["budget_usd_2012"].to_numpy(float))
+    if years is None:
+        years = pd.to_datetime(films["release_date"]).dt.year.to_numpy()
+    return np.log(to_constant_dollars(films["budget_usd"].to_numpy(float), years))
+
+
+def lever_of(feature: str) -> str:
+    for lever, prefixes in LEVERS.items():
+        if any(feature == p or feature.startswith(p) for p in prefixes):
+            return lever
+    return "other"
+
+
+class FeatureBuilder:
+    """sklearn-style: ``fit(films)`` learns from history, ``transform(films)`` gives features."""
+
+    def __init__(self, config: FeatureConfig = FeatureConfig()):
+        self.config = config
+
+    def fit(self, films) -> "FeatureBuilder":
+        self.fit_transform(films)
+        return self
+
+    def _fit_vocabulary(self, films) -> None:
+        self.genres_ = known_genres()
+        self.categories_ = {}
+        for col in self.categorical_features_:
+            counts = films[col].dropna().astype(str).value_counts()
+            self.categories_[col] = sorted(counts[counts >= self.config.min_category_films].index)
+        self.talent_ = TalentIndex.from_films(films)
+
+    def fit_transform(self, films):
+        """``fit`` then ``transform`` of the same films, building their features once."""
+        self._fit_vocabulary(films)
+        X = self.transform(films)
+        self.typical_ = self._typical_by_budget(X)
+        self.feature_names_ = list(self.typical_["features"])
+        return X
+
+    def _typical_by_budget(self, X) -> dict:
+        """Per budget band, the typical value of each feature among films that have it.
+
+        A user who leaves cast or rating unsaid means "a typical film of this
+        budget", not "an obscure film whose records are missing": ``transform``
+        fills unsaid fields from here when ``fill_unspecified`` is set.
+        """
+        import numpy as np
+
+        edges = np.unique(np.nanquantile(X["log_budget"], np.linspace(0, 1, self.config.budget_bands + 1)[1:-1]))
+        band = np.searchsorted(edges, X["log_budget"].to_numpy())
+        typical = []
+        for b in range(len(edges) + 1):
+            part = X[band == b]
+            values = {}
+            for col in X.columns:
+                present = part[col].dropna()
+                if present.empty:
+                    present = X[col].dropna()
+                if present.empty:
+                    values[col] = None
+                elif col in CATEGORICAL or col == "sequel":
+                    values[col] = float(present.mode().iloc[0])
+                else:
+                    values[col] = float(present.median())
+            typical.append(values)
+        return {"edges": edges.tolist(), "values": typical, "features": list(X.columns)}
+
+    @property
+    def categorical_features_(self) -> list[str]:
+        story = ("source_material", "creative_type")
+        return [c for c in CATEGORICAL if self.config.story_fields or c not in story]
+
+    def transform(self, films, fill_unspecified: bool = False):
+        """Features of each film. ``fill_unspecified``: fields left blank take the typical
+        value of films of the same budget band (for films a user describes, not history)."""
+        import numpy as np
+        import pandas as pd
+
+        n = len(films)
+        dates = pd.to_datetime(films["release_date"]).reset_index(drop=True)
+        years = dates.dt.year.to_numpy()
+        out = {"log_budget": log_budget_2012(films, years)}
+        rows, _, items = _explode(_column(films, "genres", n))
+        hot = np.zeros((len(self.genres_), n))
+        cols = pd.Index(self.genres_, dtype=object).get_indexer(items)
+        hot[cols[cols >= 0], rows[cols >= 0]] = 1.0
+        for i, g in enumerate(self.genres_):
+            out[f"genre_{g.lower()}"] = hot[i]
+        out["genre_count"] = np.bincount(rows, minlength=n).astype(float)
+        out["release_year"] = years.astype(float)
+        out["release_month"] = dates.dt.month.to_numpy(float)
+        out["release_week"] = dates.dt.isocalendar().week.to_numpy(float)
+        day = dates.dt.day_of_year.to_numpy()
+        out["summer"] = ((day >= 121) & (day <= 243)).astype(float)  # May-August
+        out["holiday_season"] = (day >= 319).astype(float)  # from mid-November
+        out["runtime_min"] = _column(films, "runtime_min", n).astype(float)
+        seq = _column(films, "sequel", n)
+        out["sequel"] = pd.array(seq, dtype="boolean").astype("Float64").to_numpy(float, na_value=np.nan)
+        for col in self.categorical_features_:
+            coded = pd.Index(self.categories_[col], dtype=object).get_indexer(_column(films, col, n)).astype(float)
+            coded[(coded < 0) & ~_blank_column(films, col, n)] = len(self.categories_[col])  # seen too rarely: 'other'
+            coded[coded < 0] = np.nan
+            out[col] = coded
+        out.update(self._track_records(films, dates))
+        for name in out:  # float32: half the memory of float64, and LightGBM bins them anyway
+            out[name] = np.asarray(out[name], dtype=np.float32)
+        if fill_unspecified:
+            self._fill_unspecified(films, out)
+        return pd.DataFrame(out, copy=False)
+
+    def _fill_unspecified(self, films, features: dict) -> None:
+        """Fill unsaid fields in ``features`` (name -> float32 array), in place."""
+        import numpy as np
+        import pandas as pd
+
+        band = np.searchsorted(np.asarray(self.typical_["edges"]), features["log_budget"])
+        n = len(features["log_budget"])
+        for field, columns in UNSPECIFIED_FIELDS.items():
+            unsaid = (_lengths(_column(films, field, n)) == 0) if field in LIST_FIELDS else _blank_column(films, field, n)
+            if not unsaid.any():
+                continue
+            # a model stored before a feature existed has no typical value for it, and does not use it
+            known = self.typical_["values"][0].keys()
+            for c in (c for c in features if c in known and any(c == p or c.startswith(p) for p in columns)):
+                typical = np.array([np.nan if v[c] is None else v[c] for v in self.typical_["values"]], dtype=np.float32)
+                features[c][unsaid] = typical[band[unsaid]]
+
+    def _track_records(self, films, dates):
+        import numpy as np
+
+        n = len(films)
+        casts = _column(films, "cast", n)
+        directors = _column(films, "directors", n)
+        cast_rows, cast_pos, cast_names = _explode(casts)
+        dir_rows, dir_pos, dir_names = _explode(directors)
+        first = dir_pos == 0
+        dist_rows = np.flatnonzero(~_blank_column(films, "distributor", n))
+        rows = np.concatenate([cast_rows, dir_rows[first], dist_rows])
+        billing = np.concatenate([cast_pos, np.full(first.sum(), -1), np.full(len(dist_rows), -2)]).astype(int)
+        names = np.concatenate([cast_names, dir_names[first], _column(films, "distributor", n)[dist_rows]]).astype(object)
+        roles = np.where(billing >= 0, "cast", np.where(billing == -1, "director", "distributor")).astype(object)
+        ids = self.talent_.key_ids(roles, names)
+        row_dates = dates.to_numpy()[rows] if len(rows) else []
+        stats = self.talent_.records_of_ids(ids, row_dates)
+        # rows are scattered back with numpy: one film has one lead, one director, one distributor
+        out = {}
+
+        def scatter(prefix, mask, names, source=None):
+            """Columns ``prefix_stat`` from the rows of ``mask`` (or from ``source``, one row per masked row)."""
+            for stat in names:
+                column = np.full(n, 0.0 if stat == "n" else np.nan)
+                column[rows[mask]] = (stats[stat].to_numpy(float)[mask] if source is None
+                                      else source[stat].to_numpy(float))
+                out[f"{prefix}_{stat}"] = column
+
+        scatter("lead", billing == 0, STATS)
+        scatter("director", billing == -1, STATS)
+        listed = billing >= 0
+        cast_rows, cast_n = rows[listed], stats["n"].to_numpy(float)[listed]
+        out["cast_listed"] = np.bincount(cast_rows, minlength=n).astype(float)
+        out["cast_known"] = np.bincount(cast_rows, weights=(cast_n > 0).astype(float), minlength=n)
+        out["cast_total_films"] = np.bincount(cast_rows, weights=cast_n, minlength=n)
+        mean_gross = stats["mean_log_gross"].to_numpy(float)[listed]
+        with np.errstate(invalid="ignore", divide="ignore"):  # NaN where no cast member has a record
+            known = ~np.isnan(mean_gross)
+            out["cast_mean_log_gross"] = (np.bincount(cast_rows[known], weights=mean_gross[known], minlength=n)
+                                          / np.bincount(cast_rows[known], minlength=n))
+        best = np.full(n, -np.inf)
+        np.fmax.at(best, cast_rows, stats["best_log_gross"].to_numpy(float)[listed])
+        out["cast_best_log_gross"] = np.where(np.isinf(best), np.nan, best)
+        scatter("distributor", billing == -2, ("n", "mean_log_gross", "mean_log_roi"))
+        recent = self.talent_.recent_of_ids(ids[billing == -2], dates.to_numpy()[dist_rows],
+                                            self.config.distributor_recent_years)
+        scatter("distributor_recent", billing == -2, ("n", "mean_log_gross"), source=recent)
+        return out
+
+    def get_state(self) -> dict:
+        """JSON-able state (the talent table is saved apart, as Parquet)."""
+        return {"config": asdict(self.config), "genres": self.genres_, "categories": self.categories_,
+                "feature_names": self.feature_names_, "typical": self.typical_}
+
+    @classmethod
+    def from_state(cls, state: dict, talent_table) -> "FeatureBuilder":
+        builder = cls(FeatureConfig(**state["config"]))
+        builder.genres_ = list(state["genres"])
+        builder.categories_ = {k: list(v) for k, v in state["categories"].items()}
+        builder.feature_names_ = list(state["feature_names"])
+        builder.typical_ = state["typical"]
+        builder.talent_ = TalentIndex(talent_table)
+        return builder
+
+
+def _column(films, name, n):
+    import numpy as np
+
+    if name in films:
+        return films[name].to_numpy(object) if films[name].dtype == object else films[name].to_numpy()
+    return np.array([None] * n, dtype=object)
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value is getattr(__import__("pandas"), "NA") or str(value) == ""
+
+
+def _list_mask(values):
+    """True where a value is a list of items (list, tuple or array), without a Python-level loop
+    per value for the common types: this runs over every row of a batch."""
+    import numpy as np
+
+    values = np.asarray(values, dtype=object)
+    common = {list: True, tuple: True, np.ndarray: True, type(None): False, float: False, str: False}
+    kinds = list(map(type, values))
+    if set(kinds) <= common.keys():
+        return np.fromiter(map(common.__getitem__, kinds), dtype=bool, count=len(values))
+    return np.fromiter((isinstance(v, (list, tuple, np.ndarray)) for v in values), dtype=bool, count=len(values))
+
+
+def _lengths(values):
+    import numpy as np
+
+    values = np.asarray(values, dtype=object)
+    listed = _list_mask(values)
+    lengths = np.zeros(len(values), dtype=np.int64)
+    lengths[listed] = np.fromiter(map(len, values[listed]), dtype=np.int64, count=int(listed.sum()))
+    return lengths
+
+
+def _explode(values):
+    """Lists per row -> (row index, position in list, item), as flat numpy arrays."""
+    import itertools
+
+    import numpy as np
+
+    values = np.asarray(values, dtype=object)
+    lengths = _lengths(values)
+    rows = np.repeat(np.arange(len(values)), lengths)
+    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    positions = np.arange(lengths.sum()) - starts
+    items = np.empty(int(lengths.sum()), dtype=object)
+    items[:] = list(itertools.chain.from_iterable(values[lengths > 0]))
+    return rows, positions, items
+
+
+def _blank_column(films, name, n):
+    """True where column ``name`` is missing or an empty string; string columns are checked by
+    pyarrow, not value by value."""
+    import numpy as np
+    import pandas as pd
+
+    if name not in films:
+        return np.ones(n, dtype=bool)
+    column = films[name]
+    if isinstance(column.dtype, pd.StringDtype):
+        return column.isna().to_numpy(bool) | column.eq("").fillna(False).to_numpy(bool)
+    return _blank_mask(pd.Series(column.to_numpy(object), dtype=object))
+
+
+def _blank_mask(series):
+    """True where a value is missing or an empty string."""
+    import numpy as np
+
+    missing = series.isna().to_numpy(bool)
+    values = series.to_numpy(object).copy()
+    values[missing] = ""
+    return missing | np.asarray(values == "", dtype=bool)

@@ -1,0 +1,259 @@
+"""RevenueModel: LightGBM on log gross, with a calibrated range and break-even risk.
+
+P50 is an L2 model of log gross; P10 and P90 are quantile models widened (or
+narrowed) by conformalized quantile regression on the newest slice of the
+training films, so that 80% ranges hold about 80% of newer films. The
+probability that gross stays under a threshold comes from the split-normal
+implied by P10/P50/P90, recalibrated (logistic on the standardised distance)
+on the same time-ordered slice.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+DEFAULT_PARAMS = {
+    "learning_rate": 0.05,
+    "num_leaves": 15,
+    "max_depth": -1,
+    "min_data_in_leaf": 20,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "cat_smooth": 10.0,
+    "min_data_per_group": 20,
+}
+"""LightGBM parameters that `boxoffice tune` searches; the rest are fixed for determinism."""
+
+Z90 = 1.2815515655446004  # standard normal 0.9 quantile
+
+USE_FOREST = True
+"""Forecast through ``boxoffice.model.forest`` (LightGBM's numbers, ~15x faster per film, and no LightGBM
+import when a stored model only forecasts); False forces LightGBM's own predictor."""
+
+FOREST_MIN_ROWS = 2_000
+"""A model whose LightGBM boosters are already in memory (just trained, as in backtests and tuning)
+scores smaller batches with them: building the forest costs more than it saves there."""
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    params: dict = field(default_factory=lambda: dict(DEFAULT_PARAMS))
+    num_boost_round: int = 250
+    interval: float = 0.8
+    """Central range P10-P90 is calibrated to hold this share of new films."""
+    calibration_fraction: float = 0.2
+    """Newest share of the training films held out to calibrate ranges and risk."""
+    seed: int = 42
+    num_threads: int = 1
+    """LightGBM threads. One by default: on a few thousand films a second thread gains little, and
+    on a busy machine OpenMP's spinning threads made training 20x slower (measured here)."""
+
+
+def _lgb_params(config: ModelConfig, objective: str, alpha: float | None = None) -> dict:
+    params = dict(DEFAULT_PARAMS) | dict(config.params)
+    params |= {"objective": objective, "seed": config.seed, "deterministic": True, "force_row_wise": True,
+               "num_threads": config.num_threads, "verbose": -1}
+    if alpha is not None:
+        params["alpha"] = alpha
+    return params
+
+
+BOOSTER_PARTS = ("p50", "lo", "hi")
+
+
+class RevenueModel:
+    """sklearn-style estimator: ``fit(X, y, dates)`` then ``predict(X)`` -> log P10/P50/P90."""
+
+    def __init__(self, config: ModelConfig = ModelConfig(), categorical: tuple[str, ...] = ()):
+        self.config = config
+        self.categorical = tuple(categorical)
+        self._boosters, self._texts, self._read, self.forest_ = None, None, None, None
+
+    @property
+    def boosters_(self) -> dict:
+        """LightGBM boosters by part (p50, lo, hi); a loaded model builds them only when asked
+        (explanations, plots), so forecasting does not pay for importing LightGBM."""
+        if self._boosters is None:
+            if self._texts is None:
+                raise AttributeError("boosters_: the model is not fitted")
+            import lightgbm as lgb
+
+            try:
+                self._boosters = {name: lgb.Booster(model_str=text) for name, text in self._texts.items()}
+            except lgb.basic.LightGBMError as err:
+                from boxoffice.errors import ModelStoreError
+
+                raise ModelStoreError(f"LightGBM cannot read the stored trees: {err}",
+                                      hint="retrain with `boxoffice train`") from None
+        return self._boosters
+
+    @boosters_.setter
+    def boosters_(self, boosters: dict) -> None:
+        self._boosters, self._texts, self._read, self.forest_ = boosters, None, None, None
+
+    def _grow(self, X, y):
+        import lightgbm as lgb
+
+        lo = (1 - self.config.interval) / 2
+        specs = {"p50": ("regression", None), "lo": ("quantile", lo), "hi": ("quantile", 1 - lo)}
+        # one binned Dataset serves all three objectives: binning once saves time and memory
+        data = lgb.Dataset(X, y, categorical_feature=[c for c in self.categorical if c in X.columns] or "auto",
+                           params=_lgb_params(self.config, "regression"), free_raw_data=True).construct()
+        return {name: lgb.train(_lgb_params(self.config, objective, alpha), data,
+                                num_boost_round=self.config.num_boost_round)
+                for name, (objective, alpha) in specs.items()}
+
+    def fit(self, X, y, dates) -> "RevenueModel":
+        import numpy as np
+        import pandas as pd
+
+        order = np.argsort(pd.to_datetime(pd.Series(dates)).to_numpy(), kind="stable")
+        X, y = X.iloc[order].reset_index(drop=True), np.asarray(y, float)[order]
+        n_cal = max(int(len(y) * self.config.calibration_fraction), 30)
+        if len(y) - n_cal < 50:
+            raise ValueError(f"need at least {n_cal + 50} films to train and calibrate, got {len(y)}")
+        proper, cal = slice(0, len(y) - n_cal), slice(len(y) - n_cal, len(y))
+        early = self._grow(X.iloc[proper], y[proper])
+        raw = {k: b.predict(X.iloc[cal]) for k, b in early.items()}
+        # conformalized quantile regression: how far outside [lo, hi] the newest films fall
+        scores = np.maximum(raw["lo"] - y[cal], y[cal] - raw["hi"])
+        level = min(1.0, math.ceil((n_cal + 1) * self.config.interval) / n_cal)
+        self.interval_correction_ = float(np.quantile(scores, level, method="higher"))
+        lo, p50, hi = self._ordered(raw["lo"], raw["p50"], raw["hi"], self.interval_correction_)
+        self.risk_calibration_ = _fit_risk_calibration(lo, p50, hi, y[cal])
+        self.boosters_ = self._grow(X, y)
+        self.feature_names_ = list(X.columns)
+        self.n_train_, self.n_calibration_ = int(len(y)), int(n_cal)
+        return self
+
+    @staticmethod
+    def _ordered(lo, p50, hi, correction):
+        import numpy as np
+
+        lo, hi = lo - correction, hi + correction
+        return np.minimum(lo, p50), p50, np.maximum(hi, p50)
+
+    def predict(self, X):
+        """Log P10, P50, P90 (natural log of constant-dollar gross), as a dict of arrays."""
+        missing = [c for c in self.feature_names_ if c not in X.columns]
+        if missing:
+            from boxoffice.errors import ModelStoreError
+
+            raise ModelStoreError(f"the stored model expects features this version does not build: {', '.join(missing)}",
+                                  hint="retrain with `boxoffice train`")
+        X = X[self.feature_names_]
+        wanted = USE_FOREST and (self._boosters is None or len(X) >= FOREST_MIN_ROWS)
+        forest = self._forest() if wanted else None
+        if forest is not None:
+            raw = dict(zip(BOOSTER_PARTS, forest.predict(X.to_numpy(_common_float(X.dtypes))).T))
+        else:
+            raw = {k: b.predict(X, num_threads=self.config.num_threads) for k, b in self.boosters_.items()}
+        lo, p50, hi = self._ordered(raw["lo"], raw["p50"], raw["hi"], self.interval_correction_)
+        return {"p10": lo, "p50": p50, "p90": hi}
+
+    def _forest(self):
+        """The boosters as one ``Forest``, built on first use; None when the models use something it
+        lacks or numba cannot run here (LightGBM then predicts, with the same numbers)."""
+        if self.forest_ is None:
+            try:
+                from boxoffice.model.forest import Forest, UnsupportedModel
+            except (ImportError, RuntimeError, OSError):  # numba missing, or no writable place for its cache
+                self.forest_ = False
+                return None
+            from boxoffice.model.tree_text import read_model
+
+            read = self._read or {p: read_model(t) for p, t in self.booster_texts().items()}
+            try:
+                self.forest_ = Forest.from_models([read[part] for part in BOOSTER_PARTS])
+            except UnsupportedModel:
+                self.forest_ = False
+        return self.forest_ or None
+
+    def prob_below(self, log_threshold, log_quantiles):
+        """Calibrated probability that log gross ends below ``log_threshold``."""
+        q = log_quantiles
+        return _risk(self.risk_calibration_, _z(log_threshold, q["p10"], q["p50"], q["p90"]))
+
+    def contributions(self, X):
+        """Per-feature contributions to log P50 (LightGBM ``pred_contrib``); last column is the bias."""
+        return self.boosters_["p50"].predict(X[self.feature_names_], pred_contrib=True)
+
+    # persistence: boosters as LightGBM text, the rest as JSON
+    def get_state(self) -> dict:
+        return {"config": asdict(self.config), "categorical": list(self.categorical),
+                "interval_correction": self.interval_correction_, "risk_calibration": self.risk_calibration_,
+                "feature_names": self.feature_names_, "n_train": self.n_train_, "n_calibration": self.n_calibration_}
+
+    def booster_texts(self) -> dict[str, str]:
+        if self._texts is None:
+            self._texts = {name: b.model_to_string() for name, b in self.boosters_.items()}
+        return self._texts
+
+    @classmethod
+    def from_state(cls, state: dict, texts: dict[str, str]) -> "RevenueModel":
+        """Rebuild from ``get_state`` and the boosters' texts, each read and checked tree by tree
+        (``ValueError`` names the first damaged part)."""
+        from boxoffice.model.tree_text import read_model
+
+        model = cls(ModelConfig(**state["config"]), tuple(state["categorical"]))
+        model.interval_correction_ = float(state["interval_correction"])
+        model.risk_calibration_ = dict(state["risk_calibration"])
+        model.feature_names_ = list(state["feature_names"])
+        model.n_train_, model.n_calibration_ = state["n_train"], state["n_calibration"]
+        if sorted(texts) != sorted(BOOSTER_PARTS):
+            raise ValueError(f"expected the parts {', '.join(BOOSTER_PARTS)}, got {', '.join(sorted(texts))}")
+        model._read = {}
+        for part, text in texts.items():
+            try:
+                model._read[part] = read_model(text)
+            except ValueError as err:
+                raise ValueError(f"{part}: {err}") from None
+            if list(model._read[part].feature_names) != model.feature_names_:
+                raise ValueError(f"the {part} trees were not grown on the features the metadata lists")
+        model._texts = dict(texts)
+        return model
+
+
+def _common_float(dtypes):
+    """float32 when every feature is, so the forest sees exactly the values LightGBM would."""
+    import numpy as np
+
+    return np.float32 if all(d == np.float32 for d in dtypes) else np.float64
+
+
+def _z(threshold, lo, p50, hi):
+    """Standardised distance of a threshold from P50 under a split normal fitted to P10/P50/P90."""
+    import numpy as np
+
+    sigma = np.where(threshold < p50, (p50 - lo) / Z90, (hi - p50) / Z90)
+    return (threshold - p50) / np.maximum(sigma, 1e-3)
+
+
+def _risk(calibration: dict, z):
+    import numpy as np
+
+    return 1.0 / (1.0 + np.exp(-(calibration["slope"] * z + calibration["intercept"])))
+
+
+def _fit_risk_calibration(lo, p50, hi, y) -> dict:
+    """Logistic fit of 'gross below threshold' on z, over thresholds spread across the films.
+
+    Each calibration film contributes several thresholds (its own P10..P90
+    span), so the map holds for any break-even multiple, not one.
+    """
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    zs, labels = [], []
+    for offset in np.linspace(-2.0, 2.0, 9):  # thresholds from far below to far above P50, in sigmas
+        sigma = np.where(offset < 0, (p50 - lo) / Z90, (hi - p50) / Z90)
+        threshold = p50 + offset * np.maximum(sigma, 1e-3)
+        zs.append(_z(threshold, lo, p50, hi))
+        labels.append(y < threshold)
+    z, label = np.concatenate(zs), np.concatenate(labels)
+    if label.all() or not label.any():
+        return {"slope": 1.7, "intercept": 0.0}  # logistic approximation of the normal CDF
+    fit = LogisticRegression(C=1e4).fit(z.reshape(-1, 1), label)
+    return {"slope": float(fit.coef_[0, 0]), "intercept": float(fit.intercept_[0])}

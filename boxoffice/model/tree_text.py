@@ -1,0 +1,143 @@
+"""LightGBM's text model format, read and checked as data.
+
+LightGBM trusts its model files: a child index out of range or a cycle in a
+tree makes it read outside its arrays. Stored models are checked here first,
+tree by tree, so a damaged or tampered file is refused with a message instead
+of crashing or mispredicting; ``boxoffice.model.forest`` scores from the same parse.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Tree:
+    num_leaves: int
+    split_feature: tuple[int, ...]
+    threshold: tuple[float, ...]
+    decision_type: tuple[int, ...]
+    left_child: tuple[int, ...]
+    right_child: tuple[int, ...]
+    leaf_value: tuple[float, ...]
+    cat_boundaries: tuple[int, ...]
+    cat_threshold: tuple[int, ...]
+    is_linear: bool
+
+    def leaf_order(self) -> tuple[list[int], dict[int, tuple[int, int]]]:
+        """Leaves left to right, and per internal node the run [start, stop) of its left subtree's leaves."""
+        order, span, stack = [], {}, [(0, False)]
+        while stack:
+            node, done = stack.pop()
+            if node < 0:
+                order.append(~node)
+            elif done:
+                span[node] = (span[node], len(order))
+            else:
+                span[node] = len(order)
+                stack += [(self.right_child[node], False), (node, True), (self.left_child[node], False)]
+        return order, span
+
+
+@dataclass(frozen=True)
+class ModelText:
+    objective: str
+    feature_names: tuple[str, ...]
+    num_tree_per_iteration: int
+    average_output: bool
+    trees: tuple[Tree, ...]
+
+
+def read_model(text: str) -> ModelText:
+    """Parse and check a model text; ``ValueError`` names the first problem (and the tree)."""
+    header, blocks = _split(text)
+    try:
+        width = int(header["max_feature_idx"]) + 1
+        names = tuple(header.get("feature_names", "").split())
+        per_iteration = int(header.get("num_tree_per_iteration", "1"))
+    except (KeyError, ValueError):
+        raise ValueError("the model header lacks max_feature_idx or has a malformed number") from None
+    if width < 1 or len(names) != width:
+        raise ValueError(f"the header lists {len(names)} feature names for {width} features")
+    if not blocks:
+        raise ValueError("the model has no trees")
+    trees = tuple(_tree(block, width, i) for i, block in enumerate(blocks))
+    return ModelText(header.get("objective", "").split(" ")[0], names, per_iteration, "average_output" in header, trees)
+
+
+def _split(text: str):
+    header, blocks, current = {}, [], None
+    for line in text.splitlines():
+        if line.startswith("Tree="):
+            current = {}
+            blocks.append(current)
+        elif line.startswith("end of trees"):
+            break
+        elif "=" in line:
+            key, value = line.split("=", 1)
+            (header if current is None else current)[key] = value
+        elif current is None and line.strip() == "average_output":
+            header["average_output"] = ""
+    return header, blocks
+
+
+def _tree(block: dict, width: int, index: int) -> Tree:
+    where = f"tree {index}"
+
+    def numbers(key, kind, count=None):
+        raw = block.get(key)
+        if raw is None:
+            raise ValueError(f"{where} has no {key}")
+        try:
+            values = tuple(kind(v) for v in raw.split())
+        except ValueError:
+            raise ValueError(f"{where}: {key} holds something that is not a number") from None
+        if count is not None and len(values) != count:
+            raise ValueError(f"{where}: {key} has {len(values)} values, expected {count}")
+        return values
+
+    (n,) = numbers("num_leaves", int, 1)
+    if n < 1:
+        raise ValueError(f"{where} has {n} leaves")
+    leaves = numbers("leaf_value", float, n)
+    if not all(map(math.isfinite, leaves)):
+        raise ValueError(f"{where} has a leaf value that is not a finite number")
+    linear = block.get("is_linear", "0").strip() not in ("", "0")
+    if n == 1:
+        return Tree(1, (), (), (), (), (), leaves, (), (), linear)
+    inner = n - 1
+    features = numbers("split_feature", int, inner)
+    thresholds = numbers("threshold", float, inner)
+    decisions = numbers("decision_type", int, inner)
+    left, right = numbers("left_child", int, inner), numbers("right_child", int, inner)
+    n_cat = int(block.get("num_cat", "0") or 0)
+    boundaries = numbers("cat_boundaries", int, n_cat + 1) if n_cat else ()
+    bitsets = numbers("cat_threshold", int) if n_cat else ()
+    if boundaries and (boundaries[0] != 0 or list(boundaries) != sorted(boundaries) or boundaries[-1] != len(bitsets)):
+        raise ValueError(f"{where}: cat_boundaries do not index cat_threshold")
+    if any(not 0 <= b < 2**32 for b in bitsets):
+        raise ValueError(f"{where}: cat_threshold holds a value outside 32 bits")
+    for node in range(inner):
+        if not 0 <= features[node] < width:
+            raise ValueError(f"{where}: node {node} splits on feature {features[node]} of {width}")
+        decision = decisions[node]
+        if not 0 <= decision < 16 or (decision >> 2) & 3 == 3:
+            raise ValueError(f"{where}: node {node} has an unknown decision type {decision}")
+        if decision & 1:
+            if thresholds[node] != int(thresholds[node]) or not 0 <= thresholds[node] < n_cat:
+                raise ValueError(f"{where}: node {node} names a category set that does not exist")
+        elif math.isnan(thresholds[node]):
+            raise ValueError(f"{where}: node {node} has no threshold")
+    children = [c for pair in zip(left, right) for c in pair]
+    if any(not -n <= c < inner for c in children) or sorted(children) != list(range(-n, 0)) + list(range(1, inner)):
+        raise ValueError(f"{where}: child links do not form a tree")
+    # every node has one parent, yet a loop of internal nodes could still hang off nothing: walk from the root
+    reached, stack = set(), [0]
+    while stack:
+        node = stack.pop()
+        if node >= 0 and node not in reached:
+            reached.add(node)
+            stack += [left[node], right[node]]
+    if len(reached) != inner:
+        raise ValueError(f"{where}: child links do not form a tree")
+    return Tree(n, features, thresholds, decisions, left, right, leaves, boundaries, bitsets, linear)

@@ -1,5 +1,0 @@
-"""One adapter per source file. Each returns ``SourceRecords``: rows in canonical
-column names plus a count of every row it dropped, by reason."""
-from boxoffice.sources.base import SourceRecords
-
-__all__ = ["SourceRecords"]

@@ -1,0 +1,274 @@
+"""Build the canonical film table from the public sources, save it, load it, sum it up.
+
+The Numbers is the spine (budget and grosses); vega films it lacks join the
+spine; IMDB 5000 and Box Office Mojo attach to the spine by record linkage,
+by The Numbers' title or else by vega's title of the same film ("Twelve
+Monkeys" for "12 Monkeys"). Each field is taken from the first source in its
+priority list that has it, and ``field_sources`` records which one did.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from boxoffice.errors import DataSourceError
+from boxoffice.names import distributor_aliases, genre_aliases
+from boxoffice.table.schema import LIST_COLUMNS, conform
+from boxoffice.table import linkage
+from boxoffice.table.sources import box_office_mojo, imdb5000, the_numbers, vega
+
+TABLE_VERSION = 2
+"""Bumped whenever the build would give a different table from the same files, so a
+cached table of an older build is rebuilt. 2: vega films linked by their figures;
+IMDB 5000 and Box Office Mojo also linked by vega titles; stricter sequel flags."""
+
+FIELD_PRIORITY: dict[str, tuple[str, ...]] = {
+    "title": ("the-numbers", "vega"),
+    "release_date": ("the-numbers", "vega"),
+    "budget_usd": ("the-numbers", "vega"),
+    "domestic_gross_usd": ("the-numbers", "vega", "box-office-mojo"),
+    "worldwide_gross_usd": ("the-numbers", "vega", "box-office-mojo"),
+    "genres": ("imdb-5000", "vega"),
+    "cast": ("imdb-5000",),
+    "directors": ("imdb-5000", "vega"),
+    "distributor": ("vega", "box-office-mojo"),
+    "mpaa_rating": ("imdb-5000", "vega"),
+    "runtime_min": ("imdb-5000", "vega"),
+    "country": ("imdb-5000",),
+    "language": ("imdb-5000",),
+    "plot_keywords": ("imdb-5000",),
+    "source_material": ("vega",),
+    "creative_type": ("vega",),
+}
+"""Which source wins for each column, best first."""
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    sources_dir: Path
+    distributor_aliases: Path | None = None
+    """Extra alias CSV (alias,distributor) on top of the packaged table."""
+    genre_aliases: Path | None = None
+    linkage: linkage.LinkageConfig = linkage.LinkageConfig()
+
+
+@dataclass
+class BuildReport:
+    rows_read: dict = field(default_factory=dict)
+    dropped: Counter = field(default_factory=Counter)
+    """(source, reason) -> rows dropped."""
+    unmatched: Counter = field(default_factory=Counter)
+    """source -> rows that matched no film of the spine."""
+    linked: Counter = field(default_factory=Counter)
+    """(source, method) -> rows linked to a film."""
+    linked_by_figures: list = field(default_factory=list)
+    """(The Numbers title, year, vega title, year) of each film linked by budget and gross alone, to check by eye."""
+
+
+@dataclass
+class BuildResult:
+    table: "object"  # pandas.DataFrame in the canonical schema
+    report: BuildReport
+
+
+def build_film_table(config: BuildConfig) -> BuildResult:
+    import pandas as pd
+
+    folder = Path(config.sources_dir)
+    if not folder.is_dir():
+        raise DataSourceError(f"sources folder not found: {folder}",
+                              hint="pass --sources DIR or set BOXOFFICE_DATA to the folder with the public files")
+    distributors = distributor_aliases(config.distributor_aliases)
+    genres = genre_aliases(config.genre_aliases)
+    tn = the_numbers.read(folder / the_numbers.FILE)
+    vg = vega.read(folder / vega.FILE, distributors, genres)
+    im = imdb5000.read(folder / imdb5000.FILE, genres)
+    bom = box_office_mojo.read(folder / box_office_mojo.FILE, distributors)
+
+    for recs, name in ((tn, the_numbers.FILE), (vg, vega.FILE), (im, imdb5000.FILE), (bom, box_office_mojo.FILE)):
+        if len(recs.frame) == 0:
+            reasons = ", ".join(f"{n} {reason}" for reason, n in recs.dropped.items() if n) or "none read"
+            raise DataSourceError(f"no usable rows (dropped: {reasons})", file=str(folder / name),
+                                  hint="check the file holds films with titles and dates")
+    report = BuildReport()
+    for recs in (tn, vg, im, bom):
+        report.rows_read[recs.source] = len(recs.frame) + sum(recs.dropped.values())
+        for reason, count in recs.dropped.items():
+            if count:
+                report.dropped[(recs.source, reason)] += count
+
+    # spine: The Numbers, then vega films The Numbers lacks
+    spine = tn.frame.reset_index(drop=True)
+    attached = {i: {"the-numbers": rec} for i, rec in enumerate(spine.to_dict("records"))}
+    vega_pairs = linkage.link(spine, vg.frame, config.linkage, by_figures=True)
+    _attach(attached, vega_pairs, vg.frame, "vega", report)
+    by_figures = vega_pairs[vega_pairs["method"] == "figures"]
+    report.linked_by_figures = [
+        (spine.at[left, "title"], int(spine.at[left, "year"]),
+         vg.frame.at[right, "title"], int(vg.frame.at[right, "year"]))
+        for left, right in zip(by_figures["left"], by_figures["right"])
+    ]
+    other_titles = _other_titles(spine, vg.frame, vega_pairs)
+    extra = vg.frame.drop(index=vega_pairs["right"]).reset_index(drop=True)
+    for rec in extra.to_dict("records"):
+        attached[len(attached)] = {"vega": rec}
+    report.linked[("vega", "added as a film The Numbers lacks")] += len(extra)
+    spine = pd.concat([spine, extra[spine.columns.intersection(extra.columns)]], ignore_index=True)
+
+    for recs in (im, bom):
+        pairs = linkage.link(spine, recs.frame, config.linkage)
+        rest = recs.frame.drop(index=pairs["right"])
+        more = linkage.link(other_titles.drop(index=pairs["left"], errors="ignore"), rest, config.linkage)
+        more["method"] = more["method"] + " by vega title"
+        pairs = pd.concat([pairs, more], ignore_index=True)
+        _attach(attached, pairs, recs.frame, recs.source, report)
+        report.unmatched[recs.source] += len(recs.frame) - len(pairs)
+
+    rows = [_merge_fields(attached[i]) for i in range(len(attached))]
+    table = pd.DataFrame(rows)
+    return BuildResult(finish_table(table), report)
+
+
+def _other_titles(spine, vega_frame, pairs):
+    """Vega's title of each spine film linked to a vega row under another title key, indexed like the spine."""
+    titled = vega_frame.loc[pairs["right"], ["title_key", "year"]].set_index(pairs["left"].to_numpy())
+    return titled[titled["title_key"].to_numpy() != spine.loc[titled.index, "title_key"].to_numpy()]
+
+
+def _attach(attached, pairs, frame, source, report):
+    records = frame.to_dict("index")
+    for left, right, method in pairs.itertuples(index=False):
+        attached[left][source] = records[right]
+        report.linked[(source, method)] += 1
+
+
+def _present(value) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, float):
+        return value == value
+    if isinstance(value, (list, tuple)):
+        return len(value) > 0
+    try:
+        import pandas as pd
+
+        return not pd.isna(value)
+    except (TypeError, ValueError):
+        return True
+
+
+def _merge_fields(by_source: dict) -> dict:
+    row, origin = {}, {}
+    for column, priority in FIELD_PRIORITY.items():
+        for source in priority:
+            value = by_source.get(source, {}).get(column)
+            if _present(value):
+                row[column] = value
+                origin[column] = source
+                break
+    row["field_sources"] = json.dumps(origin, sort_keys=True)
+    return row
+
+
+_NUMBER_WORDS = {w: n for n, w in enumerate(
+    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty".split(), start=2)}
+_MARKERS = frozenset({"part", "episode", "chapter", "vol", "volume"})
+_SAYS_SEQUEL = frozenset({"part", "chapter", "vol", "volume"})
+"""'Part 2' is a sequel on its own; 'Episode IV' is not (Star Wars was released as Episode IV first)."""
+
+
+def _numbered(key: str, head_key: str) -> tuple[str, int, str] | None:
+    """(stem, number, marker): ('toy story', 3, '') for 'toy story 3', ('godfather', 2, 'part') for
+    'godfather part 2', ('oceans', 13, '') for "Ocean's Thirteen"; None without a number after the
+    first word ("12 Angry Men").
+
+    ``key`` is the whole title's key (roman numerals already digits), ``head_key`` the part before any ':'.
+    """
+    words = key.split()
+    for i in range(1, len(words)):
+        if words[i].isdigit():
+            number = int(words[i])
+            break
+    else:
+        head = head_key.split()
+        if len(head) < 2 or head[-1] not in _NUMBER_WORDS:  # a number word only ends a title: "Ocean's Twelve"
+            return None
+        words, i, number = head, len(head) - 1, _NUMBER_WORDS[head[-1]]
+    marker = words[i - 1] if words[i - 1] in _MARKERS else ""
+    stem = words[:i - 1] if marker else words[:i]
+    return (" ".join(stem), number, marker) if stem else None
+
+
+def finish_table(table, origin: str | None = None):
+    """Year, constant dollars, sequel flags, ids; conform to the schema.
+
+    ``origin`` names the single source of a user's table for ``field_sources``.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from boxoffice.names import title_key
+    from boxoffice.units import to_constant_dollars
+
+    table["release_date"] = pd.to_datetime(table["release_date"])
+    table["year"] = table["release_date"].dt.year
+    for col in ("budget_usd", "domestic_gross_usd", "worldwide_gross_usd"):
+        table[f"{col}_2012"] = to_constant_dollars(table[col].astype(float).to_numpy(), table["year"].to_numpy())
+    guessed = pd.Series(sequel_flags(table), index=table.index)
+    table["sequel"] = table["sequel"].astype("boolean").fillna(guessed) if "sequel" in table else guessed
+    if origin is not None:
+        table["field_sources"] = [
+            json.dumps({c: origin for c in FIELD_PRIORITY if c in row and _present(row[c])}, sort_keys=True)
+            for row in table.to_dict("records")
+        ]
+    keys = table["title"].map(title_key)
+    slugs = keys.str.replace(" ", "-") + "-" + table["year"].astype(str)
+    dup = slugs.groupby(slugs).cumcount()
+    table["film_id"] = np.where(dup > 0, slugs + "-" + (dup + 1).astype(str), slugs)
+    for col in LIST_COLUMNS:
+        values = table[col] if col in table else pd.Series([None] * len(table), index=table.index)
+        table[col] = values.map(lambda v: v if isinstance(v, list) else [])
+    return conform(table.sort_values(["release_date", "film_id"], kind="stable"))
+
+
+def sequel_flags(table):
+    """Sequel or franchise entry, guessed from titles in release order.
+
+    "Part 2" (or Chapter, Vol.) says so alone, and so does a 2 or II ending the title or its
+    part before ':' ("Taken 2", "Hellboy II: The Golden Army": in the public data every such title is a
+    sequel). Any other number counts only after an earlier film of the same stem, unnumbered or numbered
+    one lower: "Rocky III" after "Rocky", "Ocean's Twelve" after "Ocean's Eleven"; not "Apollo 13",
+    "Malcolm X", "District 9", "12 Angry Men", "Apollo 18" after "Apollo 13", nor "Ocean's Eleven"
+    after "Ocean's 11" (a remake).
+    "Star Wars Ep. I" after "Star Wars Ep. IV" is one (with Part/Episode any earlier film of the stem
+    will do), "Star Wars Ep. IV" first is not, and a title whose stem before ':' an earlier film
+    shares is one ("Star Trek: Nemesis").
+    """
+    from boxoffice.names import title_key
+
+    titles = table["title"].astype(str)
+    heads = titles.map(lambda t: title_key(t.split(":")[0]))
+    keys = titles.map(title_key)
+    order = table["release_date"].argsort(kind="stable")
+    seen: dict[str, set[int]] = {}  # stem of an earlier film -> its numbers (0: the unnumbered original)
+    flags = [False] * len(table)
+    for pos in order:
+        key, head, title = keys.iloc[pos], heads.iloc[pos], titles.iloc[pos]
+        numbered = _numbered(key, head)
+        flag = ":" in title and head in seen
+        stems = [(key, 0), (head, 0)]
+        if numbered is not None:
+            stem, number, marker = numbered
+            earlier = seen.get(stem, set())
+            # "Taken 2", "Hellboy II: The Golden Army"
+            second = number == 2 and not marker and (key.endswith(" 2") or head.endswith(" 2"))
+            flag = (flag or second or (marker in _SAYS_SEQUEL and number >= 2) or (bool(marker) and bool(earlier))
+                    or (0 in earlier and number > 0) or (number - 1) in earlier)
+            stems.append((stem, number))
+        flags[pos] = flag
+        for stem, number in stems:
+            seen.setdefault(stem, set()).add(number)
+    return flags

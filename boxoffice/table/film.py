@@ -1,0 +1,137 @@
+"""A film to forecast, as a user describes it, checked field by field.
+
+``make_film(genres="action", budget="150m", ...)`` accepts what a person
+types (strings, lists) and raises ``InputError`` naming the field that is
+wrong; ``films_frame`` turns films into the canonical table shape that the
+feature builder reads.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+
+from boxoffice.errors import InputError
+from boxoffice.names import canonical_genres, clean_text, distributor_aliases, split_list
+from boxoffice.table.schema import MPAA_RATINGS, canonical_rating
+from boxoffice.units import parse_date, parse_money
+
+MAX_CAST = 50
+MAX_GENRES = 10
+
+
+@dataclass(frozen=True)
+class Film:
+    genres: tuple[str, ...]
+    budget_usd: float
+    """Production budget, USD of the release year."""
+    release_date: dt.date | None = None
+    """None: one year from today (see ``films_frame``)."""
+    title: str = "Untitled"
+    cast: tuple[str, ...] = ()
+    """Lead first."""
+    directors: tuple[str, ...] = ()
+    distributor: str | None = None
+    mpaa_rating: str | None = None
+    runtime_min: float | None = None
+    country: str | None = None
+    language: str | None = None
+    sequel: bool | None = None
+    source_material: str | None = None
+    creative_type: str | None = None
+
+
+FIELD_NAMES = tuple(f.name for f in fields(Film))
+FIELD_ALIASES = {"budget": "budget_usd", "genre": "genres", "director": "directors", "rating": "mpaa_rating",
+                 "runtime": "runtime_min", "release": "release_date", "release-date": "release_date",
+                 "mpaa-rating": "mpaa_rating", "lead": "cast", "source": "source_material"}
+"""Friendlier names users may write (CLI flags, scenario files) -> Film fields."""
+
+
+def _names(value, field_name: str, limit: int) -> tuple[str, ...]:
+    items = split_list(value, sep="|") if isinstance(value, (list, tuple)) else [
+        n for part in str(value or "").split("|") for n in split_list(part, sep=",")]
+    if len(items) > limit:
+        raise InputError(f"{field_name} lists {len(items)} names; at most {limit} are used", hint=f"pass the top {limit}, lead first")
+    return tuple(items)
+
+
+def make_film(**values) -> Film:
+    """Build a ``Film`` from user values; every bad one raises ``InputError`` naming its field."""
+    given = {}
+    for key, value in values.items():
+        name = FIELD_ALIASES.get(key.replace("_", "-"), FIELD_ALIASES.get(key, key))
+        if name not in FIELD_NAMES:
+            raise InputError(f"unknown field {key!r}", hint=f"use one of: {', '.join(FIELD_NAMES)}")
+        given[name] = value
+    for required in ("genres", "budget_usd"):
+        if given.get(required) in (None, "", [], ()):
+            raise InputError(f"{required.replace('_usd', '')} is required", hint="e.g. --genre action --budget 150m")
+    out = {}
+    genres = given["genres"]
+    genre_list = [g for v in (genres if isinstance(genres, (list, tuple)) else [genres]) for g in split_list(str(v), ",")]
+    if not genre_list:
+        raise InputError("genres is empty", hint="e.g. --genre action")
+    if len(genre_list) > MAX_GENRES:
+        raise InputError(f"{len(genre_list)} genres given; at most {MAX_GENRES}")
+    out["genres"] = tuple(canonical_genres("|".join(genre_list), strict=True))
+    if not out["genres"]:  # only separators, e.g. "|"
+        raise InputError("genres is empty", hint="e.g. --genre action")
+    out["budget_usd"] = parse_money(given["budget_usd"], field="budget")
+    if given.get("release_date") not in (None, ""):
+        date = parse_date(given["release_date"], field="release date")
+        if not 1900 <= date.year <= 2100:
+            raise InputError(f"release date {date} is outside 1900-2100")
+        out["release_date"] = date
+    if clean_text(given.get("title")):  # a blank title (" ") stays "Untitled"
+        out["title"] = clean_text(given["title"])
+    for name in ("cast", "directors"):
+        if given.get(name) not in (None, ""):
+            out[name] = _names(given[name], name, MAX_CAST)
+    if given.get("distributor") not in (None, ""):
+        out["distributor"] = distributor_aliases().canonical(given["distributor"])
+    if given.get("mpaa_rating") not in (None, ""):
+        rating = canonical_rating(given["mpaa_rating"])
+        if rating is None:
+            raise InputError(f"unknown rating {given['mpaa_rating']!r}", hint=f"use one of: {', '.join(MPAA_RATINGS)}")
+        out["mpaa_rating"] = rating
+    if given.get("runtime_min") not in (None, ""):
+        try:
+            runtime = float(given["runtime_min"])
+        except (TypeError, ValueError):
+            raise InputError(f"runtime {given['runtime_min']!r} is not a number of minutes", hint="e.g. --runtime 120") from None
+        if not 1 <= runtime <= 1000:
+            raise InputError(f"runtime {runtime:g} is outside 1-1000 minutes")
+        out["runtime_min"] = runtime
+    for name in ("country", "language", "source_material", "creative_type"):
+        if given.get(name) not in (None, ""):
+            out[name] = clean_text(given[name])
+    if given.get("sequel") not in (None, ""):
+        flag = given["sequel"]
+        if isinstance(flag, str):
+            if flag.strip().lower() not in ("yes", "no", "true", "false", "1", "0", "y", "n"):
+                raise InputError(f"sequel {flag!r} is not yes/no")
+            flag = flag.strip().lower() in ("yes", "true", "1", "y")
+        out["sequel"] = bool(flag)
+    return Film(**out)
+
+
+def default_release_date(today: dt.date | None = None) -> dt.date:
+    """When no date is given: a year from today, a typical greenlight-to-release gap."""
+    today = today or dt.date.today()
+    return today + dt.timedelta(days=365)
+
+
+def films_frame(films, today: dt.date | None = None):
+    """Films -> canonical-table-shaped DataFrame the feature builder reads."""
+    import pandas as pd
+
+    rows = []
+    for film in films:
+        row = {f.name: getattr(film, f.name) for f in fields(film)}  # asdict deep-copies: slow for 10,000 variants
+        row["release_date"] = pd.Timestamp(film.release_date or default_release_date(today))
+        for name in ("genres", "cast", "directors"):
+            row[name] = list(row[name])
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    frame["year"] = frame["release_date"].dt.year
+    return frame

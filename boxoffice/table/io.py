@@ -1,0 +1,117 @@
+"""The saved film table: write and read it (Parquet, stamped with its build version), sum it up.
+
+``load_films`` is the one way every command gets films to train or test on: a user's CSV, the
+saved table, or a table built from the public data when none is saved (or it is stale).
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from boxoffice.errors import DataSourceError
+from boxoffice.table.build import TABLE_VERSION
+from boxoffice.table.schema import COLUMN_NAMES, LIST_COLUMNS
+
+_VERSION_ATTR = "boxoffice_table_version"
+
+
+def save_table(table, path: Path) -> Path:
+    """Write Parquet atomically (temp file, then rename), stamped with ``TABLE_VERSION``."""
+    from boxoffice.atomic import atomic_path
+
+    stamped = table.copy(deep=False)  # pandas keeps ``attrs`` in the Parquet metadata
+    stamped.attrs = {_VERSION_ATTR: TABLE_VERSION}
+    with atomic_path(Path(path), suffix=".parquet.tmp") as tmp:
+        stamped.to_parquet(tmp, index=False)
+    return Path(path)
+
+
+def table_version(path: Path) -> int | None:
+    """The ``TABLE_VERSION`` a saved table was built with: 1 for tables from before the stamp,
+    None if the file cannot be read (``load_table`` then says why)."""
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+        attrs = json.loads(metadata.get(b"PANDAS_ATTRS", b"{}"))
+    except Exception:  # a missing or damaged file: pyarrow raises several types
+        return None
+    version = attrs.get(_VERSION_ATTR, 1) if isinstance(attrs, dict) else 1
+    return version if isinstance(version, int) else 1
+
+
+def table_is_stale(path: Path) -> bool:
+    """True if the table at ``path`` came from an older (or newer) build than this one: rebuild it."""
+    version = table_version(path)
+    return version is not None and version != TABLE_VERSION
+
+
+def load_table(path: Path):
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise DataSourceError(f"no film table at {path}", hint="run `boxoffice data build` first")
+    try:
+        table = pd.read_parquet(path)
+    except Exception as err:  # pyarrow raises several types for a damaged file
+        raise DataSourceError(f"cannot read the film table: {err}", file=str(path),
+                              hint="rebuild it with `boxoffice data build`") from None
+    missing = [c for c in COLUMN_NAMES if c not in table.columns]
+    if missing:
+        raise DataSourceError(f"film table lacks column(s) {', '.join(missing)}", file=str(path),
+                              hint="rebuild it with `boxoffice data build`")
+    for col in LIST_COLUMNS:
+        table[col] = table[col].map(lambda v: list(v) if v is not None else [])
+    table.attrs = {}  # the version stamp is the file's, not the data's
+    return table
+
+
+def summarize(table) -> dict:
+    """Counts a user checks first: how many films can train a model, and from when."""
+    has_budget = table["budget_usd"].notna()
+    has_ww = table["worldwide_gross_usd"].notna()
+    has_cast = table["cast"].map(len) > 0
+    sources = Counter()
+    for text in table["field_sources"]:
+        for source in set(json.loads(text).values()):
+            sources[source] += 1
+    dates = table["release_date"].dropna()
+    return {
+        "films": int(len(table)),
+        "with_budget": int(has_budget.sum()),
+        "with_worldwide_gross": int(has_ww.sum()),
+        "with_budget_and_worldwide_gross": int((has_budget & has_ww).sum()),
+        "trainable_with_cast": int((has_budget & has_ww & has_cast).sum()),
+        "with_cast": int(has_cast.sum()),
+        "with_director": int((table["directors"].map(len) > 0).sum()),
+        "with_distributor": int(table["distributor"].notna().sum()),
+        "with_mpaa_rating": int(table["mpaa_rating"].notna().sum()),
+        "sequels": int(table["sequel"].fillna(False).sum()),
+        "first_release": dates.min().date().isoformat() if len(dates) else None,
+        "last_release": dates.max().date().isoformat() if len(dates) else None,
+        "films_per_source": dict(sorted(sources.items())),
+    }
+
+
+def load_films(workspace, data: Path | None = None, mapping: Path | None = None, on_build=None):
+    """The film table to train on: a user's CSV, the built table, or build it from the public data.
+
+    A built table from an older build (``boxoffice.table.build.TABLE_VERSION``) is built again when the public data is there.
+    """
+    from boxoffice.table.build import BuildConfig, build_film_table
+
+    if data is not None:
+        from boxoffice.table.mapped_csv import ColumnMapping, read_films
+
+        return read_films(data, ColumnMapping.load(mapping))
+    path = workspace.table_path
+    if path.is_file() and not (table_is_stale(path) and Path(workspace.data_dir).is_dir()):
+        return load_table(path)
+    if on_build:
+        why = "rebuilding the film table (it came from an older build)" if path.is_file() else "building the film table"
+        on_build(f"{why} from {workspace.data_dir}")
+    table = build_film_table(BuildConfig(workspace.data_dir)).table
+    save_table(table, workspace.table_path)
+    return table

@@ -1,0 +1,258 @@
+"""A user's own film CSV (a studio's slate export) through a column mapping.
+
+The mapping says which of the user's columns fills which canonical column,
+so retraining on new data needs no code: ``data/mappings/`` holds examples.
+Without a mapping the user's columns are expected under the names of
+``DEFAULT_COLUMNS`` (the same as ``boxoffice predict --input``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from boxoffice.errors import DataSourceError, InputError
+from boxoffice.names import canonical_genres, clean_text, distributor_aliases, split_list, title_key
+from boxoffice.table.schema import canonical_rating
+from boxoffice.table.sources.base import read_csv_checked
+from boxoffice.units import parse_date, parse_money
+
+NAME = "user-csv"
+
+DEFAULT_COLUMNS = {
+    "title": "title", "release_date": "release_date", "genres": "genres", "budget_usd": "budget",
+    "cast": "cast", "directors": "director", "mpaa_rating": "mpaa_rating", "runtime_min": "runtime_min",
+    "country": "country", "language": "language", "distributor": "distributor",
+    "worldwide_gross_usd": "worldwide_gross", "domestic_gross_usd": "domestic_gross",
+    "source_material": "source_material", "creative_type": "creative_type", "sequel": "sequel",
+}
+"""Canonical column -> the user's column name, when no mapping file is given."""
+
+MAX_BYTES = 200_000_000
+"""A user's film CSV over this is refused unread: ~1 million films is about 150 MB."""
+MAX_PROBLEMS = 1000
+"""Reading stops after this many bad cells: the file is most likely the wrong one."""
+
+FORECAST_REQUIRED = ("budget_usd", "genres")
+TRAIN_REQUIRED = ("title", "release_date", "genres", "budget_usd", "worldwide_gross_usd")
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    columns: dict = field(default_factory=lambda: dict(DEFAULT_COLUMNS))
+    list_separator: str = "|"
+
+    @classmethod
+    def load(cls, path: Path | None) -> "ColumnMapping":
+        """Read a YAML mapping (``columns:`` canonical -> user's name, ``list_separator:``)."""
+        if path is None:
+            return cls()
+        import yaml
+
+        path = Path(path)
+        try:
+            spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, OverflowError, RecursionError) as err:
+            # ValueError: a date YAML reads but that does not exist (2027-13-45)
+            raise InputError(f"cannot read column mapping: {err or type(err).__name__}", file=str(path)) from None
+        columns = spec.get("columns") if isinstance(spec, dict) else None
+        if not isinstance(columns, dict) or not columns:
+            raise InputError("a mapping needs a 'columns:' section (canonical column: your column)", file=str(path))
+        unknown = sorted(set(columns) - set(DEFAULT_COLUMNS))
+        if unknown:
+            raise InputError(f"unknown canonical column(s) {', '.join(unknown)}", file=str(path),
+                             hint=f"map any of: {', '.join(DEFAULT_COLUMNS)}")
+        separator = spec.get("list_separator", "|")
+        if not isinstance(separator, str) or not separator.strip():
+            raise InputError(f"list_separator {separator!r} must be a character, like | or ;", file=str(path))
+        return cls({k: str(v) for k, v in columns.items()}, separator.strip())
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    """CSV line number (the header is line 1)."""
+    column: str
+    message: str
+    hint: str | None = None
+    """How to fix it, when the parser knows ("write it as YYYY-MM-DD, e.g. 2027-07-16")."""
+
+    def __str__(self) -> str:
+        fix = f" (fix: {self.hint})" if self.hint else ""
+        return f"row {self.row}, column '{self.column}': {self.message}{fix}"
+
+
+def read_frame(path: Path, mapping: ColumnMapping, required: tuple[str, ...]):
+    """The user's CSV as strings, renamed to canonical columns; missing required ones raise."""
+    unmapped = [c for c in required if c not in mapping.columns]
+    if unmapped:
+        raise InputError(f"the column mapping lacks required column(s) {', '.join(unmapped)}",
+                         hint="add each under 'columns:' as  canonical_name: Your Column Header")
+    needed = tuple(mapping.columns[c] for c in required)
+    raw = read_csv_checked(Path(path), needed, source="your CSV", max_bytes=MAX_BYTES,
+                           missing_hint="check the path and the file name")
+    if raw.empty:
+        raise DataSourceError("the file has a header but no rows", file=str(path))
+    present = {canon: user for canon, user in mapping.columns.items() if user in raw.columns}
+    frame = raw[list(present.values())].rename(columns={v: k for k, v in present.items()})
+    frame.index = frame.index + 2
+    return frame
+
+
+def parse_rows(frame, mapping: ColumnMapping, required: tuple[str, ...]):
+    """Canonical records from string rows; every bad cell becomes a ``RowProblem``.
+
+    Returns ``(records, problems)``; a record carries ``row`` (its line number). Each distinct
+    text of a column is parsed once: a slate of 100,000 films repeats its dates, ratings and genres.
+    """
+    distributors = distributor_aliases()
+    sep = mapping.list_separator
+    parsers = {
+        "title": str,
+        "release_date": lambda t: parse_date(t, field="release_date"),
+        "genres": lambda t: canonical_genres(t.replace(sep, "|"), strict=True),
+        "budget_usd": lambda t: parse_money(t, field="budget"),
+        "worldwide_gross_usd": lambda t: parse_money(t, field="worldwide_gross_usd", allow_zero=True) or None,
+        "domestic_gross_usd": lambda t: parse_money(t, field="domestic_gross_usd", allow_zero=True) or None,
+        "cast": lambda t: _names(t, sep, "cast"),
+        "directors": lambda t: _names(t, sep, "directors"),
+        "mpaa_rating": _rating,
+        "runtime_min": _runtime,
+        "distributor": distributors.canonical,
+        "country": str, "language": str, "source_material": str, "creative_type": str,
+        "sequel": _flag,
+    }
+    cells = {column: _parsed_cells(frame, column, parse) for column, parse in parsers.items()}
+    failing = sorted({i for column, parsed in cells.items() for i, (_, error) in enumerate(parsed)
+                      if error is not None and (error is not _BLANK or column in required)})
+    lines = [int(x) for x in frame.index]
+    problems = []
+    for i in failing:  # row order, then column order within a row
+        for column, parsed in cells.items():
+            error = parsed[i][1]
+            if error is _BLANK and column in required:
+                problems.append(RowProblem(lines[i], mapping.columns[column], "is blank but required",
+                                           "fill it in, or leave the film out"))
+            elif error is not None and error is not _BLANK:
+                problems.append(RowProblem(lines[i], mapping.columns[column], error.message, error.hint))
+        if len(problems) > MAX_PROBLEMS:
+            first = "\n  ".join(map(str, problems[:5]))
+            raise InputError(f"over {MAX_PROBLEMS:,} problems in the first {lines[i] - 1:,} rows; the first ones:\n  {first}",
+                             hint="check it is the right file, its delimiter and header, and the --mapping")
+    skip = set(failing)
+    records = []
+    for i, row in enumerate(zip(*([value for value, _ in parsed] for parsed in cells.values()))):
+        if i in skip:
+            continue
+        out = {"row": lines[i]}
+        out.update(zip(parsers, row))
+        out["title"] = out["title"] or f"row {lines[i]}"
+        for column in ("genres", "cast", "directors"):  # a fresh list per film: parsed texts are shared
+            out[column] = list(out[column] or [])
+        records.append(out)
+    return records, problems
+
+
+_BLANK = object()
+"""The error of a blank cell: a problem only in a required column."""
+
+
+def _parsed_cells(frame, column: str, parse) -> list[tuple]:
+    """(value, error) per row of ``column``: error is None, ``_BLANK`` or the parser's ``InputError``."""
+    if column not in frame:
+        return [(None, _BLANK)] * len(frame)
+    memo: dict = {}
+    out = []
+    for raw in frame[column].tolist():
+        key = raw if isinstance(raw, str) else ""
+        result = memo.get(key)
+        if result is None:
+            text = clean_text(raw)
+            if not text:
+                result = (None, _BLANK)
+            else:
+                try:
+                    result = (parse(text), None)
+                except InputError as err:
+                    result = (None, err)
+            memo[key] = result
+        out.append(result)
+    return out
+
+
+def _names(text: str, sep: str, column: str) -> list[str]:
+    from boxoffice.table.film import MAX_CAST
+
+    names = split_list(text, sep)
+    if len(names) > MAX_CAST:
+        raise InputError(f"{column} lists {len(names):,} names; at most {MAX_CAST} are used",
+                         hint=f"keep the top {MAX_CAST}, lead first")
+    return names
+
+
+def _rating(text: str) -> str:
+    rating = canonical_rating(text)
+    if rating is None:
+        raise InputError(f"unknown rating {text!r}", hint="use G, PG, PG-13, R, NC-17 or Not Rated")
+    return rating
+
+
+def _runtime(text: str) -> float:
+    try:
+        minutes = float(text)
+    except ValueError:
+        raise InputError(f"runtime {text!r} is not a number of minutes") from None
+    if not 1 <= minutes <= 1000:
+        raise InputError(f"runtime {text!r} is outside 1-1000 minutes")
+    return minutes
+
+
+def _flag(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "y"):
+        return True
+    if value in ("0", "false", "no", "n"):
+        return False
+    raise InputError(f"{text!r} is not yes/no")
+
+
+def duplicate_films(records, mapping: ColumnMapping) -> list[RowProblem]:
+    """Rows giving a film again (same title and release date): training would count it twice."""
+    seen, problems = {}, []
+    for rec in records:
+        key = (title_key(rec["title"]), rec["release_date"])
+        if key in seen:
+            problems.append(RowProblem(rec["row"], mapping.columns["title"],
+                                       f"the same film as row {seen[key]} (title and release date)",
+                                       "keep one of the two rows"))
+        else:
+            seen[key] = rec["row"]
+    return problems
+
+
+def validate(path: Path, mapping: ColumnMapping = ColumnMapping(), *, for_training: bool = True) -> list[RowProblem]:
+    """Every problem of a user's film CSV, by row; an empty list means it is good."""
+    required = TRAIN_REQUIRED if for_training else FORECAST_REQUIRED
+    frame = read_frame(path, mapping, required)
+    records, problems = parse_rows(frame, mapping, required)
+    return problems + (duplicate_films(records, mapping) if for_training else [])
+
+
+def read_films(path: Path, mapping: ColumnMapping = ColumnMapping()):
+    """A user's CSV as a canonical film table, for training. Any bad row raises, listing them all."""
+    import pandas as pd
+
+    from boxoffice.table.build import finish_table
+
+    frame = read_frame(path, mapping, TRAIN_REQUIRED)
+    records, problems = parse_rows(frame, mapping, TRAIN_REQUIRED)
+    problems += duplicate_films(records, mapping)
+    if problems:
+        listed = "\n  ".join(map(str, problems[:20]))
+        more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise InputError(f"{len(problems)} problem(s) in the film CSV:\n  {listed}{more}", file=str(path),
+                         hint=f"run `boxoffice data validate {path}` for the full list")
+    table = pd.DataFrame(records).drop(columns="row")
+    table["release_date"] = pd.to_datetime(table["release_date"])
+    table["plot_keywords"] = [[] for _ in range(len(table))]
+    table["title_key"] = table["title"].map(title_key)
+    return finish_table(table, origin=NAME)

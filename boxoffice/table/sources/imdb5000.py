@@ -1,0 +1,56 @@
+"""IMDB 5000: cast, director, genres, rating, runtime, country, language, keywords.
+
+Its post-release columns (score, votes, review counts, Facebook likes) are
+never read: only ``KEPT`` columns leave this adapter. Its ``budget`` is in
+local currency for non-US films, so it is not used (The Numbers' is).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from boxoffice.names import AliasTable, canonical_genres, clean_text, split_list, title_key
+from boxoffice.table.schema import canonical_rating
+from boxoffice.table.sources.base import SourceRecords, number_cell, read_csv_checked
+
+NAME = "imdb-5000"
+FILE = "imdb-5000-movie-metadata.csv"
+KEPT = ("movie_title", "title_year", "genres", "director_name", "actor_1_name", "actor_2_name",
+        "actor_3_name", "content_rating", "duration", "country", "language", "plot_keywords")
+"""The pre-release columns; everything else in the file is dropped here."""
+
+
+def read(path: Path, genres: AliasTable | None = None) -> SourceRecords:
+    import pandas as pd
+
+    raw = read_csv_checked(path, KEPT, source=NAME)[list(KEPT)]
+    raw.index = raw.index + 2  # CSV line numbers
+    dropped = Counter()
+    dupes = raw.duplicated(keep="first")
+    dropped["duplicate row"] = int(dupes.sum())
+    raw = raw[~dupes]
+    rows = []
+    for line, rec in raw.iterrows():
+        cell = dict(file=str(path), row=int(line))
+        title = clean_text(rec["movie_title"])
+        year = number_cell(rec["title_year"], column="title_year", **cell)
+        if not title or year is None:
+            dropped["no title or year (cannot be linked)"] += 1
+            continue
+        rows.append({
+            "source": NAME, "source_row": int(line), "title": title, "title_key": title_key(title),
+            "year": int(year), "release_date": pd.NaT,
+            "genres": canonical_genres(rec["genres"], genres),
+            "cast": [n for n in (clean_text(rec[f"actor_{k}_name"]) for k in (1, 2, 3)) if n],
+            "directors": split_list(rec["director_name"], sep=","),
+            "mpaa_rating": canonical_rating(rec["content_rating"]),
+            "runtime_min": number_cell(rec["duration"], column="duration", **cell),
+            "country": clean_text(rec["country"]) or None,
+            "language": clean_text(rec["language"]) or None,
+            "plot_keywords": split_list(rec["plot_keywords"]),
+        })
+    frame = pd.DataFrame(rows)
+    # the same film listed twice with different scrape details: keep the first
+    same = frame.duplicated(subset=["title_key", "year"], keep="first")
+    dropped["same title and year listed twice"] = int(same.sum())
+    return SourceRecords(NAME, frame[~same].reset_index(drop=True), dropped)

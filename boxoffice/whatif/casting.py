@@ -1,0 +1,134 @@
+"""Cast ranking: who to put in a billing slot (or the director's chair), by forecast.
+
+Each candidate's film is the base with that one slot changed; all are scored in
+one batch beside a newcomer in the same slot, so ``talent_value_pct`` is what the
+model thinks the name adds over an unknown. Track records are as of the release
+date (films strictly before it); money is USD of the release year.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from boxoffice.errors import InputError
+from boxoffice.model.forecaster import BREAK_EVEN_MULTIPLE
+from boxoffice.whatif.scoring import as_film, ranked, score, with_changes
+
+NEWCOMER = "Newcomer Without Films"
+"""A name no track record holds: the reference a candidate's talent value is measured against."""
+MAX_CANDIDATES = 500
+"""Each candidate unknown to the data gets a fuzzy "did you mean": 10,000 names took minutes."""
+
+_POSITIONS = {"lead": 0, "first": 0, "second": 1, "third": 2}
+
+
+def slot(role) -> tuple[str, int]:
+    """``("cast", billing index from 0)`` or ``("director", 0)`` from lead, second, third, 2, director."""
+    from boxoffice.table.film import MAX_CAST
+
+    text = str(role).strip().lower()
+    if text in ("director", "directors"):
+        return "director", 0
+    if text in _POSITIONS:
+        return "cast", _POSITIONS[text]
+    if text.isdigit() and 1 <= int(text) <= MAX_CAST:
+        return "cast", int(text) - 1
+    raise InputError(f"role {role!r} is not a billing slot", hint="use lead, second, third, a position like 4, or director")
+
+
+def genre_pool(films_table, genres, before, kind: str = "cast", min_films: int = 2,
+               active_years: float = 10.0) -> list[str]:
+    """People with at least ``min_films`` films sharing a genre with ``genres``, released before
+    ``before``, and a film in the last ``active_years`` of the table (so no one retired long ago)."""
+    import pandas as pd
+
+    wanted = set(genres)
+    dates = pd.to_datetime(films_table["release_date"])
+    known = films_table["worldwide_gross_usd"].notna() & films_table["budget_usd"].notna()
+    earlier = dates < pd.Timestamp(before)
+    in_genre = films_table["genres"].map(lambda gs: bool(wanted.intersection(gs)))
+    keep = (known & earlier & in_genre).to_numpy(bool)
+    people = pd.DataFrame({"name": films_table.loc[keep, "cast" if kind == "cast" else "directors"],
+                           "date": dates[keep]}).explode("name").dropna()
+    stats = people.groupby("name")["date"].agg(["size", "max"])
+    recent = dates[earlier.to_numpy(bool)].max() - pd.DateOffset(days=int(active_years * 365.25))
+    return list(stats[(stats["size"] >= min_films) & (stats["max"] >= recent)].sort_values("size", ascending=False).index)
+
+
+def _place(base, kind: str, index: int, name: str):
+    from boxoffice.names import person_key
+
+    if kind == "director":
+        return dataclasses.replace(base, directors=(name, *base.directors[1:]))
+    cast = list(base.cast)
+    key = person_key(name)
+    others = [c for i, c in enumerate(cast) if i != index and person_key(c) == key]
+    if index < len(cast):
+        cast[index] = name
+    else:
+        cast.append(name)
+    return dataclasses.replace(base, cast=tuple(c for c in cast if c not in others))
+
+
+def rank_cast(base, forecaster, role="lead", candidates=None, top: int = 10, films_table=None,
+              min_films: int = 2, break_even_multiple: float = BREAK_EVEN_MULTIPLE):
+    """Candidates for one slot ranked by worldwide P50, each with its track record and talent value.
+
+    ``candidates``: names (a list or "A, B, C"); without them, everyone with ``min_films`` films
+    in the base's genres (needs ``films_table``, the film table) is scored and the best ``top`` kept.
+    Columns: rank, name, known, films_before, typical_gross, best_gross, typical_multiple,
+    years_since_last, the forecast figures, talent_value_pct (P50 against a newcomer, percent),
+    and the change against the base.
+    """
+    import numpy as np
+
+    from boxoffice.table.film import default_release_date
+    from boxoffice.names import split_list
+    from boxoffice.model.track_records import closest_names, key_for
+    from boxoffice.units import from_constant_dollars
+
+    base_film = as_film(base)
+    kind, index = slot(role)
+    date = base_film.release_date or default_release_date()
+    if candidates is not None and not isinstance(candidates, (list, tuple)):
+        candidates = split_list(candidates, sep=",")
+    if candidates:
+        names = list(dict.fromkeys(split_list(list(candidates))))
+        if len(names) > MAX_CANDIDATES:
+            raise InputError(f"{len(names):,} candidates given; at most {MAX_CANDIDATES} are ranked at once",
+                             hint="pass a shortlist, or leave out --candidates to rank the best --top of the genre")
+    elif candidates is not None:
+        raise InputError("no candidate names given", hint='e.g. --candidates "Tom Cruise, Keanu Reeves"')
+    else:
+        if films_table is None:
+            raise InputError("ranking the top names of a genre needs the film table", hint="pass candidates or films_table")
+        if top < 1:
+            raise InputError(f"top {top} must be at least 1")
+        names = genre_pool(films_table, base_film.genres, date, kind, min_films)
+        if not names:
+            raise InputError(f"no {kind} has {min_films}+ earlier films in {', '.join(base_film.genres)}",
+                             hint="pass candidates instead")
+    films = [_place(base_film, kind, index, n) for n in (NEWCOMER, *names)]
+    scored = score([base_film, *films], forecaster, break_even_multiple)
+    frame = with_changes(scored.iloc[2:].reset_index(drop=True), scored.iloc[0])
+    talent = forecaster.builder_.talent_
+    records = talent.records_as_of([key_for(kind, n) for n in names], [np.datetime64(date)] * len(names))
+    inflate = from_constant_dollars(1.0, date.year)
+    n = records["n"].to_numpy()
+    frame.insert(0, "name", names)
+    frame.insert(1, "known", n > 0)
+    frame.insert(2, "films_before", n.astype(int))
+    frame.insert(3, "typical_gross", np.exp(records["mean_log_gross"].to_numpy()) * inflate)
+    frame.insert(4, "best_gross", np.exp(records["best_log_gross"].to_numpy()) * inflate)
+    frame.insert(5, "typical_multiple", np.exp(records["mean_log_roi"].to_numpy()))
+    frame.insert(6, "years_since_last", records["years_since_last"].to_numpy())
+    frame["talent_value_pct"] = (frame["worldwide_p50"] / scored.iloc[1]["worldwide_p50"] - 1) * 100
+    if (n == 0).any():
+        choices = talent.known_names(kind)
+        frame["did_you_mean"] = [", ".join(closest_names(name, choices)) if k == 0 else ""
+                                 for name, k in zip(names, n)]
+    frame = ranked(frame, "worldwide_p50")
+    if not candidates:
+        frame = frame.head(top)
+    frame.attrs["base"], frame.attrs["newcomer"] = scored.iloc[0].to_dict(), scored.iloc[1].to_dict()
+    frame.attrs["slot"] = (kind, index)
+    return frame

@@ -1,0 +1,294 @@
+"""A person's track record as of a date, and the value the model gives them.
+
+Track record: the person's films in the film table released on or before the
+as-of date (title, date, budget, worldwide gross, return on budget = gross /
+budget), with totals. Money is USD of each film's release year unless a
+column says ``_2012`` (constant 2012 dollars).
+
+Model value (``value_usd``): the change in the forecast worldwide P50 when this
+person, rather than an unknown newcomer, is the lead (``role="cast"``) or the
+director (``role="director"``) of a reference film, everything else equal.
+The reference film is released the day after the as-of date (so the
+person's record counts every film up to it), in their most common genre
+(or the genre asked for), at the median budget of their films (constant
+dollars, then in dollars of the reference year); every other field is left
+unsaid, i.e. typical for that budget. It is exactly the difference between
+two ``boxoffice predict --genre G --budget B --release-date D --cast NAME``
+calls (``--director`` for directors), one with the person and one with a newcomer.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from boxoffice.errors import InputError
+
+ROLE_COLUMNS = {"cast": "cast", "director": "directors"}
+NEWCOMER = "Newcomer Without Earlier Films"
+"""Stands in for the unknown newcomer: no earlier film, so the model sees no track record."""
+BREAK_EVEN_MULTIPLE = 2.5
+"""Films whose worldwide gross reached this multiple of the budget count as hits (see forecaster)."""
+
+
+@dataclass(frozen=True)
+class TalentValue:
+    """The model's value of a person on a reference film (USD of the reference film's year)."""
+
+    genre: str
+    budget_usd: float
+    release_date: dt.date
+    p50_with_usd: float
+    p50_newcomer_usd: float
+
+    @property
+    def usd(self) -> float:
+        return self.p50_with_usd - self.p50_newcomer_usd
+
+    @property
+    def percent(self) -> float:
+        """Relative change against the newcomer (0.2 = the forecast is 20% higher)."""
+        return self.p50_with_usd / self.p50_newcomer_usd - 1.0
+
+
+@dataclass(frozen=True)
+class TalentProfile:
+    name: str
+    role: str
+    as_of: dt.date
+    films: "object"
+    """DataFrame, newest first: title, release_date, billing (0 = lead), genres, budget_usd,
+    worldwide_gross_usd, return_on_budget (gross / budget), broke_even."""
+    totals: dict = field(default_factory=dict)
+    value: TalentValue | None = None
+
+    def as_dict(self) -> dict:
+        films = self.films.assign(release_date=self.films["release_date"].dt.date.astype(str))
+        out = {"name": self.name, "role": self.role, "as_of": self.as_of.isoformat(), "totals": self.totals,
+               "films": [{k: _plain(v) for k, v in row.items()} for row in films.to_dict("records")]}
+        if self.value is not None:
+            v = self.value
+            out["model_value"] = {"usd": v.usd, "percent": v.percent, "p50_with_usd": v.p50_with_usd,
+                                  "p50_newcomer_usd": v.p50_newcomer_usd, "reference_genre": v.genre,
+                                  "reference_budget_usd": v.budget_usd, "reference_release_date": v.release_date.isoformat()}
+        return out
+
+
+def _plain(value):
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        return [str(v) for v in value]
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    if isinstance(value, (np.floating, float)):
+        return None if value != value else float(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    return value
+
+
+def _check_role(role: str) -> str:
+    if role not in ROLE_COLUMNS:
+        raise InputError(f"role {role!r} is not one of: {', '.join(ROLE_COLUMNS)}", hint="use --role cast or --role director")
+    return role
+
+
+def default_as_of(films) -> dt.date:
+    """The last release date in the film table: 'as of the end of the data'."""
+    import pandas as pd
+
+    return pd.to_datetime(films["release_date"]).max().date()
+
+
+def credits(films, role: str):
+    """One row per (film, person in ``role``): key, name, billing and the film's columns."""
+    import numpy as np
+    import pandas as pd
+
+    from boxoffice.names import person_key
+
+    column = ROLE_COLUMNS[_check_role(role)]
+    people = films[column].reset_index(drop=True)
+    lengths = people.map(lambda v: len(v) if isinstance(v, (list, tuple, np.ndarray)) else 0).to_numpy()
+    rows = films.reset_index(drop=True).loc[np.repeat(np.arange(len(films)), lengths)].reset_index(drop=True)
+    rows["name"] = [str(n) for names in people for n in (names if isinstance(names, (list, tuple, np.ndarray)) else [])]
+    rows["billing"] = np.concatenate([np.arange(k) for k in lengths]) if lengths.sum() else np.array([], int)
+    rows["key"] = rows["name"].map(person_key)
+    rows["release_date"] = pd.to_datetime(rows["release_date"])
+    return rows
+
+
+def find_person(films, name: str, role: str | None = None) -> tuple[str, str]:
+    """(name as the data spells it, role) for a user's spelling; ``role=None`` picks the role
+    with more films. Unknown names raise ``InputError`` with the closest known ones."""
+    from boxoffice.names import person_key
+    from boxoffice.model.track_records import closest_names
+
+    key = person_key(name)
+    roles = [_check_role(role)] if role else list(ROLE_COLUMNS)
+    best = None
+    for r in roles:
+        rows = credits(films, r)
+        hits = rows[rows["key"] == key]
+        if len(hits) and (best is None or len(hits) > best[2]):
+            best = (hits["name"].mode().iloc[0], r, len(hits))
+    if best is None:
+        known = sorted({n for r in roles for n in credits(films, r)["name"].unique()})
+        near = closest_names(name, known)
+        where = f" as {role}" if role else ""
+        raise InputError(f"no film in the data lists {name!r}{where}",
+                         hint=f"did you mean: {', '.join(near)}?" if near else "check the spelling (cast and directors come from the IMDb 5000 file)")
+    return best[0], best[1]
+
+
+def _reference_budget(rows, films) -> float:
+    """Median budget of the rows, constant 2012 USD; all films' median if none is known."""
+    budgets = rows["budget_usd_2012"].dropna()
+    return float((budgets if len(budgets) else films["budget_usd_2012"].dropna()).median())
+
+
+def _main_genre(rows) -> str:
+    """Most common genre of the rows (ties: the genre of the newer film), 'Drama' if none."""
+    counts: dict[str, int] = {}
+    for genres in rows.sort_values("release_date", ascending=False)["genres"]:
+        for g in list(genres):
+            counts[str(g)] = counts.get(str(g), 0) + 1
+    return max(counts, key=lambda g: counts[g]) if counts else "Drama"
+
+
+def model_values(forecaster, people: list[str], role: str, genres: list[str], budgets_2012: list[float], as_of: dt.date):
+    """P50 with each person vs a newcomer on their reference film; DataFrame with
+    p50_with_usd, p50_newcomer_usd, value_usd, value_percent, reference_budget_usd (USD of the reference year)."""
+    import numpy as np
+    import pandas as pd
+
+    from boxoffice.units import from_constant_dollars
+
+    release = pd.Timestamp(as_of) + pd.Timedelta(days=1)
+    budgets = from_constant_dollars(np.asarray(budgets_2012, float), release.year)
+    column = ROLE_COLUMNS[_check_role(role)]
+    n = len(people)
+    frame = pd.DataFrame({
+        "title": list(people) * 2,
+        "release_date": [release] * (2 * n),
+        "genres": [[g] for g in genres] * 2,
+        "budget_usd": np.concatenate([budgets, budgets]),
+        column: [[p] for p in people] + [[NEWCOMER]] * n,
+    })
+    frame["year"] = release.year
+    p50 = forecaster.predict(frame)["worldwide_p50"].to_numpy()
+    with_, newcomer = p50[:n], p50[n:]
+    return pd.DataFrame({"name": list(people), "reference_genre": list(genres), "reference_budget_usd": budgets,
+                         "p50_with_usd": with_, "p50_newcomer_usd": newcomer,
+                         "value_usd": with_ - newcomer, "value_percent": with_ / newcomer - 1.0})
+
+
+def _totals(rows) -> dict:
+    import numpy as np
+
+    known = rows.dropna(subset=["budget_usd", "worldwide_gross_usd"])
+    gross, budget = known["worldwide_gross_usd"].sum(), known["budget_usd"].sum()
+    best = rows.loc[rows["worldwide_gross_usd"].idxmax()] if rows["worldwide_gross_usd"].notna().any() else None
+    return {
+        "films": int(len(rows)),
+        "films_with_budget_and_gross": int(len(known)),
+        "as_lead": int((rows["billing"] == 0).sum()),
+        "first_year": int(rows["release_date"].dt.year.min()),
+        "last_year": int(rows["release_date"].dt.year.max()),
+        "total_worldwide_gross_usd": float(rows["worldwide_gross_usd"].sum()),
+        "total_worldwide_gross_usd_2012": float(rows["worldwide_gross_usd_2012"].sum()),
+        "median_worldwide_gross_usd_2012": _plain(float(rows["worldwide_gross_usd_2012"].median())),
+        "return_on_budget": float(gross / budget) if budget > 0 else None,
+        "hit_rate": float(np.mean(known["worldwide_gross_usd"] >= BREAK_EVEN_MULTIPLE * known["budget_usd"])) if len(known) else None,
+        "best_film": None if best is None else str(best["title"]),
+        "best_film_worldwide_gross_usd": None if best is None else float(best["worldwide_gross_usd"]),
+    }
+
+
+def _as_of(films, as_of) -> dt.date:
+    from boxoffice.units import parse_date
+
+    return default_as_of(films) if as_of is None else parse_date(as_of, field="as-of date")
+
+
+def talent_profile(forecaster, films, name: str, role: str | None = None, as_of=None) -> TalentProfile:
+    """Track record of ``name`` up to ``as_of`` (default: the end of the data) and the model's value of them."""
+    import pandas as pd
+
+    as_of = _as_of(films, as_of)
+    found, role = find_person(films, name, role)
+    from boxoffice.names import person_key
+
+    rows = credits(films, role)
+    rows = rows[rows["key"] == person_key(found)]
+    before = rows[rows["release_date"] <= pd.Timestamp(as_of)]
+    if before.empty:
+        first = rows["release_date"].min().date()
+        raise InputError(f"{found} has no film released on or before {as_of}",
+                         hint=f"their first film in the data is from {first}; pass a later --as-of")
+    before = before.sort_values("release_date", ascending=False)
+    table = before[["title", "release_date", "billing", "genres", "budget_usd", "worldwide_gross_usd"]].copy()
+    table["genres"] = table["genres"].map(lambda gs: ", ".join(map(str, gs)))
+    table["return_on_budget"] = table["worldwide_gross_usd"] / table["budget_usd"]
+    table["broke_even"] = (table["return_on_budget"] >= BREAK_EVEN_MULTIPLE).astype("boolean")
+    table.loc[table["return_on_budget"].isna(), "broke_even"] = pd.NA
+    values = model_values(forecaster, [found], role, [_main_genre(before)], [_reference_budget(before, films)], as_of)
+    v = values.iloc[0]
+    value = TalentValue(genre=v["reference_genre"], budget_usd=float(v["reference_budget_usd"]),
+                        release_date=as_of + dt.timedelta(days=1), p50_with_usd=float(v["p50_with_usd"]),
+                        p50_newcomer_usd=float(v["p50_newcomer_usd"]))
+    return TalentProfile(found, role, as_of, table.reset_index(drop=True), _totals(before), value)
+
+
+def rank_talent(forecaster, films, role: str = "cast", top: int = 20, genre: str | None = None, as_of=None,
+                by: str = "value", min_films: int = 3):
+    """The ``top`` people of a role, ranked by model value (USD, default) or by ``by="record"``
+    (total worldwide gross of their films, constant 2012 USD). Only people with at least
+    ``min_films`` films with budget and gross up to ``as_of`` are ranked; with ``genre``, at
+    least one of them in that genre, and the reference film is of that genre."""
+    import pandas as pd
+
+    from boxoffice.names import canonical_genres
+
+    _check_role(role)
+    if by not in ("value", "record"):
+        raise InputError(f"rank by {by!r} is not one of: value, record", hint="use --by value or --by record")
+    if top < 1:
+        raise InputError(f"top must be at least 1, got {top}")
+    as_of = _as_of(films, as_of)
+    wanted = canonical_genres(genre, strict=True)[0] if genre else None
+    rows = credits(films, role)
+    rows = rows[(rows["release_date"] <= pd.Timestamp(as_of))
+                & rows["budget_usd_2012"].notna() & rows["worldwide_gross_usd_2012"].notna()]
+    if wanted:
+        has_genre = rows.assign(g=rows["genres"].map(lambda gs: wanted in list(gs))).groupby("key")["g"].any()
+        rows = rows[rows["key"].isin(has_genre[has_genre].index)]
+    groups = rows.groupby("key", sort=False)
+    stats = pd.DataFrame({
+        "name": groups["name"].agg(lambda s: s.mode().iloc[0]),
+        "films": groups.size(),
+        "total_worldwide_gross_usd_2012": groups["worldwide_gross_usd_2012"].sum(),
+        "return_on_budget": groups["worldwide_gross_usd_2012"].sum() / groups["budget_usd_2012"].sum(),
+        "median_budget_usd_2012": groups["budget_usd_2012"].median(),
+    })
+    stats = stats[stats["films"] >= min_films]
+    if stats.empty:
+        raise InputError(f"nobody has {min_films}+ {role} credits with numbers up to {as_of}"
+                         + (f" in {wanted}" if wanted else ""), hint="try a later --as-of or another --genre")
+    if by == "record":
+        stats = stats.sort_values("total_worldwide_gross_usd_2012", ascending=False).head(top)
+    if wanted is None:
+        main = {key: _main_genre(part) for key, part in groups if key in stats.index}
+        stats["genre"] = [main[k] for k in stats.index]
+    else:
+        stats["genre"] = wanted
+    values = model_values(forecaster, stats["name"].tolist(), role, stats["genre"].tolist(),
+                          stats["median_budget_usd_2012"].tolist(), as_of)
+    out = pd.concat([stats.reset_index(drop=True).drop(columns=["median_budget_usd_2012", "genre"]),
+                     values.drop(columns=["name"])], axis=1)
+    key = "value_usd" if by == "value" else "total_worldwide_gross_usd_2012"
+    out = out.sort_values(key, ascending=False, kind="stable").head(top).reset_index(drop=True)
+    out.insert(0, "rank", range(1, len(out) + 1))
+    return out

@@ -1,0 +1,124 @@
+"""Tables, JSON rows and CSV files of the what-if commands: one look for every scenario frame."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from boxoffice_cli import render
+
+
+def cell(col: str, value) -> str:
+    from boxoffice.units import format_money
+
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    if isinstance(value, (bool,)) or not isinstance(value, (int, float)):
+        return "yes" if value is True else "no" if value is False else str(value)
+    if col == "break_even_prob":
+        return f"{value:.0%}"
+    if col == "break_even_prob_change":
+        return f"{value * 100:+.0f}pt"
+    if col.endswith("_pct"):
+        return f"{value:+.1f}%" if abs(value) < 10 else f"{value:+.0f}%"
+    if col == "expected_return":
+        return f"{value:+.0%}"
+    if "multiple" in col:
+        return f"{value:.2f}×"
+    if col in ("rank", "films_before", "fridays", "year"):
+        return f"{int(value)}"
+    if col in ("distance", "years_since_last", "value"):
+        return f"{value:.1f}"
+    if any(part in col for part in ("_p10", "_p50", "_p90", "gross", "budget")):
+        return format_money(value)
+    return f"{value:.3g}"
+
+
+OPTIONAL = ("break_even_gross", "domestic_p50", "expected_return", "changes", "genres", "best_gross",
+            "typical_multiple", "domestic_gross_usd", "lead", "worldwide_p90", "worldwide_p10")
+"""Columns left out, in this order, when the terminal is too narrow for every figure."""
+
+
+def table(frame, columns: dict, title: str, caption: str | None = None):
+    from rich.table import Table
+
+    columns = {c: h for c, h in columns.items() if c in frame.columns}
+    cells = {c: [cell(c, v) for v in frame[c]] for c in columns}
+    numeric = {c: frame[c].dtype.kind in "fiu" and c != "year" for c in columns}
+    widest = {c: max([len(x) for x in cells[c]] + [1]) for c in columns}
+    width = {c: max(widest[c] if numeric[c] else min(widest[c], 16), *(len(w) for w in h.split()))
+             for c, h in columns.items()}
+    dropped = []
+    for col in OPTIONAL:
+        if sum(width[c] + 3 for c in columns) + 1 <= render.out.width:
+            break
+        if col in columns:
+            columns.pop(col)
+            dropped.append(col)
+    table = Table(title=title, title_justify="left")
+    for col, head in columns.items():
+        # figures never shrink to "$27…": text columns wrap instead
+        table.add_column(head, justify="right" if numeric[col] else "left", no_wrap=numeric[col], min_width=width[col],
+                         overflow="ellipsis" if numeric[col] else "fold")
+    for i in range(len(frame)):
+        table.add_row(*(cells[c][i] for c in columns))
+    if dropped:
+        caption = (caption or "") + f" (Widen the terminal, or use --json, to see {', '.join(dropped)}.)"
+    if caption:
+        table.caption, table.caption_justify = caption, "left"
+    return table
+
+
+FIGURE_HEADS = {"worldwide_p10": "P10", "worldwide_p50": "P50", "worldwide_p90": "P90",
+                "domestic_p50": "dom. P50", "break_even_prob": "lose $", "break_even_gross": "break-even",
+                "expected_return": "P50 vs BE", "worldwide_p50_change_pct": "ΔP50", "break_even_prob_change": "Δrisk"}
+"""Short headers: the caption (``LEGEND``) says what they mean."""
+
+LEGEND = ("P10/P50/P90: worldwide gross; dom.: US+Canada; lose $: chance the worldwide gross stays under "
+          "break-even ({m:g}× budget); P50 vs BE: median against that; Δ: change against the base. "
+          "Money in USD of the release year.")
+
+
+def records(frame, **extra) -> list[dict]:
+    """JSON-ready rows: NaN -> null, the figures under the names of ``predict --json``."""
+    rows = []
+    for row in frame.to_dict("records"):
+        clean = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+        rows.append(clean | extra)
+    return rows
+
+
+def write_csv(frame, path: Path | None) -> None:
+    if path is not None:
+        from boxoffice.atomic import write_csv_atomic
+
+        write_csv_atomic(frame, path)
+        render.info(f"Wrote {len(frame):,} row(s) to {path}")
+
+
+def warn_problems(frame) -> bool:
+    problems = frame.attrs.get("problems", [])
+    for problem in problems:
+        render.warn(str(problem))
+    return bool(problems)
+
+
+def base_caption(frame, multiple: float) -> str:
+    from boxoffice.units import format_money
+
+    base = frame.attrs.get("base")
+    text = LEGEND.format(m=multiple)
+    if base:
+        text = (f"Base: P50 {format_money(base['worldwide_p50'])}, {base['break_even_prob']:.0%} chance of losing "
+                f"money. " + text)
+    return text
+
+
+def finish(frame, as_json: bool, json_extra: dict, table, csv: Path | None, has_problems: bool = False) -> None:
+    write_csv(frame, csv)
+    if as_json:
+        render.emit_json(records(frame, **json_extra))
+    else:
+        render.out.print(table)
+    if has_problems:
+        raise typer.Exit(code=2)
