@@ -1,0 +1,94 @@
+"""Open fields are mixed over comparable films: the pieces, on small frames built here."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from boxoffice.errors import InputError
+from boxoffice.model.mixture import OPEN_FIELDS, Comparables, MixtureConfig, mixture_quantiles, open_mask
+
+
+def _history():
+    return pd.DataFrame({
+        "release_date": pd.to_datetime(["2005-06-01", "2006-06-01", "2007-06-01", "2011-06-01"]),
+        "genres": [["Action"], ["Action", "Sci-Fi"], ["Comedy"], ["Action"]],
+        "budget_usd_2012": [150e6, 160e6, 20e6, 10e6],
+        "cast": [["A Star"], ["B Star", "C Star"], ["D Funny"], []],
+        "distributor": ["Big Studio", "Big Studio", "Small One", None],
+        "mpaa_rating": ["PG-13", "PG-13", "R", None],
+        "runtime_min": [130.0, 140.0, 95.0, None],
+        "directors": [["Dir One"], ["Dir Two"], ["Dir Three"], []],
+        "country": ["USA"] * 4, "language": ["English"] * 4, "sequel": [False, True, False, None],
+    })
+
+
+def test_a_missing_column_is_open_for_every_film_and_an_open_fields_column_says_it_per_film():
+    frame = pd.DataFrame({"genres": [["Action"]] * 2, "budget_usd": [1e8, 1e8], "cast": [["X"], []]})
+    mask = open_mask(frame)
+    assert not mask[:, OPEN_FIELDS.index("cast")].any()  # given (even empty = unknown): not open
+    assert mask[:, OPEN_FIELDS.index("distributor")].all()
+    frame["open_fields"] = [("distributor",), ()]
+    mask = open_mask(frame)
+    assert mask[0].tolist() == [f == "distributor" for f in OPEN_FIELDS] and not mask[1].any()
+
+
+def test_the_nearest_films_share_budget_genres_and_era():
+    pool = Comparables.from_films(_history())
+    nearest = pool.nearest(np.log([155e6, 18e6]), [["Action"], ["Comedy"]], [2007.0, 2008.0], k=2)
+    assert set(nearest[0]) == {0, 1}  # the two big action films
+    assert nearest[1][0] == 2  # the comedy
+
+
+def test_expanding_fills_only_the_open_fields_from_each_comparable_film():
+    pool = Comparables.from_films(_history())
+    film = pd.DataFrame({"release_date": pd.to_datetime(["2008-07-01"]), "genres": [["Action"]],
+                         "budget_usd": [150e6], "cast": [["Mine Only"]], "open_fields": [("distributor", "mpaa_rating")]})
+    copies, owner, k = pool.expand(film, open_mask(film), np.log([150e6]), k=2)
+    assert k == 2 and owner.tolist() == [0, 0]
+    assert copies["cast"].tolist() == [["Mine Only"], ["Mine Only"]]  # said: kept
+    assert copies["distributor"].tolist() == ["Big Studio", "Big Studio"]
+    assert set(copies["mpaa_rating"]) == {"PG-13"}
+    assert "open_fields" not in copies
+
+
+def test_a_closed_film_is_not_expanded():
+    pool = Comparables.from_films(_history())
+    film = pd.DataFrame({"release_date": pd.to_datetime(["2008-07-01"]), "genres": [["Action"]],
+                         "budget_usd": [1e8], "open_fields": [()]})
+    copies, owner, _ = pool.expand(film, open_mask(film), np.log([1e8]))
+    assert len(copies) == 0 and len(owner) == 0
+
+
+def test_a_mixture_of_one_film_is_that_film_and_of_two_far_apart_spans_both():
+    same = mixture_quantiles([[1.0, 1.0]], [[2.0, 2.0]], [[3.5, 3.5]])
+    assert same[0.1][0] == pytest.approx(1.0, abs=1e-6) and same[0.5][0] == pytest.approx(2.0, abs=1e-6)
+    assert same[0.9][0] == pytest.approx(3.5, abs=1e-6)
+    apart = mixture_quantiles([[0.0, 9.0]], [[1.0, 10.0]], [[2.0, 11.0]])
+    assert apart[0.1][0] < 1.0 and apart[0.9][0] > 10.0 and 2.0 < apart[0.5][0] < 9.0
+
+
+def test_the_mixture_cdf_at_its_quantiles_is_the_level():
+    from boxoffice.model.mixture import _ndtr
+
+    rng = np.random.default_rng(0)
+    p50 = rng.normal(15, 1, (50, 25))
+    p10, p90 = p50 - rng.uniform(0.5, 2, p50.shape), p50 + rng.uniform(0.5, 2, p50.shape)
+    q = mixture_quantiles(p10, p50, p90)
+    for level, x in q.items():
+        gap = x[:, None] - p50
+        sigma = np.where(gap < 0, (p50 - p10), (p90 - p50)) / 1.2815515655446004
+        assert np.allclose(_ndtr(gap / sigma).mean(axis=1), level, atol=1e-6)
+
+
+def test_the_normal_cdf_matches_the_standard_library():
+    import math
+
+    from boxoffice.model.mixture import _ndtr
+
+    xs = np.linspace(-6, 6, 121)
+    assert np.allclose(_ndtr(xs), [0.5 * (1 + math.erf(x / math.sqrt(2))) for x in xs], atol=2e-7)
+
+
+@pytest.mark.parametrize("bad", [{"comparables": 0}, {"comparables": 2.5}, {"budget_scale": -1}, {"year_scale": float("nan")}])
+def test_a_bad_mixture_setting_is_refused_by_name(bad):
+    with pytest.raises(InputError, match=next(iter(bad))):
+        MixtureConfig(**bad)
