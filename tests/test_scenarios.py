@@ -163,6 +163,37 @@ def test_cast_top_n_of_the_genre(forecaster, film_table):
         rank_cast(BASE, forecaster, "lead")
 
 
+def p50(forecaster, **changes) -> float:
+    """The worldwide P50 of BASE with some fields changed, forecast on its own."""
+    from boxoffice.whatif.scoring import score
+
+    return score([make_film(**{**BASE, **changes})], forecaster).iloc[0]["worldwide_p50"]
+
+
+def test_a_candidate_already_billed_moves_to_the_slot_and_the_cast_keeps_its_other_names(forecaster):
+    from boxoffice.whatif.casting import NEWCOMER
+
+    frame = rank_cast(BASE, forecaster, "second", "Tom Cruise, Zed Nobody").set_index("name")
+    moved = p50(forecaster, cast=["Emily Blunt", "Tom Cruise"])
+    assert frame.loc["Tom Cruise", "worldwide_p50"] == pytest.approx(moved)
+    # his talent value: against a newcomer in his place, the rest of the cast unchanged
+    newcomer = p50(forecaster, cast=["Emily Blunt", NEWCOMER])
+    assert frame.loc["Tom Cruise", "talent_value_pct"] == pytest.approx((moved / newcomer - 1) * 100)
+    # a name not billed takes the slot from its holder, as before
+    assert frame.loc["Zed Nobody", "worldwide_p50"] == pytest.approx(p50(forecaster, cast=["Tom Cruise", "Zed Nobody"]))
+
+
+@pytest.mark.parametrize("cast, role, name, scored_as", [
+    (["Tom Cruise", "Emily Blunt"], "lead", "Tom Cruise", ["Tom Cruise", "Emily Blunt"]),  # already there: the base
+    (["Tom Cruise", "Emily Blunt", "Ving Rhames"], "lead", "ving rhames", ["ving rhames", "Tom Cruise", "Emily Blunt"]),
+    (["Tom Cruise", "Emily Blunt", "Ving Rhames"], "second", "Tom Cruise", ["Emily Blunt", "Tom Cruise", "Ving Rhames"]),
+    (["Tom Cruise", "Emily Blunt"], "4", "Tom Cruise", ["Emily Blunt", "Tom Cruise"]),  # past the end: billed last
+])
+def test_moving_a_billed_name_keeps_everyone_else_in_order(forecaster, cast, role, name, scored_as):
+    frame = rank_cast({**BASE, "cast": cast}, forecaster, role, [name])
+    assert frame.loc[0, "worldwide_p50"] == pytest.approx(p50(forecaster, cast=scored_as))
+
+
 def test_comps_are_k_real_films_with_budgets(forecaster, film_table):
     from boxoffice.whatif.comps import comps
 
