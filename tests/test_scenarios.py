@@ -139,6 +139,26 @@ def test_release_weeks_and_months_are_ranked(forecaster):
         release_windows(BASE, forecaster, by="fortnight")
 
 
+def test_a_budget_sweep_base_may_leave_the_budget_out(forecaster):
+    from boxoffice.whatif.scenarios import sweep_base_budget
+
+    no_budget = {k: v for k, v in BASE.items() if k != "budget"}
+    frame = sweep(no_budget, "budget", sweep_values("budget", "20m..320m", steps=5), forecaster)
+    assert frame.attrs["base"]["budget_usd"] == pytest.approx(80e6)  # the middle on a log scale: sqrt(20m x 320m)
+    assert sweep_base_budget("budget", [20e6, "320m"]) == pytest.approx(80e6)
+    assert sweep_base_budget("runtime", [90, 120]) is None
+    with pytest.raises(InputError, match="budget is required"):
+        sweep(no_budget, "runtime", [90, 120], forecaster)
+
+
+def test_release_windows_between_two_dates(forecaster):
+    frame = release_windows(BASE, forecaster, between="2027-05-01..2027-08-31")  # Fridays May 7 .. Aug 27
+    assert len(frame) == 17 and frame["release_date"].min() == "2027-05-07" and frame["release_date"].max() == "2027-08-27"
+    for between, words in [("2027-05-01", "START..END"), ("2027-05-01..someday", "not a date")]:
+        with pytest.raises(InputError, match=words):
+            release_windows(BASE, forecaster, between=between)
+
+
 def test_cast_candidates_ranked_with_their_track_record(forecaster):
     frame = rank_cast(BASE, forecaster, "lead", "Tom Hanks, Keanu Reeves, Nobody Evermade, Tom Hanx")
     assert set(frame["name"]) == {"Tom Hanks", "Keanu Reeves", "Nobody Evermade", "Tom Hanx"}
@@ -147,6 +167,8 @@ def test_cast_candidates_ranked_with_their_track_record(forecaster):
     assert by.loc["Tom Hanks", "films_before"] > 5 and by.loc["Tom Hanks", "known"]
     assert not by.loc["Nobody Evermade", "known"] and by.loc["Nobody Evermade", "talent_value_pct"] == 0
     assert "Tom Hanks" in by.loc["Tom Hanx", "did_you_mean"]
+    warned = frame.attrs["warnings"]  # every unknown name, returned for the caller to show
+    assert len(warned) == 2 and "'Tom Hanx'" in warned[0] + warned[1] and "'Nobody Evermade'" in warned[0] + warned[1]
     # the forecast responds to cast: a proven star beats a newcomer in the lead
     assert by.loc["Tom Hanks", "worldwide_p50"] > by.loc["Nobody Evermade", "worldwide_p50"]
 

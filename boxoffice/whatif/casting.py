@@ -13,6 +13,7 @@ import dataclasses
 from boxoffice.errors import InputError
 from boxoffice.model.forecaster import BREAK_EVEN_MULTIPLE
 from boxoffice.whatif.scoring import as_film, ranked, score, with_changes
+from boxoffice.whatif.slates import unknown_warning
 
 NEWCOMER = "Newcomer Without Films"
 """A name no track record holds: the reference a candidate's talent value is measured against."""
@@ -87,14 +88,14 @@ def rank_cast(base, forecaster, role="lead", candidates=None, top: int = 10, fil
     in the base's genres (needs ``films_table``, the film table) is scored and the best ``top`` kept.
     Columns: rank, name, known, films_before, typical_gross, best_gross, typical_multiple,
     years_since_last, the forecast figures, talent_value_pct (P50 against a newcomer in
-    the candidate's place, percent),
-    and the change against the base.
+    the candidate's place, percent), the change against the base, and for unknown names
+    did_you_mean; ``attrs["warnings"]`` says which names have no earlier film.
     """
     import numpy as np
 
+    from boxoffice.model.track_records import key_for
+    from boxoffice.names import closest_names, split_list
     from boxoffice.table.film import default_release_date
-    from boxoffice.names import split_list
-    from boxoffice.model.track_records import closest_names, key_for
     from boxoffice.units import from_constant_dollars
 
     base_film = as_film(base)
@@ -136,13 +137,15 @@ def rank_cast(base, forecaster, role="lead", candidates=None, top: int = 10, fil
     frame.insert(6, "years_since_last", records["years_since_last"].to_numpy())
     against = scored["worldwide_p50"].to_numpy()[2 + len(names):]
     frame["talent_value_pct"] = (frame["worldwide_p50"].to_numpy() / against - 1) * 100
+    near = {}
     if (n == 0).any():
         choices = talent.known_names(kind)
-        frame["did_you_mean"] = [", ".join(closest_names(name, choices)) if k == 0 else ""
-                                 for name, k in zip(names, n)]
+        near = {name: closest_names(name, choices) for name, k in zip(names, n) if k == 0}
+        frame["did_you_mean"] = [", ".join(near.get(name, [])) for name in names]
     frame = ranked(frame, "worldwide_p50")
     if not candidates:
         frame = frame.head(top)
     frame.attrs["base"], frame.attrs["newcomer"] = scored.iloc[0].to_dict(), scored.iloc[1].to_dict()
     frame.attrs["slot"] = (kind, index)
+    frame.attrs["warnings"] = [unknown_warning(kind, name, found) for name, found in near.items()]
     return frame
