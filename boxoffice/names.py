@@ -2,7 +2,8 @@
 
 Titles become a linkage key (case, accents, punctuation, "&"/"and", a leading
 article, a trailing "(2010)", roman numerals); distributors and genres go
-through one alias table each (package data, extendable with a user's CSV).
+through one alias table each (package data, extendable with a user's CSV). A name
+nothing matches gets the nearest known ones (``closest_names``) for a "did you mean".
 """
 from __future__ import annotations
 
@@ -165,3 +166,19 @@ def canonical_genres(values: object, table: AliasTable | None = None, *, strict:
 def known_genres(table: AliasTable | None = None) -> list[str]:
     table = table or genre_aliases()
     return sorted({g for target in table.aliases.values() for g in target.split("|")})
+
+
+def closest_names(name: str, candidates: list[str], limit: int = 3) -> list[str]:
+    """Known names nearest to an unknown one, for 'did you mean' warnings.
+
+    WRatio alone ranks 'Tom Ardavany' above 'Tom Hanks' for 'Tom Hanx' (its partial
+    match favours long names); averaging it with token_sort_ratio fixes typos and
+    keeps 'Cruise Tom' -> 'Tom Cruise' and 'Spielberg' -> 'Steven Spielberg'.
+    """
+    from rapidfuzz import fuzz, process, utils
+
+    def score(a, b, **_):
+        return (fuzz.WRatio(a, b) + fuzz.token_sort_ratio(a, b)) / 2
+
+    return [match for match, _, _ in process.extract(name, candidates, scorer=score, processor=utils.default_process,
+                                                     limit=limit, score_cutoff=60)]

@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
 from boxoffice_cli import render
-from boxoffice_cli.options import (
-    BREAK_EVEN, BUDGET, CAST, COUNTRY, DATA, DIRECTOR, DISTRIBUTOR, GENRE, HOME, JSON, LANGUAGE, MAPPING, MODEL,
-    RATING, RELEASE_DATE, RUNTIME, SEQUEL, SOURCES, TITLE, film_flags_given, film_from_flags,
-)
+from boxoffice_cli.options import BREAK_EVEN, DATA, FILM, HOME, JSON, MAPPING, MODEL, SOURCES, FilmFlags, film_options
 
 
 def _workspace(sources, home):
@@ -98,19 +95,9 @@ def load_or_train(ws, name):
     return store.load(ws.models_dir, name)
 
 
+@film_options
 def predict(
-    genre: List[str] = GENRE,
-    budget: Optional[str] = BUDGET,
-    cast: Optional[str] = CAST,
-    director: Optional[str] = DIRECTOR,
-    release_date: Optional[str] = RELEASE_DATE,
-    rating: Optional[str] = RATING,
-    runtime: Optional[float] = RUNTIME,
-    distributor: Optional[str] = DISTRIBUTOR,
-    country: Optional[str] = COUNTRY,
-    language: Optional[str] = LANGUAGE,
-    sequel: Optional[bool] = SEQUEL,
-    title: Optional[str] = TITLE,
+    film: FilmFlags = FILM,
     input_csv: Optional[Path] = typer.Option(None, "--input", help="Batch: a slate CSV (title, release_date, genres, budget, cast, …)."),
     output_csv: Optional[Path] = typer.Option(None, "--output", help="Batch: where to write the forecasts CSV."),
     explain: bool = typer.Option(False, "--explain", help="Also show what drives the P50: budget, cast, genre, timing, … in dollars (with --input: one driver_<lever>_usd column per lever)."),
@@ -130,42 +117,33 @@ def predict(
       boxoffice predict -g action -g thriller -b 150m --cast "Tom Cruise, Emily Blunt" --release-date 2027-07-16 --json
       boxoffice predict --input slate.csv --output forecasts.csv
     """
+    from boxoffice.whatif.slates import forecast_film, talent_warnings
+
     ws = _workspace(sources, home)
     if input_csv is not None:
-        given = film_flags_given(genre, budget, cast, director, release_date, rating, runtime, distributor, country,
-                                 language, sequel, title)
-        if given:
+        if film.given():
             from boxoffice.errors import InputError
 
-            raise InputError(f"{', '.join(given)} describe one film, but with --input each CSV row describes its own",
-                             hint="drop those flags, or put the values in the CSV's columns")
+            raise InputError(f"{', '.join(film.given())} describe one film, but with --input each CSV row describes "
+                             "its own", hint="drop those flags, or put the values in the CSV's columns")
         _predict_batch(ws, model, input_csv, output_csv, break_even_multiple, as_json, explain)
         return
-    from boxoffice.table.film import films_frame
-    from boxoffice.whatif.slates import unknown_people
-
-    film = film_from_flags(genre, budget, cast, director, release_date, rating, runtime, distributor, country,
-                           language, sequel, title)
+    base = film.build()
     forecaster = load_or_train(ws, model)
-    frame = films_frame([film])
-    for role, name, suggestions in unknown_people(forecaster, film):
-        hint = f" (closest known: {', '.join(suggestions)})" if suggestions else ""
-        render.warn(f"{role} {name!r} has no earlier film in the data: treated as new talent{hint}")
-    result = forecaster.predict(frame, break_even_multiple).iloc[0].to_dict()
-    result |= {"title": film.title, "release_date": frame["release_date"].iloc[0].date().isoformat(),
-               "budget_usd": film.budget_usd, "break_even_multiple": break_even_multiple,
-               "model": forecaster.metadata_["name"] + "/" + forecaster.metadata_["version"]}
+    render.warn_all(talent_warnings(forecaster, base))
+    result = forecast_film(forecaster, base, break_even_multiple)
     if explain:
         from boxoffice.model.explain import drivers
+        from boxoffice.table.film import films_frame
 
-        found = drivers(forecaster, frame)
+        found = drivers(forecaster, films_frame([base]))
         result["drivers"] = found.as_dict(0)
     if as_json:
         render.emit_json(result)
-    else:
-        render.out.print(render.forecast_table(result, assumed_date=film.release_date is None))
-        if explain:
-            render.out.print(render.drivers_table(found))
+        return
+    render.out.print(render.forecast_table(result, assumed_date=base.release_date is None))
+    if explain:
+        render.out.print(render.drivers_table(found))
 
 
 def _predict_batch(ws, model, input_csv, output_csv, multiple, as_json, explain):

@@ -1,5 +1,9 @@
-"""Options shared by several command groups, defined once."""
+"""Options shared by several command groups, defined once; ``film_options`` adds the film flags to a command."""
 from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import List, Optional
 
 import typer
 
@@ -22,34 +26,67 @@ BREAK_EVEN = typer.Option(
     "about half the budget again.",
 )
 
-# A film described by flags: `predict` and every what-if command take the same ones.
-GENRE = typer.Option([], "--genre", "-g", help="Genre; repeat for several (action, comedy, sci-fi, …).")
-BUDGET = typer.Option(None, "--budget", "-b", help="Production budget: 150m, $150,000,000, 1.2b, 800k.")
-CAST = typer.Option(None, "--cast", help="Billed cast, lead first: \"Tom Cruise, Emily Blunt\".")
-DIRECTOR = typer.Option(None, "--director", help="Director's name.")
-RELEASE_DATE = typer.Option(None, "--release-date", help="YYYY-MM-DD. Default: a year from today.")
-RATING = typer.Option(None, "--rating", help="MPAA rating: G, PG, PG-13, R, NC-17.")
-RUNTIME = typer.Option(None, "--runtime", help="Running time in minutes.")
-DISTRIBUTOR = typer.Option(None, "--distributor", help="US distributor, e.g. \"Warner Bros.\" or WB.")
-COUNTRY = typer.Option(None, "--country", help="Country of production, e.g. USA.")
-LANGUAGE = typer.Option(None, "--language", help="Original language, e.g. English.")
-SEQUEL = typer.Option(None, "--sequel/--original", help="A sequel or franchise entry, or an original.")
-TITLE = typer.Option(None, "--title", help="A name for the film in the output.")
 CSV = typer.Option(None, "--csv", help="Also write the table to this CSV file.")
 
+FILM_FLAGS = {
+    "genre": (List[str], typer.Option([], "--genre", "-g", help="Genre; repeat for several (action, comedy, sci-fi, …).")),
+    "budget": (Optional[str], typer.Option(None, "--budget", "-b", help="Production budget: 150m, $150,000,000, 1.2b, 800k.")),
+    "cast": (Optional[str], typer.Option(None, "--cast", help="Billed cast, lead first: \"Tom Cruise, Emily Blunt\".")),
+    "director": (Optional[str], typer.Option(None, "--director", help="Director's name.")),
+    "release_date": (Optional[str], typer.Option(None, "--release-date", help="YYYY-MM-DD. Default: a year from today.")),
+    "rating": (Optional[str], typer.Option(None, "--rating", help="MPAA rating: G, PG, PG-13, R, NC-17.")),
+    "runtime": (Optional[float], typer.Option(None, "--runtime", help="Running time in minutes.")),
+    "distributor": (Optional[str], typer.Option(None, "--distributor", help="US distributor, e.g. \"Warner Bros.\" or WB.")),
+    "country": (Optional[str], typer.Option(None, "--country", help="Country of production, e.g. USA.")),
+    "language": (Optional[str], typer.Option(None, "--language", help="Original language, e.g. English.")),
+    "sequel": (Optional[bool], typer.Option(None, "--sequel/--original", help="A sequel or franchise entry, or an original.")),
+    "title": (Optional[str], typer.Option(None, "--title", help="A name for the film in the output.")),
+}
+"""A film described by flags: ``predict`` and every what-if command take these, named as ``make_film`` reads them."""
 
-_FILM_FLAGS = (GENRE, BUDGET, CAST, DIRECTOR, RELEASE_DATE, RATING, RUNTIME, DISTRIBUTOR, COUNTRY, LANGUAGE, SEQUEL, TITLE)
+
+@dataclass(frozen=True)
+class FilmFlags:
+    """The film flags as typed; ``build`` checks them into a ``Film``."""
+
+    values: dict
+
+    def given(self) -> list[str]:
+        """The flags given a value, as the user typed them (``--genre``, ``--budget``)."""
+        return [FILM_FLAGS[name][1].param_decls[0] for name, value in self.values.items() if value not in (None, [], ())]
+
+    def build(self, **fallback):
+        """A checked Film (raises InputError naming a bad flag); ``fallback`` fills flags left out."""
+        from boxoffice.table.film import make_film
+
+        values = {name: fallback[name] if value in (None, []) and fallback.get(name) is not None else value
+                  for name, value in self.values.items()}
+        return make_film(**values)
 
 
-def film_flags_given(*values) -> list[str]:
-    """Names of the film flags given a value, for the flags in ``film_from_flags`` order."""
-    return [option.param_decls[0] for option, value in zip(_FILM_FLAGS, values) if value not in (None, [], ())]
+FILM = FilmFlags({})
+"""The default of a command's ``film`` parameter, for Python's sake: ``film_options`` passes the flags given."""
 
 
-def film_from_flags(genre, budget, cast, director, release_date, rating, runtime, distributor, country, language, sequel, title):
-    """A checked Film from the flags above (raises InputError naming a bad one)."""
-    from boxoffice.table.film import make_film
+def film_options(command):
+    """Give ``command`` the film flags in place of its ``film`` parameter, which receives them as ``FilmFlags``.
 
-    return make_film(genres=genre, budget=budget, cast=cast, directors=director, release_date=release_date,
-                     mpaa_rating=rating, runtime_min=runtime, distributor=distributor, country=country,
-                     language=language, sequel=sequel, title=title)
+    Typer reads a command's parameters from its signature, so the flags are written into
+    ``__signature__`` (and ``--help`` lists them where ``film`` stood).
+    """
+    keyword = inspect.Parameter.KEYWORD_ONLY  # Typer passes every value by name
+    signature = inspect.signature(command, eval_str=True)
+    own = [p.replace(kind=keyword) for p in signature.parameters.values()]
+    at = [p.name for p in own].index("film")
+    flags = [inspect.Parameter(name, keyword, default=option, annotation=kind) for name, (kind, option) in FILM_FLAGS.items()]
+    params = own[:at] + flags + own[at + 1:]
+
+    def run(**kwargs):
+        film = FilmFlags({name: kwargs.pop(name) for name in FILM_FLAGS})
+        return command(film=film, **kwargs)
+
+    for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
+        setattr(run, attr, getattr(command, attr))
+    run.__signature__ = signature.replace(parameters=params)
+    run.__annotations__ = {p.name: p.annotation for p in params if p.annotation is not inspect.Parameter.empty}
+    return run

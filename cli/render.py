@@ -21,6 +21,12 @@ def warn(message: str) -> None:
     err.print(f"[yellow]warning:[/] {escape(str(message))}", markup=True)
 
 
+def warn_all(messages) -> None:
+    """The warnings a library function returned, one line each."""
+    for message in messages:
+        warn(message)
+
+
 def info(message: str) -> None:
     err.print(message)
 

@@ -79,6 +79,19 @@ LEGEND = ("P10/P50/P90: worldwide gross; dom.: US+Canada; lose $: chance the wor
           "Money in USD of the release year.")
 
 
+CAST_HEADS = {"rank": "#", "name": "name", "films_before": "films", "typical_gross": "typical gross",
+              "best_gross": "best gross", "typical_multiple": "typical multiple", "talent_value_pct": "talent value",
+              "worldwide_p10": "P10", "worldwide_p50": "P50", "worldwide_p90": "P90", "break_even_prob": "lose $",
+              "worldwide_p50_change_pct": "ΔP50"}
+CAST_CAPTION = ("Films, typical (geometric mean) and best worldwide gross: the track record before the release date. "
+                "Talent value: P50 against a newcomer in the same slot. ")
+
+COMPS_HEADS = {"rank": "#", "title": "title", "year": "year", "genres": "genres", "lead": "lead",
+               "budget_usd": "budget", "worldwide_gross_usd": "worldwide", "domestic_gross_usd": "domestic",
+               "multiple": "multiple", "worldwide_gross_adj": "worldwide (today's $)"}
+COMPS_CAPTION = "Budget and grosses in USD of each film's year; 'today's $' adjusts to the new film's release year."
+
+
 def records(frame, **extra) -> list[dict]:
     """JSON-ready rows: NaN -> null, the figures under the names of ``predict --json``."""
     rows = []

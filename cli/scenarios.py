@@ -1,7 +1,7 @@
 """``boxoffice compare | whatif | sweep | release-window | cast | comps``: what-if commands.
 
-Parse flags, call ``boxoffice.whatif.scenarios`` / ``boxoffice.whatif.comps``, render. The base film
-takes the same flags as ``predict`` (--genre, --budget, --cast, …).
+Parse flags, call ``boxoffice.whatif`` (scenarios, casting, comps), render. The base film
+takes the same flags as ``predict`` (--genre, --budget, --cast, …: ``options.film_options``).
 """
 from __future__ import annotations
 
@@ -12,35 +12,21 @@ import typer
 
 from boxoffice_cli import render
 from boxoffice_cli import scenario_tables as tables
-from boxoffice_cli.options import (
-    BREAK_EVEN, BUDGET, CAST, COUNTRY, CSV, DIRECTOR, DISTRIBUTOR, GENRE, HOME, JSON, LANGUAGE, MODEL, RATING,
-    RELEASE_DATE, RUNTIME, SEQUEL, SOURCES, TITLE,
-)
-from boxoffice_cli.options import film_from_flags as _film
-
-PLOT = typer.Option(None, "--plot", help="Also draw the figure to this PNG file.")
+from boxoffice_cli.options import BREAK_EVEN, CSV, FILM, HOME, JSON, MODEL, SOURCES, FilmFlags, film_options
 
 
-def _model(sources, home, model):
+def _model(sources, home, model, base=None):
+    """The workspace and its model; warns about the base film's unknown talent."""
+    from boxoffice.whatif.slates import talent_warnings
     from boxoffice.workspace import resolve_workspace
 
     from boxoffice_cli.forecast import load_or_train
 
     ws = resolve_workspace(sources, home)
-    return ws, load_or_train(ws, model)
-
-
-def _warn_unknown(forecaster, film) -> None:
-    from boxoffice.whatif.slates import unknown_people
-
-    for role, name, suggestions in unknown_people(forecaster, film):
-        hint = f" (closest known: {', '.join(suggestions)})" if suggestions else ""
-        render.warn(f"{role} {name!r} has no earlier film in the data: treated as new talent{hint}")
-
-
-def _model_name(forecaster) -> str:
-    meta = getattr(forecaster, "metadata_", {}) or {}
-    return f"{meta.get('name', '?')}/{meta.get('version', '?')}"
+    forecaster = load_or_train(ws, model)
+    if base is not None:
+        render.warn_all(talent_warnings(forecaster, base))
+    return ws, forecaster
 
 
 # --- commands --------------------------------------------------------------------------------------
@@ -66,6 +52,7 @@ def compare(
     Example:
       boxoffice compare data/scenarios/example.yaml --plot scenarios.png --csv scenarios.csv
     """
+    from boxoffice.model.forecaster import model_id
     from boxoffice.whatif.scenario_file import read_scenarios
     from boxoffice.whatif.scoring import as_film
     from boxoffice.whatif.scenarios import compare as run_compare
@@ -73,8 +60,7 @@ def compare(
     spec = read_scenarios(file)
     multiple = break_even_multiple or spec.break_even_multiple or 2.5
     base = as_film(spec.base)
-    ws, forecaster = _model(sources, home, model)
-    _warn_unknown(forecaster, base)
+    ws, forecaster = _model(sources, home, model, base)
     frame = run_compare(base, spec.variants, forecaster, multiple)
     problems = tables.warn_problems(frame)
     if plot is not None:
@@ -86,8 +72,8 @@ def compare(
     if not problems:
         columns.pop("problem")
     table = tables.table(frame, columns, f"{base.title}: {len(frame) - 1} variant(s) against the base",
-                   tables.LEGEND.format(m=multiple) + f" Model {_model_name(forecaster)}.")
-    tables.finish(frame, as_json, {"break_even_multiple": multiple, "model": _model_name(forecaster)}, table, csv, problems)
+                         tables.LEGEND.format(m=multiple) + f" Model {model_id(forecaster)}.")
+    tables.finish(frame, as_json, {"break_even_multiple": multiple, "model": model_id(forecaster)}, table, csv, problems)
 
 
 def _levers(vary: list[str]) -> dict:
@@ -103,16 +89,14 @@ def _levers(vary: list[str]) -> dict:
     return levers
 
 
+@film_options
 def whatif(
     vary: List[str] = typer.Option(..., "--vary", help="FIELD=V1,V2,… ; repeat for several levers. Separate values "
                                    "with ';' when one holds commas: --vary \"cast=A, B; C, B\"."),
     rank_by: str = typer.Option("expected_return", "--rank-by", help="Rank by: expected_return, worldwide_p50, "
                                 "break_even_prob (lowest first), …"),
     top: Optional[int] = typer.Option(None, "--top", min=1, help="Show only the best N combinations."),
-    genre: List[str] = GENRE, budget: Optional[str] = BUDGET, cast: Optional[str] = CAST,
-    director: Optional[str] = DIRECTOR, release_date: Optional[str] = RELEASE_DATE, rating: Optional[str] = RATING,
-    runtime: Optional[float] = RUNTIME, distributor: Optional[str] = DISTRIBUTOR, country: Optional[str] = COUNTRY,
-    language: Optional[str] = LANGUAGE, sequel: Optional[bool] = SEQUEL, title: Optional[str] = TITLE,
+    film: FilmFlags = FILM,
     csv: Optional[Path] = CSV,
     plot: Optional[Path] = typer.Option(None, "--plot", help="Also draw range bars per combination to this PNG."),
     break_even_multiple: float = BREAK_EVEN, model: str = MODEL, sources: Optional[Path] = SOURCES,
@@ -125,9 +109,8 @@ def whatif(
     """
     from boxoffice.whatif.scenarios import grid
 
-    base = _film(genre, budget, cast, director, release_date, rating, runtime, distributor, country, language, sequel, title)
-    ws, forecaster = _model(sources, home, model)
-    _warn_unknown(forecaster, base)
+    base = film.build()
+    ws, forecaster = _model(sources, home, model, base)
     frame = grid(base, _levers(vary), forecaster, break_even_multiple, rank_by=rank_by)
     problems = tables.warn_problems(frame)
     shown = frame.head(top) if top else frame
@@ -138,20 +121,18 @@ def whatif(
         render.info(f"Wrote {plot}" + (" (the best 40)" if len(shown) > 40 else ""))
     levers = {c: c.replace("_usd", "").replace("_", " ") for c in frame.attrs.get("levers", [])}
     table = tables.table(shown, {"rank": "#", **(levers or {"scenario": "combination"}), **tables.FIGURE_HEADS},
-                   f"{base.title}: {len(frame):,} combination(s), ranked by {rank_by}",
-                   tables.base_caption(frame, break_even_multiple))
+                         f"{base.title}: {len(frame):,} combination(s), ranked by {rank_by}",
+                         tables.base_caption(frame, break_even_multiple))
     tables.finish(shown, as_json, {"break_even_multiple": break_even_multiple}, table, csv, problems)
 
 
+@film_options
 def sweep(
     field: str = typer.Argument(..., help="The lever: budget, release-date or runtime."),
     span: str = typer.Argument(..., metavar="START..END", help="The range, e.g. 20m..300m or 2027-01-01..2027-12-31."),
     steps: Optional[int] = typer.Option(None, "--steps", min=2, max=10000,
                                         help="How many values. Default: 15 for budget, 10 for runtime, weekly for dates."),
-    genre: List[str] = GENRE, budget: Optional[str] = BUDGET, cast: Optional[str] = CAST,
-    director: Optional[str] = DIRECTOR, release_date: Optional[str] = RELEASE_DATE, rating: Optional[str] = RATING,
-    runtime: Optional[float] = RUNTIME, distributor: Optional[str] = DISTRIBUTOR, country: Optional[str] = COUNTRY,
-    language: Optional[str] = LANGUAGE, sequel: Optional[bool] = SEQUEL, title: Optional[str] = TITLE,
+    film: FilmFlags = FILM,
     csv: Optional[Path] = CSV,
     plot: Optional[Path] = typer.Option(None, "--plot", help="Also draw P50 with the P10–P90 band and the break-even "
                                         "risk to this PNG."),
@@ -166,32 +147,26 @@ def sweep(
       boxoffice sweep budget 20m..300m --genre action --plot budget.png
       boxoffice sweep release-date 2027-01-01..2027-12-31 --genre action --budget 150m
     """
-    import math
-
-    from boxoffice.whatif.scenarios import field_name, sweep_values
     from boxoffice.whatif.scenarios import sweep as run_sweep
-    from boxoffice.units import parse_money
+    from boxoffice.whatif.scenarios import sweep_base_budget, sweep_values
 
     values = sweep_values(field, span, steps)
-    attr = field_name(field)
-    if attr == "budget_usd" and budget is None:
-        budget = math.sqrt(parse_money(span.split("..")[0]) * parse_money(span.split("..")[1]))
-    base = _film(genre, budget, cast, director, release_date, rating, runtime, distributor, country, language, sequel, title)
-    ws, forecaster = _model(sources, home, model)
-    _warn_unknown(forecaster, base)
+    base = film.build(budget=sweep_base_budget(field, values))
+    ws, forecaster = _model(sources, home, model, base)
     frame = run_sweep(base, field, values, forecaster, break_even_multiple)
     problems = tables.warn_problems(frame)
     if plot is not None:
         from boxoffice.show.scenario_plots import sweep_curve
 
-        sweep_curve(frame, attr, plot, title=f"{base.title}: forecast as {field.replace('-', ' ')} changes")
+        sweep_curve(frame, frame.attrs["field"], plot, title=f"{base.title}: forecast as {field.replace('-', ' ')} changes")
         render.info(f"Wrote {plot}")
     table = tables.table(frame, {"scenario": field, **tables.FIGURE_HEADS}, f"{base.title}: sweep of {field} over {span}",
-                   tables.base_caption(frame, break_even_multiple))
+                         tables.base_caption(frame, break_even_multiple))
     out = frame.assign(value=frame["value"].map(lambda v: v.isoformat() if hasattr(v, "isoformat") else v))
     tables.finish(out, as_json, {"break_even_multiple": break_even_multiple}, table, csv, problems)
 
 
+@film_options
 def release_window(
     year: Optional[int] = typer.Option(None, "--year", help="Year to search. Default: the year of --release-date, "
                                        "else of a year from today."),
@@ -199,10 +174,7 @@ def release_window(
                                           help="Search these dates instead of a whole year: 2027-05-01..2027-08-31."),
     by: str = typer.Option("week", "--by", help="week (each Friday opening) or month (the mean of its Fridays)."),
     top: Optional[int] = typer.Option(None, "--top", min=1, help="Show only the best N windows."),
-    genre: List[str] = GENRE, budget: Optional[str] = BUDGET, cast: Optional[str] = CAST,
-    director: Optional[str] = DIRECTOR, release_date: Optional[str] = RELEASE_DATE, rating: Optional[str] = RATING,
-    runtime: Optional[float] = RUNTIME, distributor: Optional[str] = DISTRIBUTOR, country: Optional[str] = COUNTRY,
-    language: Optional[str] = LANGUAGE, sequel: Optional[bool] = SEQUEL, title: Optional[str] = TITLE,
+    film: FilmFlags = FILM,
     csv: Optional[Path] = CSV,
     plot: Optional[Path] = typer.Option(None, "--plot", help="Also draw the forecast through the year to this PNG."),
     break_even_multiple: float = BREAK_EVEN, model: str = MODEL, sources: Optional[Path] = SOURCES,
@@ -213,47 +185,34 @@ def release_window(
     Example:
       boxoffice release-window --genre action --budget 150m --year 2027 --by month
     """
-    from boxoffice.errors import InputError
     from boxoffice.whatif.scenarios import release_windows
-    from boxoffice.units import parse_date
 
-    start = end = None
-    if between:
-        if ".." not in between:
-            raise InputError(f"--between {between!r} is not START..END", hint="e.g. 2027-05-01..2027-08-31")
-        start, end = (parse_date(part.strip(), field="--between") for part in between.split("..", 1))
-    base = _film(genre, budget, cast, director, release_date, rating, runtime, distributor, country, language, sequel, title)
-    ws, forecaster = _model(sources, home, model)
-    _warn_unknown(forecaster, base)
-    frame = release_windows(base, forecaster, year=year, start=start, end=end, by=by.strip().lower(),
+    base = film.build()
+    ws, forecaster = _model(sources, home, model, base)
+    frame = release_windows(base, forecaster, year=year, between=between, by=by,
                             break_even_multiple=break_even_multiple)
+    by = frame.attrs["by"]
     if plot is not None:
-        import pandas as pd
+        from boxoffice.show.scenario_plots import window_curve
 
-        from boxoffice.show.scenario_plots import sweep_curve
-
-        when = frame["release_date"] if by == "week" else frame["window"] + "-01"
-        curve = frame.assign(value=pd.to_datetime(when)).sort_values("value")
-        sweep_curve(curve, "release_date", plot, title=f"{base.title}: forecast by release {by}")
+        window_curve(frame, plot, title=f"{base.title}: forecast by release {by}")
         render.info(f"Wrote {plot}")
     shown = frame.head(top) if top else frame
     columns = {"rank": "#", "window": by, "release_date": "best Friday" if by == "month" else "opens",
                **tables.FIGURE_HEADS}
     table = tables.table(shown, columns, f"{base.title}: release {by}s ranked by median worldwide gross",
-                   tables.base_caption(frame, break_even_multiple))
+                         tables.base_caption(frame, break_even_multiple))
     tables.finish(shown, as_json, {"break_even_multiple": break_even_multiple}, table, csv)
 
 
+@film_options
 def cast_command(
     role: str = typer.Option("lead", "--role", help="The slot: lead, second, third, a billing position (4), or director."),
     candidates: Optional[str] = typer.Option(None, "--candidates", help="Names to rank: \"A, B, C\". "
                                              "Default: the best --top of everyone with films in the genre."),
     top: int = typer.Option(10, "--top", min=1, max=500, help="Without --candidates: how many to show."),
     min_films: int = typer.Option(2, "--min-films", min=1, help="Without --candidates: earlier films in the genre needed."),
-    genre: List[str] = GENRE, budget: Optional[str] = BUDGET, cast: Optional[str] = CAST,
-    director: Optional[str] = DIRECTOR, release_date: Optional[str] = RELEASE_DATE, rating: Optional[str] = RATING,
-    runtime: Optional[float] = RUNTIME, distributor: Optional[str] = DISTRIBUTOR, country: Optional[str] = COUNTRY,
-    language: Optional[str] = LANGUAGE, sequel: Optional[bool] = SEQUEL, title: Optional[str] = TITLE,
+    film: FilmFlags = FILM,
     csv: Optional[Path] = CSV,
     break_even_multiple: float = BREAK_EVEN, model: str = MODEL, sources: Optional[Path] = SOURCES,
     home: Optional[Path] = HOME, as_json: bool = JSON,
@@ -268,7 +227,7 @@ def cast_command(
     """
     from boxoffice.whatif.casting import rank_cast
 
-    base = _film(genre, budget, cast, director, release_date, rating, runtime, distributor, country, language, sequel, title)
+    base = film.build()
     ws, forecaster = _model(sources, home, model)
     table_films = None
     if candidates is None:
@@ -276,25 +235,16 @@ def cast_command(
 
         table_films = load_films(ws, on_build=render.info)
     frame = rank_cast(base, forecaster, role, candidates, top, table_films, min_films, break_even_multiple)
-    for name, suggestion in zip(frame["name"], frame.get("did_you_mean", [""] * len(frame))):
-        if suggestion:
-            render.warn(f"{name!r} has no earlier film in the data (closest known: {suggestion})")
-    columns = {"rank": "#", "name": "name", "films_before": "films", "typical_gross": "typical gross",
-               "best_gross": "best gross", "typical_multiple": "typical multiple", "talent_value_pct": "talent value",
-               "worldwide_p10": "P10", "worldwide_p50": "P50", "worldwide_p90": "P90", "break_even_prob": "lose $",
-               "worldwide_p50_change_pct": "ΔP50"}
-    table = tables.table(frame, columns, f"{base.title}: who for the {role} slot, ranked by median worldwide gross",
-                   "Films, typical (geometric mean) and best worldwide gross: the track record before the release date. "
-                   "Talent value: P50 against a newcomer in the same slot. " + tables.base_caption(frame, break_even_multiple))
+    render.warn_all(frame.attrs["warnings"])
+    table = tables.table(frame, tables.CAST_HEADS, f"{base.title}: who for the {role} slot, ranked by median "
+                         "worldwide gross", tables.CAST_CAPTION + tables.base_caption(frame, break_even_multiple))
     tables.finish(frame, as_json, {"role": role, "break_even_multiple": break_even_multiple}, table, csv)
 
 
+@film_options
 def comps(
     k: int = typer.Option(10, "-k", "--k", min=1, max=500, help="How many comparable films."),
-    genre: List[str] = GENRE, budget: Optional[str] = BUDGET, cast: Optional[str] = CAST,
-    director: Optional[str] = DIRECTOR, release_date: Optional[str] = RELEASE_DATE, rating: Optional[str] = RATING,
-    runtime: Optional[float] = RUNTIME, distributor: Optional[str] = DISTRIBUTOR, country: Optional[str] = COUNTRY,
-    language: Optional[str] = LANGUAGE, sequel: Optional[bool] = SEQUEL, title: Optional[str] = TITLE,
+    film: FilmFlags = FILM,
     csv: Optional[Path] = CSV,
     model: str = MODEL, sources: Optional[Path] = SOURCES, home: Optional[Path] = HOME, as_json: bool = JSON,
 ) -> None:
@@ -308,15 +258,11 @@ def comps(
     from boxoffice.whatif.comps import comps as find_comps
     from boxoffice.table.io import load_films
 
-    base = _film(genre, budget, cast, director, release_date, rating, runtime, distributor, country, language, sequel, title)
+    base = film.build()
     ws, forecaster = _model(sources, home, model)
     frame = find_comps(base, forecaster, load_films(ws, on_build=render.info), k=k)
-    columns = {"rank": "#", "title": "title", "year": "year", "genres": "genres", "lead": "lead",
-               "budget_usd": "budget", "worldwide_gross_usd": "worldwide", "domestic_gross_usd": "domestic",
-               "multiple": "multiple", "worldwide_gross_adj": "worldwide (today's $)"}
-    table = tables.table(frame, columns, f"{base.title}: {len(frame)} comparable films",
-                   f"Budget and grosses in USD of each film's year; 'today's $' adjusts to the new film's release year. "
-                   f"Median multiple of these comps: {np.nanmedian(frame['multiple']):.2f}×.")
+    table = tables.table(frame, tables.COMPS_HEADS, f"{base.title}: {len(frame)} comparable films",
+                         tables.COMPS_CAPTION + f" Median multiple of these comps: {np.nanmedian(frame['multiple']):.2f}×.")
     tables.finish(frame, as_json, {}, table, csv)
 
 

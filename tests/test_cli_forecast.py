@@ -127,6 +127,16 @@ def test_every_command_help_has_an_example():
         assert result.exit_code == 0 and "Example" in result.output, command
 
 
+def test_every_film_command_lists_the_film_flags_with_their_help():
+    flags = ("--genre", "--budget", "--cast", "--director", "--release-date", "--rating", "--runtime",
+             "--distributor", "--country", "--language", "--sequel", "--original", "--title")
+    for command in ("predict", "whatif", "sweep", "release-window", "cast", "comps"):
+        result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, command
+        assert all(flag in result.output for flag in flags), command
+        assert "Production budget: 150m" in result.output and "Billed cast, lead first" in result.output, command
+
+
 def test_ctrl_c_while_the_cli_loads_ends_without_a_traceback(monkeypatch, capsys):
     import sys
     import types

@@ -143,6 +143,20 @@ def test_cast_candidates_and_top(model_home):
     assert bad.exit_code == 2 and "billing slot" in bad.output
 
 
+def test_cast_a_name_already_billed_is_scored_in_that_slot_beside_the_rest_of_the_cast(model_home):
+    billed = [*FILM, "--cast", "Tom Cruise, Emily Blunt", "--role", "second"]
+    result = run(model_home, "cast", *billed, "--candidates", "Tom Cruise, Zed Nobody", "--json")
+    assert result.exit_code == 0, result.output
+    rows = {r["name"]: r for r in json.loads(result.stdout)}
+
+    def p50(cast):
+        return json.loads(run(model_home, "predict", *FILM, "--cast", cast, "--json").stdout)["worldwide_p50"]
+
+    assert rows["Tom Cruise"]["worldwide_p50"] == pytest.approx(p50("Emily Blunt, Tom Cruise"))
+    assert rows["Zed Nobody"]["worldwide_p50"] == pytest.approx(p50("Tom Cruise, Zed Nobody"))
+    assert "Zed Nobody" in result.stderr  # unknown: warned, scored as a newcomer
+
+
 def test_comps(model_home):
     result = run(model_home, "comps", *FILM, "-k", "5", "--json")
     assert result.exit_code == 0, result.output

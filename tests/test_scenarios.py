@@ -139,6 +139,26 @@ def test_release_weeks_and_months_are_ranked(forecaster):
         release_windows(BASE, forecaster, by="fortnight")
 
 
+def test_a_budget_sweep_base_may_leave_the_budget_out(forecaster):
+    from boxoffice.whatif.scenarios import sweep_base_budget
+
+    no_budget = {k: v for k, v in BASE.items() if k != "budget"}
+    frame = sweep(no_budget, "budget", sweep_values("budget", "20m..320m", steps=5), forecaster)
+    assert frame.attrs["base"]["budget_usd"] == pytest.approx(80e6)  # the middle on a log scale: sqrt(20m x 320m)
+    assert sweep_base_budget("budget", [20e6, "320m"]) == pytest.approx(80e6)
+    assert sweep_base_budget("runtime", [90, 120]) is None
+    with pytest.raises(InputError, match="budget is required"):
+        sweep(no_budget, "runtime", [90, 120], forecaster)
+
+
+def test_release_windows_between_two_dates(forecaster):
+    frame = release_windows(BASE, forecaster, between="2027-05-01..2027-08-31")  # Fridays May 7 .. Aug 27
+    assert len(frame) == 17 and frame["release_date"].min() == "2027-05-07" and frame["release_date"].max() == "2027-08-27"
+    for between, words in [("2027-05-01", "START..END"), ("2027-05-01..someday", "not a date")]:
+        with pytest.raises(InputError, match=words):
+            release_windows(BASE, forecaster, between=between)
+
+
 def test_cast_candidates_ranked_with_their_track_record(forecaster):
     frame = rank_cast(BASE, forecaster, "lead", "Tom Hanks, Keanu Reeves, Nobody Evermade, Tom Hanx")
     assert set(frame["name"]) == {"Tom Hanks", "Keanu Reeves", "Nobody Evermade", "Tom Hanx"}
@@ -147,6 +167,8 @@ def test_cast_candidates_ranked_with_their_track_record(forecaster):
     assert by.loc["Tom Hanks", "films_before"] > 5 and by.loc["Tom Hanks", "known"]
     assert not by.loc["Nobody Evermade", "known"] and by.loc["Nobody Evermade", "talent_value_pct"] == 0
     assert "Tom Hanks" in by.loc["Tom Hanx", "did_you_mean"]
+    warned = frame.attrs["warnings"]  # every unknown name, returned for the caller to show
+    assert len(warned) == 2 and "'Tom Hanx'" in warned[0] + warned[1] and "'Nobody Evermade'" in warned[0] + warned[1]
     # the forecast responds to cast: a proven star beats a newcomer in the lead
     assert by.loc["Tom Hanks", "worldwide_p50"] > by.loc["Nobody Evermade", "worldwide_p50"]
 
@@ -161,6 +183,37 @@ def test_cast_top_n_of_the_genre(forecaster, film_table):
         rank_cast(BASE, forecaster, "best boy", "Tom Hanks")
     with pytest.raises(InputError, match="film table"):
         rank_cast(BASE, forecaster, "lead")
+
+
+def p50(forecaster, **changes) -> float:
+    """The worldwide P50 of BASE with some fields changed, forecast on its own."""
+    from boxoffice.whatif.scoring import score
+
+    return score([make_film(**{**BASE, **changes})], forecaster).iloc[0]["worldwide_p50"]
+
+
+def test_a_candidate_already_billed_moves_to_the_slot_and_the_cast_keeps_its_other_names(forecaster):
+    from boxoffice.whatif.casting import NEWCOMER
+
+    frame = rank_cast(BASE, forecaster, "second", "Tom Cruise, Zed Nobody").set_index("name")
+    moved = p50(forecaster, cast=["Emily Blunt", "Tom Cruise"])
+    assert frame.loc["Tom Cruise", "worldwide_p50"] == pytest.approx(moved)
+    # his talent value: against a newcomer in his place, the rest of the cast unchanged
+    newcomer = p50(forecaster, cast=["Emily Blunt", NEWCOMER])
+    assert frame.loc["Tom Cruise", "talent_value_pct"] == pytest.approx((moved / newcomer - 1) * 100)
+    # a name not billed takes the slot from its holder, as before
+    assert frame.loc["Zed Nobody", "worldwide_p50"] == pytest.approx(p50(forecaster, cast=["Tom Cruise", "Zed Nobody"]))
+
+
+@pytest.mark.parametrize("cast, role, name, scored_as", [
+    (["Tom Cruise", "Emily Blunt"], "lead", "Tom Cruise", ["Tom Cruise", "Emily Blunt"]),  # already there: the base
+    (["Tom Cruise", "Emily Blunt", "Ving Rhames"], "lead", "ving rhames", ["ving rhames", "Tom Cruise", "Emily Blunt"]),
+    (["Tom Cruise", "Emily Blunt", "Ving Rhames"], "second", "Tom Cruise", ["Emily Blunt", "Tom Cruise", "Ving Rhames"]),
+    (["Tom Cruise", "Emily Blunt"], "4", "Tom Cruise", ["Emily Blunt", "Tom Cruise"]),  # past the end: billed last
+])
+def test_moving_a_billed_name_keeps_everyone_else_in_order(forecaster, cast, role, name, scored_as):
+    frame = rank_cast({**BASE, "cast": cast}, forecaster, role, [name])
+    assert frame.loc[0, "worldwide_p50"] == pytest.approx(p50(forecaster, cast=scored_as))
 
 
 def test_comps_are_k_real_films_with_budgets(forecaster, film_table):

@@ -90,3 +90,9 @@ class Forecaster:
                 out["break_even_gross"] = np.exp(log_threshold) * inflate
                 out["expected_multiple"] = np.exp(q["p50"] - log_budget)
         return pd.DataFrame(out, index=films.index)
+
+
+def model_id(forecaster) -> str:
+    """``name/version`` of a stored model (``boxoffice.store.load`` records them); ``unsaved`` for one just fit."""
+    meta = getattr(forecaster, "metadata_", None) or {}
+    return f"{meta['name']}/{meta['version']}" if "name" in meta and "version" in meta else "unsaved"

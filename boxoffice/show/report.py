@@ -144,11 +144,12 @@ def _kpis(films, predictions, scores, forecaster) -> str:
 
 def build_report(films, backtest_result, forecaster, title: str = "boxoffice: model report") -> str:
     """The whole report as one HTML string (see the module docstring)."""
+    from boxoffice.model.forecaster import model_id
     from boxoffice.show import plots
 
     pred, scores = backtest_result.predictions, backtest_result.scores
     meta = getattr(forecaster, "metadata_", {}) or {}
-    model_name = f"{meta.get('name', 'unsaved')}/{meta.get('version', '–')}"
+    model_name = model_id(forecaster)
     period = getattr(forecaster, "period_", None) or tuple(meta.get("period", ()) or ())
     period_text = f"trained on films released {period[0]} to {period[1]}" if len(period) == 2 else ""
     years = sorted(pred["year"].unique())

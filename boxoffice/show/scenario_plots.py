@@ -1,4 +1,4 @@
-"""Figures for what-if scenarios: range bars per scenario, and a sweep curve.
+"""Figures for what-if scenarios: range bars per scenario, a sweep curve, release windows through the year.
 
 Matplotlib's object API with the Agg canvas, imported here only, so the core never
 loads matplotlib and no global backend is switched. Each function returns the
@@ -111,3 +111,14 @@ def sweep_curve(frame, field: str | None = None, path: Path | None = None, title
     if path is not None:
         save(fig, path)
     return fig
+
+
+def window_curve(frame, path: Path | None = None, title: str | None = None):
+    """``sweep_curve`` through the year for a ``release_windows`` frame: each week at its Friday,
+    each month at its first day (its figures are the mean of its Fridays)."""
+    import pandas as pd
+
+    by = frame.attrs.get("by", "week")
+    when = frame["release_date"] if by == "week" else frame["window"] + "-01"
+    curve = frame.assign(value=pd.to_datetime(when)).sort_values("value")
+    return sweep_curve(curve, "release_date", path, title or f"Forecast by release {by}")

@@ -1,8 +1,9 @@
 """Cast ranking: who to put in a billing slot (or the director's chair), by forecast.
 
-Each candidate's film is the base with that one slot changed; all are scored in
-one batch beside a newcomer in the same slot, so ``talent_value_pct`` is what the
-model thinks the name adds over an unknown. Track records are as of the release
+Each candidate's film is the base with that one slot changed (a name the base already
+bills moves into the slot, the others keep theirs); all are scored in one batch beside
+the same film with a newcomer in the candidate's place, so ``talent_value_pct`` is what
+the model thinks the name adds over an unknown. Track records are as of the release
 date (films strictly before it); money is USD of the release year.
 """
 from __future__ import annotations
@@ -12,6 +13,7 @@ import dataclasses
 from boxoffice.errors import InputError
 from boxoffice.model.forecaster import BREAK_EVEN_MULTIPLE
 from boxoffice.whatif.scoring import as_film, ranked, score, with_changes
+from boxoffice.whatif.slates import unknown_warning
 
 NEWCOMER = "Newcomer Without Films"
 """A name no track record holds: the reference a candidate's talent value is measured against."""
@@ -55,18 +57,27 @@ def genre_pool(films_table, genres, before, kind: str = "cast", min_films: int =
 
 
 def _place(base, kind: str, index: int, name: str):
+    """The base with ``name`` in the slot: a name not billed takes it from its holder; one already
+    billed moves there, and the rest of the cast keeps its names and order."""
     from boxoffice.names import person_key
 
     if kind == "director":
         return dataclasses.replace(base, directors=(name, *base.directors[1:]))
-    cast = list(base.cast)
     key = person_key(name)
-    others = [c for i, c in enumerate(cast) if i != index and person_key(c) == key]
-    if index < len(cast):
-        cast[index] = name
-    else:
-        cast.append(name)
-    return dataclasses.replace(base, cast=tuple(c for c in cast if c not in others))
+    others = [c for c in base.cast if person_key(c) != key]
+    if len(others) == len(base.cast):  # not billed: replace the slot's holder
+        others = [c for i, c in enumerate(base.cast) if i != index]
+    return dataclasses.replace(base, cast=(*others[:index], name, *others[index:]))
+
+
+def _newcomer_in_place_of(film, kind: str, name: str):
+    """The same film with a newcomer where ``name`` is billed: what a talent value is measured against."""
+    from boxoffice.names import person_key
+
+    if kind == "director":
+        return dataclasses.replace(film, directors=(NEWCOMER, *film.directors[1:]))
+    key = person_key(name)
+    return dataclasses.replace(film, cast=tuple(NEWCOMER if person_key(c) == key else c for c in film.cast))
 
 
 def rank_cast(base, forecaster, role="lead", candidates=None, top: int = 10, films_table=None,
@@ -76,14 +87,15 @@ def rank_cast(base, forecaster, role="lead", candidates=None, top: int = 10, fil
     ``candidates``: names (a list or "A, B, C"); without them, everyone with ``min_films`` films
     in the base's genres (needs ``films_table``, the film table) is scored and the best ``top`` kept.
     Columns: rank, name, known, films_before, typical_gross, best_gross, typical_multiple,
-    years_since_last, the forecast figures, talent_value_pct (P50 against a newcomer, percent),
-    and the change against the base.
+    years_since_last, the forecast figures, talent_value_pct (P50 against a newcomer in
+    the candidate's place, percent), the change against the base, and for unknown names
+    did_you_mean; ``attrs["warnings"]`` says which names have no earlier film.
     """
     import numpy as np
 
+    from boxoffice.model.track_records import key_for
+    from boxoffice.names import closest_names, split_list
     from boxoffice.table.film import default_release_date
-    from boxoffice.names import split_list
-    from boxoffice.model.track_records import closest_names, key_for
     from boxoffice.units import from_constant_dollars
 
     base_film = as_film(base)
@@ -107,9 +119,11 @@ def rank_cast(base, forecaster, role="lead", candidates=None, top: int = 10, fil
         if not names:
             raise InputError(f"no {kind} has {min_films}+ earlier films in {', '.join(base_film.genres)}",
                              hint="pass candidates instead")
-    films = [_place(base_film, kind, index, n) for n in (NEWCOMER, *names)]
-    scored = score([base_film, *films], forecaster, break_even_multiple)
-    frame = with_changes(scored.iloc[2:].reset_index(drop=True), scored.iloc[0])
+    films = [_place(base_film, kind, index, n) for n in names]
+    newcomers = [_newcomer_in_place_of(film, kind, n) for film, n in zip(films, names)]
+    scored = score([base_film, _place(base_film, kind, index, NEWCOMER), *films, *newcomers], forecaster,
+                   break_even_multiple)
+    frame = with_changes(scored.iloc[2:2 + len(names)].reset_index(drop=True), scored.iloc[0])
     talent = forecaster.builder_.talent_
     records = talent.records_as_of([key_for(kind, n) for n in names], [np.datetime64(date)] * len(names))
     inflate = from_constant_dollars(1.0, date.year)
@@ -121,14 +135,17 @@ def rank_cast(base, forecaster, role="lead", candidates=None, top: int = 10, fil
     frame.insert(4, "best_gross", np.exp(records["best_log_gross"].to_numpy()) * inflate)
     frame.insert(5, "typical_multiple", np.exp(records["mean_log_roi"].to_numpy()))
     frame.insert(6, "years_since_last", records["years_since_last"].to_numpy())
-    frame["talent_value_pct"] = (frame["worldwide_p50"] / scored.iloc[1]["worldwide_p50"] - 1) * 100
+    against = scored["worldwide_p50"].to_numpy()[2 + len(names):]
+    frame["talent_value_pct"] = (frame["worldwide_p50"].to_numpy() / against - 1) * 100
+    near = {}
     if (n == 0).any():
         choices = talent.known_names(kind)
-        frame["did_you_mean"] = [", ".join(closest_names(name, choices)) if k == 0 else ""
-                                 for name, k in zip(names, n)]
+        near = {name: closest_names(name, choices) for name, k in zip(names, n) if k == 0}
+        frame["did_you_mean"] = [", ".join(near.get(name, [])) for name in names]
     frame = ranked(frame, "worldwide_p50")
     if not candidates:
         frame = frame.head(top)
     frame.attrs["base"], frame.attrs["newcomer"] = scored.iloc[0].to_dict(), scored.iloc[1].to_dict()
     frame.attrs["slot"] = (kind, index)
+    frame.attrs["warnings"] = [unknown_warning(kind, name, found) for name, found in near.items()]
     return frame

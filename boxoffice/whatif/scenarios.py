@@ -245,7 +245,10 @@ def grid(base, levers: Mapping, forecaster, break_even_multiple: float = BREAK_E
 
 def sweep(base, field: str, values, forecaster, break_even_multiple: float = BREAK_EVEN_MULTIPLE):
     """One lever over a list of values, in order of the values: a ``value`` column (parsed:
-    USD, date, minutes…) then ``FIGURES`` and ``CHANGES``. ``sweep_values`` makes the list from "20m..300m"."""
+    USD, date, minutes…) then ``FIGURES`` and ``CHANGES``. ``sweep_values`` makes the list from "20m..300m".
+    Sweeping the budget, a base given as fields may leave it out (see ``sweep_base_budget``)."""
+    if isinstance(base, Mapping) and base.get("budget") is None and base.get("budget_usd") is None:
+        base = {**base, "budget": sweep_base_budget(field, values)}
     base_film = as_film(base)
     parse = _Parser(base_film)
     parsed, problems = [], []
@@ -263,6 +266,22 @@ def sweep(base, field: str, values, forecaster, break_even_multiple: float = BRE
     frame.insert(0, "scenario", [f"{_label(attr)}={describe(attr, v)}" for _, v in parsed])
     frame.attrs["problems"], frame.attrs["base"], frame.attrs["field"] = problems, scored.iloc[0].to_dict(), attr
     return frame
+
+
+def sweep_base_budget(field: str, values) -> float | None:
+    """The base's budget when a budget sweep is given none: the geometric middle of the swept
+    values (USD), the middle on the log scale the model reads budgets on; None for other levers."""
+    from boxoffice.units import parse_money
+
+    if field_name(field) != "budget_usd":
+        return None
+    budgets = []
+    for value in values:
+        try:
+            budgets.append(parse_money(value, field="budget"))
+        except InputError:
+            continue  # reported by the sweep itself
+    return (min(budgets) * max(budgets)) ** 0.5 if budgets else None
 
 
 def sweep_values(field: str, spec: str, steps: int | None = None) -> list:
@@ -304,6 +323,17 @@ def sweep_values(field: str, spec: str, steps: int | None = None) -> list:
     return [float(v) for v in np.linspace(low, high, steps or default)]
 
 
+def _date_span(between: str, start, end) -> tuple[dt.date, dt.date]:
+    from boxoffice.units import parse_date
+
+    if start is not None or end is not None:
+        raise InputError("give either between or start and end, not both")
+    if ".." not in str(between):
+        raise InputError(f"--between {between!r} is not START..END", hint="e.g. 2027-05-01..2027-08-31")
+    first, last = (parse_date(part.strip(), field="--between") for part in str(between).split("..", 1))
+    return first, last
+
+
 def fridays(start: dt.date, end: dt.date) -> list[dt.date]:
     """Friday openings from ``start`` to ``end`` (US wide releases open on Fridays)."""
     first = start + dt.timedelta(days=(4 - start.weekday()) % 7)
@@ -312,16 +342,20 @@ def fridays(start: dt.date, end: dt.date) -> list[dt.date]:
 
 def release_windows(base, forecaster, year: int | None = None, start: dt.date | None = None,
                     end: dt.date | None = None, by: str = "week",
-                    break_even_multiple: float = BREAK_EVEN_MULTIPLE):
-    """Release weeks (each Friday) or months of a year, or of ``start``..``end``, ranked by worldwide P50.
+                    break_even_multiple: float = BREAK_EVEN_MULTIPLE, between: str | None = None):
+    """Release weeks (each Friday) or months of a year, or of ``start``..``end`` (or ``between``:
+    "2027-05-01..2027-08-31"), ranked by worldwide P50. Default: the year of the base's release date.
 
     A month's figures are the mean over its Fridays, and ``release_date`` is its best Friday.
     """
     import pandas as pd
 
     base_film = as_film(base)
+    by = str(by).strip().lower()
     if by not in ("week", "month"):
         raise InputError(f"--by {by!r} must be week or month")
+    if between is not None:
+        start, end = _date_span(between, start, end)
     if start is None and end is None:
         year = year if year is not None else (base_film.release_date or default_release_date()).year
         if not 1900 <= year <= 2100:

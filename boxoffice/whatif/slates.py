@@ -1,4 +1,4 @@
-"""Forecasting films users describe: single films, whole slates, unknown-talent checks."""
+"""Forecasting films users describe: single films, whole slates, and the warnings for unknown talent."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,18 +12,44 @@ OUTPUT_COLUMNS = ("worldwide_p10", "worldwide_p50", "worldwide_p90", "domestic_p
 
 def unknown_people(forecaster, film) -> list[tuple[str, str, list[str]]]:
     """(role, name, closest known names) for each person or distributor with no earlier film."""
-    from boxoffice.names import person_key
-    from boxoffice.model.track_records import closest_names
+    from boxoffice.names import closest_names, person_key
 
-    table = forecaster.builder_.talent_.table
-    known = set(table["key"])
+    talent = forecaster.builder_.talent_
+    known = set(talent.table["key"])
     out = []
     for role, names in (("cast", film.cast), ("director", film.directors[:1]),
                         ("distributor", [film.distributor] if film.distributor else [])):
         for name in names:
             if f"{role}:{person_key(name)}" not in known:
-                out.append((role, name, closest_names(name, forecaster.builder_.talent_.known_names(role))))
+                out.append((role, name, closest_names(name, talent.known_names(role))))
     return out
+
+
+def unknown_warning(role: str, name: str, suggestions) -> str:
+    """What a user reads about a name with no earlier film: the model treats it as a newcomer."""
+    hint = f" (closest known: {', '.join(suggestions)})" if suggestions else ""
+    return f"{role} {name!r} has no earlier film in the data: treated as new talent{hint}"
+
+
+def talent_warnings(forecaster, film) -> list[str]:
+    """One warning per person or distributor of ``film`` with no earlier film, with the closest known names."""
+    return [unknown_warning(role, name, near) for role, name, near in unknown_people(forecaster, film)]
+
+
+def forecast_film(forecaster, film, break_even_multiple: float = BREAK_EVEN_MULTIPLE) -> dict:
+    """One film's forecast as ``predict --json`` gives it: ``OUTPUT_COLUMNS``, then title, release_date
+    (ISO; ``default_release_date`` when unsaid), budget_usd, break_even_multiple and model (``model_id``).
+
+    Money is USD of the release year. Unknown talent is not checked here: see ``talent_warnings``.
+    """
+    from boxoffice.model.forecaster import model_id
+    from boxoffice.table.film import films_frame
+
+    frame = films_frame([film])
+    result = forecaster.predict(frame, break_even_multiple).iloc[0].to_dict()
+    return result | {"title": film.title, "release_date": frame["release_date"].iloc[0].date().isoformat(),
+                     "budget_usd": film.budget_usd, "break_even_multiple": break_even_multiple,
+                     "model": model_id(forecaster)}
 
 
 @dataclass
