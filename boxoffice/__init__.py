@@ -3,6 +3,8 @@
 The library is the product; the ``boxoffice`` command is a thin shell over it.
 Heavy libraries (pandas, lightgbm) are imported only where they are used.
 """
+from boxoffice.break_even import MULTIPLE as _BREAK_EVEN_MULTIPLE
+
 __version__ = "0.1.0"
 
 
@@ -17,7 +19,7 @@ def default_forecaster(name: str = "default", home=None):
     return store.load(resolve_workspace(home=home).models_dir, name)
 
 
-def compare(base, variants, forecaster=None, break_even_multiple: float = 2.5):
+def compare(base, variants, forecaster=None, break_even_multiple: float = _BREAK_EVEN_MULTIPLE):
     """Score a base film and named variants: one row per scenario, base first (see ``boxoffice.whatif.scenarios``).
 
     ``boxoffice.compare({"genre": "action", "budget": "150m"}, {"leaner": {"budget": "90m"}})``;

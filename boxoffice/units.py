@@ -3,7 +3,9 @@
 Money: ``150m``, ``$150,000,000``, ``1.2b``, ``800k`` -> USD as float.
 Dates: ISO ``2027-07-16`` and the sources' ``Dec 18, 2009`` / ``Jun 12 1998``.
 Constant dollars: US CPI-U annual averages (``resources/cpi_us.csv``),
-expressed in dollars of ``BASE_YEAR`` (the last year of the public data).
+expressed in dollars of ``BASE_YEAR`` (the last year of the public data); the model
+works in them, and ``release_year_dollars`` turns its figures into dollars of each
+film's release year (``constant_dollars`` back).
 """
 from __future__ import annotations
 
@@ -115,3 +117,19 @@ def to_constant_dollars(usd, year, base_year: int = BASE_YEAR):
 def from_constant_dollars(usd, year, base_year: int = BASE_YEAR):
     """USD of ``base_year`` -> nominal USD of ``year``."""
     return usd / to_constant_dollars(1.0, year, base_year)
+
+
+def release_year_dollars(usd, years):
+    """Constant ``BASE_YEAR`` USD (what the model learns in) -> USD of each film's release year
+    (what forecasts, track records and comps report). Scalars or arrays; ``years`` as ints."""
+    import numpy as np
+
+    return np.asarray(usd, dtype=float) * (1.0 / to_constant_dollars(1.0, years))
+
+
+def constant_dollars(usd, years):
+    """Inverse of ``release_year_dollars``: USD of each release year -> constant ``BASE_YEAR`` USD,
+    so forecasts of different years compare (the backtest scores in these)."""
+    import numpy as np
+
+    return np.asarray(usd, dtype=float) * to_constant_dollars(1.0, years)

@@ -7,6 +7,8 @@ from typing import List, Optional
 
 import typer
 
+from boxoffice.break_even import HIGHEST, LOWEST, MULTIPLE
+
 SOURCES = typer.Option(
     None, "--sources", envvar="BOXOFFICE_DATA", show_envvar=True,
     help="Folder with the public files (the-numbers-budgets.csv, …). Default: ../shared/data beside the project.",
@@ -20,8 +22,8 @@ MAPPING = typer.Option(None, "--mapping", help="YAML column mapping for --data (
 MODEL = typer.Option("default", "--model", help="Name of the stored model to use (see `boxoffice models list`).")
 JSON = typer.Option(False, "--json", help="Print JSON for scripts instead of a table.")
 BREAK_EVEN = typer.Option(
-    2.5, "--break-even-multiple", min=1.0, max=20.0,
-    help="A film breaks even when worldwide gross reaches this multiple of its budget. 2.5 is the "
+    MULTIPLE, "--break-even-multiple", min=LOWEST, max=HIGHEST,
+    help=f"A film breaks even when worldwide gross reaches this multiple of its budget. {MULTIPLE:g} is the "
     "industry rule of thumb: the studio keeps roughly 40-50% of ticket sales, and marketing costs "
     "about half the budget again.",
 )

@@ -93,6 +93,7 @@ def backtest_table(summary: dict, title: str) -> Table:
 
 
 def forecast_table(result: dict, assumed_date: bool = False) -> Table:
+    from boxoffice.break_even import multiple_text
     from boxoffice.units import format_money
 
     title = f"{result['title']} — budget {format_money(result['budget_usd'])}, release {result['release_date']}"
@@ -105,7 +106,7 @@ def forecast_table(result: dict, assumed_date: bool = False) -> Table:
     for target in ("worldwide", "domestic"):
         table.add_row(f"{target} gross", *(format_money(result[f"{target}_{q}"]) for q in ("p10", "p50", "p90")))
     table.caption = (
-        f"Chance of losing money (worldwide gross under {result['break_even_multiple']:g}× budget = "
+        f"Chance of losing money (worldwide gross under {multiple_text(result['break_even_multiple'])} budget = "
         f"{format_money(result['break_even_gross'])}): {result['break_even_prob']:.0%}.  "
         f"Expected worldwide gross / budget: {result['expected_multiple']:.2f}×.  Model {result['model']}."
     )

@@ -75,7 +75,7 @@ FIGURE_HEADS = {"worldwide_p10": "P10", "worldwide_p50": "P50", "worldwide_p90":
 """Short headers: the caption (``LEGEND``) says what they mean."""
 
 LEGEND = ("P10/P50/P90: worldwide gross; dom.: US+Canada; lose $: chance the worldwide gross stays under "
-          "break-even ({m:g}× budget); P50 vs BE: median against that; Δ: change against the base. "
+          "break-even ({m} budget); P50 vs BE: median against that; Δ: change against the base. "
           "Money in USD of the release year.")
 
 
@@ -120,7 +120,9 @@ def base_caption(frame, multiple: float) -> str:
     from boxoffice.units import format_money
 
     base = frame.attrs.get("base")
-    text = LEGEND.format(m=multiple)
+    from boxoffice.break_even import multiple_text
+
+    text = LEGEND.format(m=multiple_text(multiple))
     if base:
         text = (f"Base: P50 {format_money(base['worldwide_p50'])}, {base['break_even_prob']:.0%} chance of losing "
                 f"money. " + text)

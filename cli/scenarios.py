@@ -10,6 +10,7 @@ from typing import List, Optional
 
 import typer
 
+import boxoffice.break_even as break_even
 from boxoffice_cli import render
 from boxoffice_cli import scenario_tables as tables
 from boxoffice_cli.options import BREAK_EVEN, CSV, FILM, HOME, JSON, MODEL, SOURCES, FilmFlags, film_options
@@ -36,8 +37,8 @@ def compare(
     csv: Optional[Path] = CSV,
     plot: Optional[Path] = typer.Option(None, "--plot", help="Also draw range bars per scenario to this PNG."),
     break_even_multiple: Optional[float] = typer.Option(
-        None, "--break-even-multiple", min=1.0, max=20.0,
-        help="Worldwide gross / budget needed to break even. Default: the file's break_even_multiple, else 2.5."),
+        None, "--break-even-multiple", min=break_even.LOWEST, max=break_even.HIGHEST,
+        help=f"Worldwide gross / budget needed to break even. Default: the file's break_even_multiple, else {break_even.MULTIPLE:g}."),
     model: str = MODEL,
     sources: Optional[Path] = SOURCES,
     home: Optional[Path] = HOME,
@@ -58,7 +59,7 @@ def compare(
     from boxoffice.whatif.scenarios import compare as run_compare
 
     spec = read_scenarios(file)
-    multiple = break_even_multiple or spec.break_even_multiple or 2.5
+    multiple = break_even_multiple or spec.break_even_multiple or break_even.MULTIPLE
     base = as_film(spec.base)
     ws, forecaster = _model(sources, home, model, base)
     frame = run_compare(base, spec.variants, forecaster, multiple)

@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from boxoffice_cli import render
-from boxoffice_cli.options import DATA, HOME, JSON, MAPPING, MODEL, SOURCES
+from boxoffice_cli.options import BREAK_EVEN, DATA, HOME, JSON, MAPPING, MODEL, SOURCES
 
 
 def talent(
@@ -18,6 +18,7 @@ def talent(
     genre: Optional[str] = typer.Option(None, "--genre", "-g", help="Rank only people with a film of this genre, valued on a film of this genre."),
     by: str = typer.Option("value", "--by", help="Rank by 'value' (model value in USD) or 'record' (total worldwide gross, 2012 USD)."),
     min_films: int = typer.Option(3, "--min-films", min=1, help="Rank only people with at least this many films with budget and gross."),
+    break_even_multiple: float = BREAK_EVEN,
     model: str = MODEL,
     data: Optional[Path] = DATA,
     mapping: Optional[Path] = MAPPING,
@@ -49,7 +50,7 @@ def talent(
     films = load_films(ws, data, mapping, on_build=render.info)
     forecaster = load_or_train(ws, model)
     if name is not None:
-        profile = talent_profile(forecaster, films, name, role, as_of)
+        profile = talent_profile(forecaster, films, name, role, as_of, break_even_multiple)
         if as_json:
             render.emit_json(profile.as_dict())
         else:
@@ -65,6 +66,7 @@ def talent(
 def _print_profile(profile) -> None:
     from rich.table import Table
 
+    from boxoffice.break_even import multiple_text
     from boxoffice.units import format_money
 
     t, v = profile.totals, profile.value
@@ -74,7 +76,7 @@ def _print_profile(profile) -> None:
         "total worldwide gross": format_money(t["total_worldwide_gross_usd"]) + f" ({format_money(t['total_worldwide_gross_usd_2012'])} in 2012 USD)",
         "median worldwide gross (2012 USD)": format_money(t["median_worldwide_gross_usd_2012"]),
         "return on budget (total gross / total budget)": "–" if t["return_on_budget"] is None else f"{t['return_on_budget']:.2f}×",
-        "films that broke even (gross ≥ 2.5× budget)": "–" if t["hit_rate"] is None else f"{t['hit_rate']:.0%}",
+        f"films that broke even (gross ≥ {multiple_text(profile.break_even_multiple)} budget)": "–" if t["hit_rate"] is None else f"{t['hit_rate']:.0%}",
         "best film": f"{t['best_film']} ({format_money(t['best_film_worldwide_gross_usd'])})" if t["best_film"] else "–",
         "model value": f"{'+' if v.usd >= 0 else ''}{format_money(v.usd)} ({v.percent:+.0%}) on the P50",
     })

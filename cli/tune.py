@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from boxoffice_cli import render
-from boxoffice_cli.options import DATA, HOME, JSON, MAPPING, SOURCES
+from boxoffice_cli.options import BREAK_EVEN, DATA, HOME, JSON, MAPPING, SOURCES
 
 
 def tune(
@@ -23,6 +23,7 @@ def tune(
         help="What to minimise: rmsle (worldwide P50), pinball (the P10/P90 range), brier (break-even risk; slowest)."),
     years: int = typer.Option(5, "--years", min=1, max=20, help="How many of the newest years are test years, as in `evaluate`."),
     seed: int = typer.Option(42, "--seed", help="Seed of the sampler and of LightGBM: the same seed gives the same trials."),
+    break_even_multiple: float = BREAK_EVEN,
     data: Optional[Path] = DATA,
     mapping: Optional[Path] = MAPPING,
     sources: Optional[Path] = SOURCES,
@@ -53,7 +54,7 @@ def tune(
         ws.models_dir.mkdir(parents=True, exist_ok=True)
         storage = default_storage(ws.models_dir)
     config = TuneConfig(trials=trials, timeout=timeout, study=study, storage=storage, metric=metric, seed=seed,
-                        test_years=years)
+                        test_years=years, break_even_multiple=break_even_multiple)
     films = load_films(ws, data, mapping, on_build=render.info)
     bar, report = _progress_bar(f"Tuning {config.study_name}")
     try:

@@ -35,9 +35,15 @@ def test_first_predict_trains_the_default_model_with_its_backtest(tmp_path, shar
 
 
 def test_backtest_trains_only_on_older_films(film_table):
+    from boxoffice.evaluation.folds import rolling_years
+
     seen = []
     result = backtest(film_table, BacktestConfig(test_years=2), progress=lambda *a: seen.append(a))
     assert sorted(result.predictions["year"].unique()) == [2011, 2012]
+    # the one rolling split (tuning folds use it too): history strictly before the year, its films tested
+    for year, history, test in rolling_years(film_table, 2):
+        assert (history["year"] < year).all() and (test["year"] == year).all()
+        assert result.predictions.loc[result.predictions["year"] == year, "film_id"].tolist() == test["film_id"].tolist()
     assert set(result.scores["who"]) == {"model", "baseline"}
     assert {"rmsle", "r2_log", "coverage_80", "break_even_auc", "brier", "brier_base_rate", "bingo", "one_away"} <= set(result.scores.columns)
     assert seen and seen[-1][0] == seen[-1][1]

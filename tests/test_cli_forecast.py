@@ -82,6 +82,26 @@ def test_batch_slate_reports_bad_rows_and_forecasts_good_ones(model_home, tmp_pa
     assert forecasts["worldwide_p50"].notna().tolist() == [True, False, True]
 
 
+def test_a_slate_row_without_a_date_opens_when_a_film_without_one_does(forecaster, tmp_path):
+    """No date: a year from today, for a slate row, a film, a what-if and comps alike."""
+    import datetime as dt
+
+    from boxoffice.table.film import default_release_date, films_frame, make_film, release_dates_or_default
+    from boxoffice.whatif.slates import predict_slate
+
+    film = make_film(genres="drama", budget="5m")
+    assert film.release_date_or_default(dt.date(2026, 3, 1)) == dt.date(2027, 3, 1) == default_release_date(dt.date(2026, 3, 1))
+    assert films_frame([film], today=dt.date(2026, 3, 1))["release_date"].iloc[0] == pd.Timestamp("2027-03-01")
+    filled = release_dates_or_default([None, "", pd.NaT, dt.date(2027, 7, 16)], today=dt.date(2026, 3, 1))
+    assert filled.tolist() == [pd.Timestamp("2027-03-01")] * 3 + [pd.Timestamp("2027-07-16")]
+    slate = tmp_path / "slate.csv"
+    slate.write_text("title,release_date,genres,budget\nSmall drama,,Drama,5m\n")
+    row = predict_slate(forecaster, slate).forecasts.iloc[0]
+    alone = forecaster.predict(films_frame([film])).iloc[0]
+    assert row["worldwide_p50"] == pytest.approx(alone["worldwide_p50"], rel=1e-12)
+    assert row["break_even_gross"] == pytest.approx(alone["break_even_gross"], rel=1e-12)
+
+
 def test_batch_explain_adds_each_films_drivers_that_sum_to_its_p50(model_home, tmp_path):
     slate = tmp_path / "slate.csv"
     slate.write_text("title,release_date,genres,budget,cast\n"

@@ -116,6 +116,41 @@ def test_cli_report_writes_the_file(model_home, tmp_path, small_backtest, monkey
     assert calls == [1]
 
 
+def test_report_under_another_break_even_multiple_says_it_and_computes_with_it(films, small_backtest, forecaster):
+    """`boxoffice report --break-even-multiple 3`: the losses, the texts and the scores all use 3x."""
+    from boxoffice.show.report import build_report
+
+    config = BacktestConfig(test_years=1, break_even_multiple=3.0,
+                            train=TrainConfig(model=ModelConfig(num_boost_round=60, num_threads=1)))
+    strict = backtest(films, config)
+    page = build_report(films, strict, forecaster)
+    assert "a worldwide gross under 3× the budget" in page and "share of test films under 3× budget worldwide" in page
+    assert "under 2.5×" not in page
+    year = strict.predictions["year"].max()
+    usual = small_backtest.predictions[small_backtest.predictions["year"] == year]
+    assert strict.predictions["lost_money"].mean() > usual["lost_money"].mean()  # 3x is harder to reach
+
+
+def test_cli_report_passes_the_break_even_multiple(model_home, tmp_path, small_backtest, monkeypatch):
+    import dataclasses
+
+    import boxoffice.evaluation.backtest
+
+    asked = []
+
+    def quick_backtest(films, config, progress=None):
+        asked.append(config.break_even_multiple)
+        return dataclasses.replace(small_backtest, break_even_multiple=config.break_even_multiple)
+
+    monkeypatch.setattr(boxoffice.evaluation.backtest, "backtest", quick_backtest)
+    target = tmp_path / "report.html"
+    result = CliRunner().invoke(app, ["report", "--out", str(target), "--years", "1", "--break-even-multiple", "3",
+                                      "--home", str(model_home.home)])
+    assert result.exit_code == 0, result.output
+    assert asked == [3.0]
+    assert "under 3× the budget" in target.read_text(encoding="utf-8")
+
+
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed")
 def test_report_displays_in_headless_chromium(page, tmp_path):
     """Opens the report the way a person would and checks a real screenshot comes out."""

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from boxoffice.errors import InputError
 from boxoffice.table.io import load_table
+from boxoffice.whatif.casting import NEWCOMER, rank_cast
 from boxoffice.whatif.talent import rank_talent, talent_profile
 from boxoffice_cli.main import app
 
@@ -56,10 +57,43 @@ def test_value_is_the_difference_of_two_predicts(forecaster, films):
     profile = talent_profile(forecaster, films, "Tom Hanks", as_of="2005-06-30")
     v = profile.value
     pair = films_frame([make_film(genres=v.genre, budget=v.budget_usd, release_date=v.release_date, cast=c)
-                        for c in ("Tom Hanks", "Newcomer Without Earlier Films")])
+                        for c in ("Tom Hanks", NEWCOMER)])
     p50 = forecaster.predict(pair)["worldwide_p50"].to_numpy()
     assert v.p50_with_usd == pytest.approx(p50[0], rel=1e-9)
     assert v.p50_newcomer_usd == pytest.approx(p50[1], rel=1e-9)
+
+
+def test_cast_and_talent_value_a_name_against_the_same_newcomer(forecaster, films):
+    """`boxoffice cast` on talent's reference film gives the name the value `boxoffice talent` gives."""
+    from boxoffice.table.film import make_film
+
+    for name, role, slot in (("Tom Hanks", "cast", "lead"), ("Steven Spielberg", "director", "director")):
+        v = talent_profile(forecaster, films, name, role, as_of="2005-06-30").value
+        base = make_film(genres=v.genre, budget=v.budget_usd, release_date=v.release_date)
+        row = rank_cast(base, forecaster, slot, [name]).iloc[0]
+        assert row["worldwide_p50"] == pytest.approx(v.p50_with_usd, rel=1e-9)
+        assert row["talent_value_pct"] == pytest.approx(v.percent * 100, rel=1e-9)
+
+
+def test_the_break_even_multiple_decides_which_films_broke_even(forecaster, films):
+    usual = talent_profile(forecaster, films, "Tom Hanks", as_of="2012-12-31")
+    strict = talent_profile(forecaster, films, "Tom Hanks", as_of="2012-12-31", break_even_multiple=3)
+    known = usual.films.dropna(subset=["return_on_budget"])
+    assert ((known["return_on_budget"] >= 2.5) & (known["return_on_budget"] < 3)).any()  # films the rule decides
+    assert strict.films["broke_even"].dropna().tolist() == (known["return_on_budget"] >= 3).tolist()
+    assert strict.totals["hit_rate"] < usual.totals["hit_rate"]
+    assert strict.value == usual.value  # the model's value does not depend on the rule
+
+
+def test_cli_talent_says_and_uses_the_break_even_multiple(run):
+    result = run("talent", "Tom Hanks", "--as-of", "2012-12-31", "--break-even-multiple", "3")
+    assert result.exit_code == 0, result.output
+    assert "gross ≥ 3× budget" in result.output and "2.5×" not in result.output
+    out = json.loads(run("talent", "Tom Hanks", "--as-of", "2012-12-31", "--break-even-multiple", "3", "--json").stdout)
+    usual = json.loads(run("talent", "Tom Hanks", "--as-of", "2012-12-31", "--json").stdout)
+    assert out["break_even_multiple"] == 3 and usual["break_even_multiple"] == 2.5
+    assert out["totals"]["hit_rate"] < usual["totals"]["hit_rate"]
+    assert "gross ≥ 2.5× budget" in run("talent", "Tom Hanks", "--as-of", "2012-12-31").output
 
 
 def test_directors_are_found_by_role(forecaster, films):

@@ -122,8 +122,36 @@ def test_bad_storage_is_one_input_error(url, message):
     assert "secret" not in str(caught.value)
 
 
+def test_folds_lose_money_under_the_break_even_multiple_asked(film_table):
+    """`boxoffice tune --metric brier --break-even-multiple 3`: the loss label and the baseline follow 3x."""
+    import numpy as np
+
+    from boxoffice.evaluation.folds import prepare_folds
+
+    usual = prepare_folds(film_table, "brier", test_years=1)[0]
+    strict = prepare_folds(film_table, "brier", test_years=1, break_even_multiple=3.0)[0]
+    assert strict.lost.sum() > usual.lost.sum()
+    assert (strict.lost | ~usual.lost).all()  # every film that lost money under 2.5x also did under 3x
+    assert not np.allclose(strict.baseline, usual.baseline)
+
+
+def test_a_brier_study_keeps_its_break_even_multiple(film_table, tmp_path):
+    _quiet()
+    ws = _home(tmp_path, film_table)
+    storage = _sqlite(tmp_path)
+    result = _cli(["tune", "--metric", "brier", "--trials", "1", "--years", "1", "--break-even-multiple", "3",
+                   "--storage", storage, "--study", "b", "--home", str(ws.home), "--json"])
+    assert result.exit_code == 0, result.output
+    import optuna
+
+    assert optuna.load_study(study_name="b", storage=storage).user_attrs["break_even_multiple"] == 3.0
+    with pytest.raises(InputError, match="breaks even at 3×, not 2.5×"):
+        tune(film_table, TuneConfig(trials=1, test_years=1, metric="brier", storage=storage, study="b"))
+
+
 @pytest.mark.parametrize("kwargs", [{"metric": "mae"}, {"trials": 0}, {"trials": None, "timeout": None},
-                                    {"timeout": -1}, {"study": " "}])
+                                    {"timeout": -1}, {"study": " "}, {"break_even_multiple": 0.5},
+                                    {"break_even_multiple": 25}])
 def test_bad_config_is_an_input_error(kwargs):
     with pytest.raises(InputError):
         TuneConfig(**kwargs)

@@ -13,12 +13,14 @@ from boxoffice.errors import InputError
 from boxoffice.units import (
     BASE_YEAR,
     MAX_MONEY_USD,
+    constant_dollars,
     cpi,
     cpi_table,
     format_money,
     from_constant_dollars,
     parse_date,
     parse_money,
+    release_year_dollars,
     to_constant_dollars,
 )
 
@@ -164,6 +166,17 @@ def test_constant_dollars_on_arrays_keep_unknown_years_unknown():
     assert out[0] == pytest.approx(100.0)
     assert out[1] > 100.0
     assert math.isnan(out[2])
+
+
+def test_forecasts_turn_into_release_year_dollars_and_back():
+    """The model's constant 2012 dollars -> dollars of each film's release year (what users read), and back."""
+    usd_2012 = np.array([100e6, 100e6, 100e6])
+    years = np.array([1997, BASE_YEAR, 2009])
+    shown = release_year_dollars(usd_2012, years)
+    assert shown[0] < 100e6 and shown[1] == pytest.approx(100e6) and shown[2] < 100e6  # older dollars buy more
+    assert shown == pytest.approx(from_constant_dollars(usd_2012, years))
+    assert constant_dollars(shown, years) == pytest.approx(usd_2012)
+    assert release_year_dollars(100e6, 1997) == pytest.approx(shown[0])
 
 
 def test_years_outside_the_cpi_table_use_its_ends():

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import boxoffice.break_even as break_even
 from boxoffice.evaluation import metrics
-from boxoffice.model.forecaster import BREAK_EVEN_MULTIPLE, Forecaster, TrainConfig, trainable
+from boxoffice.evaluation.folds import rolling_years
+from boxoffice.model.forecaster import Forecaster, TrainConfig, trainable
 
 
 @dataclass(frozen=True)
 class BacktestConfig:
     test_years: int = 5
     """How many of the newest years are each, in turn, the test year."""
-    break_even_multiple: float = BREAK_EVEN_MULTIPLE
+    break_even_multiple: float = break_even.MULTIPLE
     train: TrainConfig = field(default_factory=TrainConfig)
 
 
@@ -26,6 +28,8 @@ class BacktestResult:
     """One row per test film: actuals, model and baseline quantiles (USD 2012), risk, test year."""
     scores: "object"
     """One row per (who, year): who is 'model' or 'baseline'; year 'all' pools every test year."""
+    break_even_multiple: float = break_even.MULTIPLE
+    """The multiple ``lost_money`` and the break-even scores were computed with."""
 
     def summary(self) -> dict:
         """Pooled scores: {'model': {...}, 'baseline': {...}}."""
@@ -47,47 +51,43 @@ def backtest(films, config: BacktestConfig = BacktestConfig(), progress=None):
 
     from boxoffice.model.baseline import BaselineModel
 
-    data = trainable(films, config.train.min_year)
-    last = int(data["year"].max())
-    years = list(range(last - config.test_years + 1, last + 1))
-    rows = []
-    for step, year in enumerate(years):
-        if progress:
-            progress(step, len(years), f"training on films before {year}")
-        history = films[(films["year"] < year).fillna(False).to_numpy(bool)]
-        test = data[(data["year"] == year).to_numpy(bool)]
-        model = Forecaster(config.train).fit(history)
-        pred = model.predict(test, config.break_even_multiple, fill_unspecified=False)
-        # back to constant 2012 dollars: the model's output is in dollars of the release year
-        from boxoffice.units import to_constant_dollars
+    from boxoffice.units import constant_dollars
 
-        deflate = to_constant_dollars(np.ones(len(test)), test["year"].to_numpy())
+    years, multiple = config.test_years, config.break_even_multiple
+    rows = []
+    for step, (year, history, test) in enumerate(rolling_years(films, years, config.train.min_year)):
+        if progress:
+            progress(step, years, f"training on films before {year}")
+        model = Forecaster(config.train).fit(history)
+        pred = model.predict(test, multiple, fill_unspecified=False)
+        # back to constant 2012 dollars: the model's output is in dollars of the release year
+        at_2012 = {col: constant_dollars(pred[col].to_numpy(), test["year"].to_numpy())
+                   for col in ("worldwide_p10", "worldwide_p50", "worldwide_p90", "domestic_p50")}
         train = trainable(history, config.train.min_year)
         base = BaselineModel(config.train.model.interval).fit(
             np.log(train["budget_usd_2012"].to_numpy()), np.log(train["worldwide_gross_usd_2012"].to_numpy()))
         log_budget = np.log(test["budget_usd_2012"].to_numpy())
         bq = base.predict(log_budget)
-        threshold = np.log(config.break_even_multiple) + log_budget
-        train_loss_rate = float(np.mean(train["worldwide_gross_usd_2012"] < config.break_even_multiple * train["budget_usd_2012"]))
+        threshold = break_even.log_threshold(log_budget, multiple)
+        train_loss_rate = float(np.mean(break_even.lost_money(train["worldwide_gross_usd_2012"], train["budget_usd_2012"], multiple)))
         rows.append(pd.DataFrame({
             "film_id": test["film_id"].to_numpy(), "title": test["title"].to_numpy(), "year": year,
             "budget": test["budget_usd_2012"].to_numpy(), "actual": test["worldwide_gross_usd_2012"].to_numpy(),
             "actual_domestic": test["domestic_gross_usd_2012"].to_numpy(),
-            "model_p10": pred["worldwide_p10"].to_numpy() * deflate, "model_p50": pred["worldwide_p50"].to_numpy() * deflate,
-            "model_p90": pred["worldwide_p90"].to_numpy() * deflate,
-            "model_domestic_p50": pred["domestic_p50"].to_numpy() * deflate,
+            "model_p10": at_2012["worldwide_p10"], "model_p50": at_2012["worldwide_p50"],
+            "model_p90": at_2012["worldwide_p90"], "model_domestic_p50": at_2012["domestic_p50"],
             "model_break_even_prob": pred["break_even_prob"].to_numpy(),
             "baseline_p10": np.exp(bq["p10"]), "baseline_p50": np.exp(bq["p50"]), "baseline_p90": np.exp(bq["p90"]),
             "baseline_break_even_prob": base.prob_below(threshold, bq),
             "train_loss_rate": train_loss_rate,
         }))
     if progress:
-        progress(len(years), len(years), "scoring")
+        progress(years, years, "scoring")
     predictions = pd.concat(rows, ignore_index=True)
-    predictions["lost_money"] = predictions["actual"] < config.break_even_multiple * predictions["budget"]
+    predictions["lost_money"] = break_even.lost_money(predictions["actual"], predictions["budget"], multiple)
     scores = [score(part, who, str(year)) for who in ("model", "baseline")
               for year, part in [("all", predictions), *predictions.groupby("year")]]
-    return BacktestResult(predictions, pd.DataFrame(scores))
+    return BacktestResult(predictions, pd.DataFrame(scores), multiple)
 
 
 def score(pred, who: str, year: str) -> dict:

@@ -1,7 +1,7 @@
 """Rolling-backtest folds built once, and the scores a tuning trial computes on them.
 
-The same folds as ``boxoffice.evaluation.backtest.backtest``: for each of the newest years, the films released
-before it train and the films of that year test. Features are built once per fold; a trial then
+``rolling_years`` is the split, used by ``boxoffice.evaluation.backtest.backtest`` too: for each of the
+newest years, the films released before it train and the films of that year test. Features are built once per fold; a trial then
 trains only the boosters its metric needs, with the model's own parameter handling, so a score
 here equals the backtest's for the same parameters.
 """
@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import boxoffice.break_even as break_even
 from boxoffice.errors import InputError
-from boxoffice.model.forecaster import BREAK_EVEN_MULTIPLE, TARGETS, TrainConfig, trainable
+from boxoffice.model.forecaster import TARGETS, TrainConfig, trainable
 from boxoffice.model.revenue import ModelConfig, RevenueModel, _lgb_params
 
 METRICS = ("rmsle", "pinball", "brier")
@@ -34,15 +35,32 @@ class Fold:
     categorical: tuple
     baseline: "object"
     """Per-film loss of the baseline (log gross ~ log budget) on this fold, for the chosen metric."""
+    log_break_even: "object" = None
+    """Log break-even gross of each test film, USD 2012: where the brier metric's risk is read."""
     datasets: dict = field(default_factory=dict, repr=False)
     """LightGBM Datasets of the training films, binned once per ``min_data_in_leaf`` (which decides
     the features LightGBM pre-filters), reused by every trial: binning is a quarter of a trial."""
 
 
+def rolling_years(films, test_years: int = 5, min_year: int = 1980):
+    """The rolling time split, defined once for the backtest and tuning: (year, history, test) for each
+    of the last ``test_years`` years of the trainable films, oldest first. ``history``: every film
+    released before ``year`` (track records read them all); ``test``: the trainable films of ``year``."""
+    data = trainable(films, min_year)
+    if data.empty:
+        raise InputError("no film has both a budget and a worldwide gross to test on",
+                         hint="add films with budget and worldwide_gross columns")
+    last = int(data["year"].max())
+    for year in range(last - test_years + 1, last + 1):
+        history = films[(films["year"] < year).fillna(False).to_numpy(bool)]
+        yield year, history, data[(data["year"] == year).to_numpy(bool)]
+
+
 def prepare_folds(films, metric: str = "rmsle", test_years: int = 5, train: TrainConfig = TrainConfig(),
-                  progress=None) -> list[Fold]:
+                  progress=None, break_even_multiple: float = break_even.MULTIPLE) -> list[Fold]:
     """Feature frames of each rolling-backtest fold: the same years and films as ``backtest``.
-    ``train`` gives the features, min_year and range; ``metric`` which baseline loss to keep."""
+    ``train`` gives the features, min_year and range; ``metric`` which baseline loss to keep;
+    ``break_even_multiple`` which films lost money (the brier metric and its baseline)."""
     import numpy as np
     import pandas as pd
 
@@ -50,37 +68,33 @@ def prepare_folds(films, metric: str = "rmsle", test_years: int = 5, train: Trai
     from boxoffice.model.features import FeatureBuilder
 
     min_year, column = train.min_year, TARGETS["worldwide"]
-    data = trainable(films, min_year)
-    if data.empty:
-        raise InputError("no film has both a budget and a worldwide gross to tune on")
-    last = int(data["year"].max())
-    years = list(range(last - test_years + 1, last + 1))
     folds = []
-    for step, year in enumerate(years):
+    for step, (year, history, test) in enumerate(rolling_years(films, test_years, min_year)):
         if progress:
-            progress(step, len(years), f"features for the {year} fold")
-        history = films[(films["year"] < year).fillna(False).to_numpy(bool)]
+            progress(step, test_years, f"features for the {year} fold")
         films_in = trainable(history, min_year)
         films_in = films_in[(films_in[column] > 0).to_numpy()]
         # oldest first, as RevenueModel.fit orders them: bagging draws rows by position
         films_in = films_in.iloc[np.argsort(pd.to_datetime(films_in["release_date"]).to_numpy(), kind="stable")]
-        test = data[(data["year"] == year).to_numpy(bool) & (data[column] > 0).to_numpy()]
+        test = test[(test[column] > 0).to_numpy()]
         if len(films_in) < 100 or test.empty:
             raise InputError(f"the {year} fold has {len(films_in)} training and {len(test)} test films",
                              hint="tune on more years of films, or fewer --test-years")
         builder = FeatureBuilder(train.features).fit(history)
         y, y_test = np.log(films_in[column].to_numpy(float)), np.log(test[column].to_numpy(float))
         X_test = builder.transform(test)
-        lost = y_test < np.log(BREAK_EVEN_MULTIPLE) + X_test["log_budget"].to_numpy()
+        lost = break_even.lost_money(test[column].to_numpy(float), test["budget_usd_2012"].to_numpy(float),
+                                     break_even_multiple)
+        threshold = break_even.log_threshold(X_test["log_budget"].to_numpy(), break_even_multiple)
         fold = Fold(year, builder.transform(films_in), y, films_in["release_date"].to_numpy(), X_test, y_test, lost,
-                    tuple(builder.categorical_features_), None)
+                    tuple(builder.categorical_features_), None, threshold)
         base = BaselineModel(train.model.interval).fit(fold.X["log_budget"].to_numpy(), y)
         quantiles = base.predict(X_test["log_budget"].to_numpy())
-        prob = base.prob_below(np.log(BREAK_EVEN_MULTIPLE) + X_test["log_budget"].to_numpy(), quantiles)
+        prob = base.prob_below(threshold, quantiles)
         fold.baseline = _losses(metric, fold, quantiles, prob, train.model.interval)
         folds.append(fold)
     if progress:
-        progress(len(years), len(years), "features ready")
+        progress(test_years, test_years, "features ready")
     return folds
 
 
@@ -112,12 +126,10 @@ def pooled(metric: str, losses: list) -> float:
 
 def fold_losses(metric: str, fold: Fold, model: ModelConfig):
     """Train what ``metric`` needs on one fold and return the per-film losses of its test films."""
-    import numpy as np
-
     if metric == "brier":  # the whole calibrated model: P50, ranges and the risk calibration
         revenue = RevenueModel(model, fold.categorical).fit(fold.X, fold.y, fold.dates)
         quantiles = revenue.predict(fold.X_test)
-        prob = revenue.prob_below(np.log(BREAK_EVEN_MULTIPLE) + fold.X_test["log_budget"].to_numpy(), quantiles)
+        prob = revenue.prob_below(fold.log_break_even, quantiles)
         return _losses(metric, fold, quantiles, prob)
     if metric == "rmsle":
         return _losses(metric, fold, {"p50": _booster(fold, model, "regression").predict(fold.X_test)})

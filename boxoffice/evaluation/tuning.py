@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import boxoffice.break_even as break_even
 from boxoffice.errors import InputError
 from boxoffice.evaluation.studies import _reason, default_study_name, mask_url, open_storage
 from boxoffice.evaluation.folds import METRICS, Fold, pooled, prepare_folds, score_params
@@ -39,6 +40,8 @@ class TuneConfig:
     test_years: int = 5
     train: TrainConfig = field(default_factory=TrainConfig)
     """Base training config: features, min_year, interval; the search varies its model parameters."""
+    break_even_multiple: float = break_even.MULTIPLE
+    """Which test films lost money, for the brier metric and its baseline."""
 
     def __post_init__(self):
         if self.metric not in METRICS:
@@ -53,6 +56,7 @@ class TuneConfig:
             raise InputError(f"test_years must be at least 1, got {self.test_years}")
         if self.study is not None and not self.study.strip():
             raise InputError("the study name is empty")
+        break_even.check_multiple(self.break_even_multiple)
 
     @property
     def study_name(self) -> str:
@@ -117,7 +121,7 @@ def tune(films, config: TuneConfig = TuneConfig(), progress=None) -> TuneResult:
     from boxoffice.store import data_fingerprint
 
     storage = open_storage(config.storage)  # first: a bad URL fails before minutes of work
-    folds = prepare_folds(films, config.metric, config.test_years, config.train, progress)
+    folds = prepare_folds(films, config.metric, config.test_years, config.train, progress, config.break_even_multiple)
     # one LightGBM thread: on a small machine shared with other work, OpenMP teams spin-wait for
     # each other at every boosting round (measured 10x slower under load); more cores: more workers
     base = replace(config.train.model, num_threads=1)
@@ -236,11 +240,15 @@ def _study(storage, config: TuneConfig, fingerprint: str, years: list[int]):
         study = optuna.create_study(study_name=config.study_name, storage=storage, direction="minimize",
                                     sampler=_sampler(config.seed), pruner=_pruner(), load_if_exists=True)
     wanted = {"metric": config.metric, "data_fingerprint": fingerprint, "test_years": years}
+    if config.metric == "brier":  # the multiple decides which films lost money: scores of two multiples never mix
+        wanted["break_even_multiple"] = config.break_even_multiple
     attrs = study.user_attrs
     for key, value in wanted.items():
         if key in attrs and attrs[key] != value:
             what = {"metric": f"tunes {attrs[key]}, not {value}", "data_fingerprint": "was tuned on other films",
-                    "test_years": f"tests on the years {attrs[key]}, not {value}"}[key]
+                    "test_years": f"tests on the years {attrs[key]}, not {value}",
+                    "break_even_multiple": f"breaks even at {break_even.multiple_text(attrs[key])}, "
+                                           f"not {break_even.multiple_text(value)}"}[key]
             raise InputError(f"study {config.study_name!r} {what}",
                              hint="pass a new --study name, or the options that study was started with")
         if key not in attrs:

@@ -64,7 +64,7 @@ def drivers(forecaster, films_frame) -> Drivers:
     import numpy as np
     import pandas as pd
 
-    from boxoffice.units import from_constant_dollars
+    from boxoffice.units import release_year_dollars
 
     model = forecaster.models_["worldwide"]
     X = forecaster.builder_.transform(films_frame, fill_unspecified=True)
@@ -78,11 +78,10 @@ def drivers(forecaster, films_frame) -> Drivers:
     for j, feature in enumerate(model.feature_names_):
         log[lever_of(feature)] += per_feature[:, j]
     years = pd.to_datetime(films_frame["release_date"]).dt.year.to_numpy()
-    inflate = from_constant_dollars(np.ones(len(films_frame)), years)
-    baseline = np.exp(bias) * inflate
+    baseline = release_year_dollars(np.exp(bias), years)
     total = log.sum(axis=1).to_numpy()
     scale = np.where(np.abs(total) < 1e-12, 1.0, np.expm1(total) / np.where(total == 0, 1.0, total))
     usd = log.mul(baseline * scale, axis=0)
     return Drivers(usd=usd, percent=usd.div(baseline, axis=0), log=log,
                    baseline_usd=pd.Series(baseline, index=index, name="baseline_usd"),
-                   p50_usd=pd.Series(np.exp(bias + total) * inflate, index=index, name="p50_usd"))
+                   p50_usd=pd.Series(release_year_dollars(np.exp(bias + total), years), index=index, name="p50_usd"))

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import boxoffice.break_even as break_even
 from boxoffice.model.features import FeatureBuilder, FeatureConfig, log_budget_2012
 from boxoffice.model.revenue import ModelConfig, RevenueModel
-
-BREAK_EVEN_MULTIPLE = 2.5
-"""A film breaks even at about 2.5x its budget worldwide: studios keep roughly 40-50% of
-ticket sales, and marketing costs about half the budget again."""
 
 TARGETS = {"worldwide": "worldwide_gross_usd_2012", "domestic": "domestic_gross_usd_2012"}
 
@@ -64,7 +61,7 @@ class Forecaster:
         self.n_films_ = int(len(train))
         return self
 
-    def predict(self, films, break_even_multiple: float = BREAK_EVEN_MULTIPLE, fill_unspecified: bool = True):
+    def predict(self, films, break_even_multiple: float = break_even.MULTIPLE, fill_unspecified: bool = True):
         """One row per film: P10/P50/P90 of worldwide and domestic gross (USD of the release year), risk.
 
         ``fill_unspecified``: fields left blank mean "typical for the budget" (see
@@ -73,21 +70,20 @@ class Forecaster:
         import numpy as np
         import pandas as pd
 
-        from boxoffice.units import from_constant_dollars
+        from boxoffice.units import release_year_dollars
 
         X = self.builder_.transform(films, fill_unspecified=fill_unspecified)
         years = pd.to_datetime(films["release_date"]).dt.year.to_numpy()
-        inflate = from_constant_dollars(np.ones(len(films)), years)
         out = {}
         for target, model in self.models_.items():
             q = model.predict(X)
             for name, values in q.items():
-                out[f"{target}_{name}"] = np.exp(values) * inflate
+                out[f"{target}_{name}"] = release_year_dollars(np.exp(values), years)
             if target == "worldwide":
                 log_budget = log_budget_2012(films, years)
-                log_threshold = np.log(break_even_multiple) + log_budget
+                log_threshold = break_even.log_threshold(log_budget, break_even_multiple)
                 out["break_even_prob"] = model.prob_below(log_threshold, q)
-                out["break_even_gross"] = np.exp(log_threshold) * inflate
+                out["break_even_gross"] = release_year_dollars(np.exp(log_threshold), years)
                 out["expected_multiple"] = np.exp(q["p50"] - log_budget)
         return pd.DataFrame(out, index=films.index)
 

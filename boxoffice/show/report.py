@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 
+import boxoffice.break_even as break_even
+
 METRICS = (
     # key, label, format, better: "lower" / "higher" / None, what it means
     ("films", "test films", "{:,.0f}", None, "films scored"),
@@ -20,7 +22,7 @@ METRICS = (
     ("break_even_auc", "break-even AUC", "{:.3f}", "higher", "how well the risk ranks losers above winners (0.5 = chance)"),
     ("brier", "break-even Brier", "{:.3f}", "lower", "mean squared error of the chance of losing money"),
     ("brier_base_rate", "Brier of base rate", "{:.3f}", None, "Brier of always saying the training films' loss rate: the bar to beat"),
-    ("loss_rate", "films that lost money", "{:.1%}", None, "share of test films under 2.5× budget worldwide"),
+    ("loss_rate", "films that lost money", "{:.1%}", None, "share of test films under {multiple} budget worldwide"),
     ("bingo", "Sharda-Delen bingo", "{:.1%}", "higher", "domestic P50 in the right one of 9 gross classes"),
     ("one_away", "Sharda-Delen 1-away", "{:.1%}", "higher", "domestic P50 within one class"),
 )
@@ -48,12 +50,21 @@ HOW_TO_READ = """
 released before that year and then forecasts that year's films, as it would have before their release.</li>
 <li>The <b>baseline</b> is a straight line of log gross on log budget. The model is worth using where it beats
 it: <span style="color:#176b2c;font-weight:600">green</span> marks the better of the two.</li>
-<li><b>Losing money</b> means a worldwide gross under 2.5× the budget (the studio keeps about half of ticket
-sales, and marketing costs about half the budget again). A well-calibrated risk of 30% means about 30 films in
-100 given that risk lost money.</li>
+<li><b>Losing money</b> means a worldwide gross under {multiple} the budget ({why}). A well-calibrated risk of
+30% means about 30 films in 100 given that risk lost money.</li>
 <li>Money in the backtest figures is in constant 2012 US dollars, so years compare fairly.</li>
 </ul>
 """
+
+
+WHY = "the studio keeps about half of ticket sales, and marketing costs about half the budget again"
+
+
+def how_to_read(multiple: float = break_even.MULTIPLE) -> str:
+    """The reading guide for a backtest whose films lost money under ``multiple`` × budget."""
+    why = WHY if multiple == break_even.MULTIPLE else (
+        f"as asked with --break-even-multiple; the rule of thumb is {break_even.multiple_text()}: {WHY}")
+    return HOW_TO_READ.format(multiple=break_even.multiple_text(multiple), why=why)
 
 
 def _fmt(template: str, value) -> str:
@@ -62,9 +73,10 @@ def _fmt(template: str, value) -> str:
     return template.format(value)
 
 
-def _metric_columns(scores) -> list[tuple]:
+def _metric_columns(scores, multiple: float = break_even.MULTIPLE) -> list[tuple]:
     """Known metrics in order, then any other numeric column ``score`` may add later."""
-    known = [m for m in METRICS if m[0] in scores.columns]
+    text = break_even.multiple_text(multiple)
+    known = [(*m[:4], m[4].format(multiple=text)) for m in METRICS if m[0] in scores.columns]
     extra = [(c, c.replace("_", " "), "{:.3g}", None, "") for c in scores.columns
              if c not in {m[0] for m in METRICS} | {"who", "year"}]
     return known + extra
@@ -81,11 +93,11 @@ def _better(key: str, better, model, base) -> str | None:
     return ("model" if model < base else "baseline") if better == "lower" else ("model" if model > base else "baseline")
 
 
-def pooled_table(scores) -> str:
+def pooled_table(scores, break_even_multiple: float = break_even.MULTIPLE) -> str:
     """Metric rows; model, baseline and their difference as columns (all test years pooled)."""
     pooled = scores[scores["year"] == "all"].set_index("who")
     rows = []
-    for key, label, template, better, meaning in _metric_columns(scores):
+    for key, label, template, better, meaning in _metric_columns(scores, break_even_multiple):
         m = pooled.loc["model", key] if "model" in pooled.index else None
         b = pooled.loc["baseline", key] if "baseline" in pooled.index else None
         win = _better(key, better, m, b)
@@ -148,6 +160,7 @@ def build_report(films, backtest_result, forecaster, title: str = "boxoffice: mo
     from boxoffice.show import plots
 
     pred, scores = backtest_result.predictions, backtest_result.scores
+    multiple = backtest_result.break_even_multiple
     meta = getattr(forecaster, "metadata_", {}) or {}
     model_name = model_id(forecaster)
     period = getattr(forecaster, "period_", None) or tuple(meta.get("period", ()) or ())
@@ -159,13 +172,13 @@ def build_report(films, backtest_result, forecaster, title: str = "boxoffice: mo
         f"<p class='meta'>Model {html.escape(model_name)} {html.escape(period_text)} · backtest "
         f"{years[0]}–{years[-1]} ({len(years)} test years) · generated {generated}</p>",
         _kpis(films, pred, scores, forecaster),
-        "<h2>How to read this</h2>", f"<div class='howto'>{HOW_TO_READ}</div>",
+        "<h2>How to read this</h2>", f"<div class='howto'>{how_to_read(multiple)}</div>",
         "<h2>Data coverage</h2>",
         _figure(plots.data_coverage(films), "films per release year",
                 "Blue films have both a budget and a worldwide gross: only those are trained on and tested. "
                 "Grey films add cast and director track records."),
         "<h2>Backtest: model against the baseline</h2>",
-        "<p>All test years pooled. Hover a metric for its meaning.</p>", pooled_table(scores),
+        "<p>All test years pooled. Hover a metric for its meaning.</p>", pooled_table(scores, multiple),
         "<h3>Per test year</h3>", per_year_table(scores),
         "<h2>Predicted vs actual</h2>",
         _figure(plots.predicted_vs_actual(pred), "forecast P50 against actual gross",

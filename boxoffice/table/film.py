@@ -25,7 +25,7 @@ class Film:
     budget_usd: float
     """Production budget, USD of the release year."""
     release_date: dt.date | None = None
-    """None: one year from today (see ``films_frame``)."""
+    """None: one year from today (``release_date_or_default``)."""
     title: str = "Untitled"
     cast: tuple[str, ...] = ()
     """Lead first."""
@@ -38,6 +38,10 @@ class Film:
     sequel: bool | None = None
     source_material: str | None = None
     creative_type: str | None = None
+
+    def release_date_or_default(self, today: dt.date | None = None) -> dt.date:
+        """The date the film is forecast for: its own, else ``default_release_date``."""
+        return self.release_date or default_release_date(today)
 
 
 FIELD_NAMES = tuple(f.name for f in fields(Film))
@@ -116,9 +120,19 @@ def make_film(**values) -> Film:
 
 
 def default_release_date(today: dt.date | None = None) -> dt.date:
-    """When no date is given: a year from today, a typical greenlight-to-release gap."""
+    """When no date is given: a year from today, a typical greenlight-to-release gap.
+
+    Read it through ``Film.release_date_or_default`` or ``release_dates_or_default`` (a column)."""
     today = today or dt.date.today()
     return today + dt.timedelta(days=365)
+
+
+def release_dates_or_default(dates, today: dt.date | None = None):
+    """A column of release dates (blank: None, NaT, "") as datetimes, blanks set to ``default_release_date``:
+    a slate row without a date is forecast for the same day as a ``Film`` without one."""
+    import pandas as pd
+
+    return pd.to_datetime(pd.Series(dates)).fillna(pd.Timestamp(default_release_date(today)))
 
 
 def films_frame(films, today: dt.date | None = None):
@@ -128,7 +142,7 @@ def films_frame(films, today: dt.date | None = None):
     rows = []
     for film in films:
         row = {f.name: getattr(film, f.name) for f in fields(film)}  # asdict deep-copies: slow for 10,000 variants
-        row["release_date"] = pd.Timestamp(film.release_date or default_release_date(today))
+        row["release_date"] = pd.Timestamp(film.release_date_or_default(today))
         for name in ("genres", "cast", "directors"):
             row[name] = list(row[name])
         rows.append(row)

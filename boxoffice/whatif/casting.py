@@ -1,22 +1,24 @@
-"""Cast ranking: who to put in a billing slot (or the director's chair), by forecast.
+"""People in a film's slots: cast ranking, and talent value (defined here, once).
 
-Each candidate's film is the base with that one slot changed (a name the base already
-bills moves into the slot, the others keep theirs); all are scored in one batch beside
-the same film with a newcomer in the candidate's place, so ``talent_value_pct`` is what
-the model thinks the name adds over an unknown. Track records are as of the release
-date (films strictly before it); money is USD of the release year.
+Talent value (``value_against_newcomer``): the worldwide P50 with a name in a billing slot (or the
+director's chair) minus the P50 of the same film with ``NEWCOMER`` in that name's place, everything else
+equal; ``rank_cast`` reports it as ``talent_value_pct`` and ``boxoffice.whatif.talent`` as ``value_usd`` /
+``value_percent``. Each candidate's film is the base with that one slot changed (a name the base already
+bills moves into the slot, the others keep theirs); all are scored in one batch.
+Track records are as of the release date (films strictly before it); money is USD of the release year.
 """
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 
+import boxoffice.break_even as break_even
 from boxoffice.errors import InputError
-from boxoffice.model.forecaster import BREAK_EVEN_MULTIPLE
 from boxoffice.whatif.scoring import as_film, ranked, score, with_changes
 from boxoffice.whatif.slates import unknown_warning
 
-NEWCOMER = "Newcomer Without Films"
-"""A name no track record holds: the reference a candidate's talent value is measured against."""
+NEWCOMER = "Newcomer Without Earlier Films"
+"""A name no track record holds: the unknown newcomer talent value is measured against."""
 MAX_CANDIDATES = 500
 """Each candidate unknown to the data gets a fuzzy "did you mean": 10,000 names took minutes."""
 
@@ -80,8 +82,42 @@ def _newcomer_in_place_of(film, kind: str, name: str):
     return dataclasses.replace(film, cast=tuple(NEWCOMER if person_key(c) == key else c for c in film.cast))
 
 
+@dataclass(frozen=True)
+class SlotScores:
+    """``value_against_newcomer``'s answer: ``score`` rows, one per name (``named``, ``newcomer``) or per
+    extra film (``also``)."""
+
+    named: "object"
+    """The film with each name in the slot, with p50_newcomer_usd, value_usd (USD of the release year)
+    and value_percent (0.2 = the P50 is 20% above the newcomer's)."""
+    newcomer: "object"
+    """Each name's film with ``NEWCOMER`` in that name's place."""
+    also: "object"
+
+
+def value_against_newcomer(forecaster, bases, kind: str, index: int, names, also=(),
+                           break_even_multiple: float = break_even.MULTIPLE) -> SlotScores:
+    """Talent value: P50 with each name in slot (``kind``, ``index``, as ``slot`` gives) of its base film
+    minus P50 with ``NEWCOMER`` there, all else equal. ``bases``: one Film for every name, or a list
+    beside ``names``; ``also``: more films (e.g. the base itself) scored in the same batch."""
+    names = list(names)
+    bases = list(bases) if isinstance(bases, (list, tuple)) else [bases] * len(names)
+    also = list(also)
+    placed = [_place(b, kind, index, n) for b, n in zip(bases, names)]
+    films = [*also, *(_newcomer_in_place_of(f, kind, n) for f, n in zip(placed, names)), *placed]
+    scored = score(films, forecaster, break_even_multiple)
+    k, n = len(also), len(names)
+    newcomer = scored.iloc[k:k + n].reset_index(drop=True)
+    named = scored.iloc[k + n:].reset_index(drop=True)
+    with_, without = named["worldwide_p50"].to_numpy(), newcomer["worldwide_p50"].to_numpy()
+    named["p50_newcomer_usd"] = without
+    named["value_usd"] = with_ - without
+    named["value_percent"] = with_ / without - 1.0
+    return SlotScores(named, newcomer, scored.iloc[:k].reset_index(drop=True))
+
+
 def rank_cast(base, forecaster, role="lead", candidates=None, top: int = 10, films_table=None,
-              min_films: int = 2, break_even_multiple: float = BREAK_EVEN_MULTIPLE):
+              min_films: int = 2, break_even_multiple: float = break_even.MULTIPLE):
     """Candidates for one slot ranked by worldwide P50, each with its track record and talent value.
 
     ``candidates``: names (a list or "A, B, C"); without them, everyone with ``min_films`` films
@@ -95,12 +131,11 @@ def rank_cast(base, forecaster, role="lead", candidates=None, top: int = 10, fil
 
     from boxoffice.model.track_records import key_for
     from boxoffice.names import closest_names, split_list
-    from boxoffice.table.film import default_release_date
-    from boxoffice.units import from_constant_dollars
+    from boxoffice.units import release_year_dollars
 
     base_film = as_film(base)
     kind, index = slot(role)
-    date = base_film.release_date or default_release_date()
+    date = base_film.release_date_or_default()
     if candidates is not None and not isinstance(candidates, (list, tuple)):
         candidates = split_list(candidates, sep=",")
     if candidates:
@@ -119,24 +154,22 @@ def rank_cast(base, forecaster, role="lead", candidates=None, top: int = 10, fil
         if not names:
             raise InputError(f"no {kind} has {min_films}+ earlier films in {', '.join(base_film.genres)}",
                              hint="pass candidates instead")
-    films = [_place(base_film, kind, index, n) for n in names]
-    newcomers = [_newcomer_in_place_of(film, kind, n) for film, n in zip(films, names)]
-    scored = score([base_film, _place(base_film, kind, index, NEWCOMER), *films, *newcomers], forecaster,
-                   break_even_multiple)
-    frame = with_changes(scored.iloc[2:2 + len(names)].reset_index(drop=True), scored.iloc[0])
+    scores = value_against_newcomer(forecaster, base_film, kind, index, names,
+                                    also=[base_film, _place(base_film, kind, index, NEWCOMER)],
+                                    break_even_multiple=break_even_multiple)
+    value = scores.named.pop("value_percent").to_numpy()
+    frame = with_changes(scores.named.drop(columns=["p50_newcomer_usd", "value_usd"]), scores.also.iloc[0])
     talent = forecaster.builder_.talent_
     records = talent.records_as_of([key_for(kind, n) for n in names], [np.datetime64(date)] * len(names))
-    inflate = from_constant_dollars(1.0, date.year)
     n = records["n"].to_numpy()
     frame.insert(0, "name", names)
     frame.insert(1, "known", n > 0)
     frame.insert(2, "films_before", n.astype(int))
-    frame.insert(3, "typical_gross", np.exp(records["mean_log_gross"].to_numpy()) * inflate)
-    frame.insert(4, "best_gross", np.exp(records["best_log_gross"].to_numpy()) * inflate)
+    frame.insert(3, "typical_gross", release_year_dollars(np.exp(records["mean_log_gross"].to_numpy()), date.year))
+    frame.insert(4, "best_gross", release_year_dollars(np.exp(records["best_log_gross"].to_numpy()), date.year))
     frame.insert(5, "typical_multiple", np.exp(records["mean_log_roi"].to_numpy()))
     frame.insert(6, "years_since_last", records["years_since_last"].to_numpy())
-    against = scored["worldwide_p50"].to_numpy()[2 + len(names):]
-    frame["talent_value_pct"] = (frame["worldwide_p50"].to_numpy() / against - 1) * 100
+    frame["talent_value_pct"] = value * 100
     near = {}
     if (n == 0).any():
         choices = talent.known_names(kind)
@@ -145,7 +178,7 @@ def rank_cast(base, forecaster, role="lead", candidates=None, top: int = 10, fil
     frame = ranked(frame, "worldwide_p50")
     if not candidates:
         frame = frame.head(top)
-    frame.attrs["base"], frame.attrs["newcomer"] = scored.iloc[0].to_dict(), scored.iloc[1].to_dict()
+    frame.attrs["base"], frame.attrs["newcomer"] = scores.also.iloc[0].to_dict(), scores.also.iloc[1].to_dict()
     frame.attrs["slot"] = (kind, index)
     frame.attrs["warnings"] = [unknown_warning(kind, name, found) for name, found in near.items()]
     return frame

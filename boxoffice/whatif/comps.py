@@ -67,9 +67,9 @@ def comps(film, forecaster, films_table, k: int = 10, config: CompsConfig = Comp
     import pandas as pd
     from sklearn.neighbors import NearestNeighbors
 
-    from boxoffice.table.film import default_release_date, films_frame
+    from boxoffice.table.film import films_frame
+    from boxoffice.units import release_year_dollars
     from boxoffice.whatif.scoring import as_film
-    from boxoffice.units import from_constant_dollars
 
     film = as_film(film)
     if not 1 <= int(k) <= 500:
@@ -87,7 +87,7 @@ def comps(film, forecaster, films_table, k: int = 10, config: CompsConfig = Comp
     nn = NearestNeighbors(n_neighbors=int(k)).fit(_matrix(X_pool, X_pool, weights))
     distance, index = nn.kneighbors(_matrix(X_film, X_pool, weights))
     rows = pool.iloc[index[0]].reset_index(drop=True)
-    year = (film.release_date or default_release_date()).year
+    year = film.release_date_or_default().year
     first = lambda names: names[0] if len(names) else ""  # noqa: E731
     return pd.DataFrame({
         "rank": np.arange(1, len(rows) + 1),
@@ -101,7 +101,7 @@ def comps(film, forecaster, films_table, k: int = 10, config: CompsConfig = Comp
         "worldwide_gross_usd": rows["worldwide_gross_usd"].to_numpy(float),
         "domestic_gross_usd": rows["domestic_gross_usd"].to_numpy(float),
         "multiple": (rows["worldwide_gross_usd"] / rows["budget_usd"]).to_numpy(float),
-        "budget_adj": from_constant_dollars(rows["budget_usd_2012"].to_numpy(float), year),
-        "worldwide_gross_adj": from_constant_dollars(rows["worldwide_gross_usd_2012"].to_numpy(float), year),
+        "budget_adj": release_year_dollars(rows["budget_usd_2012"].to_numpy(float), year),
+        "worldwide_gross_adj": release_year_dollars(rows["worldwide_gross_usd_2012"].to_numpy(float), year),
         "distance": distance[0],
     })

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from boxoffice.break_even import check_multiple
 from boxoffice.errors import InputError
 
 TOP_KEYS = ("base", "variants", "break_even_multiple")
@@ -118,10 +119,12 @@ def parse_scenarios(text: str, source: str = "<text>") -> ScenarioFile:
         _check_fields(overrides, label, source)
         out[str(name)] = dict(overrides)
     multiple = data.get("break_even_multiple")
-    if multiple is not None and (isinstance(multiple, bool) or not isinstance(multiple, (int, float))
-                                 or not 1 <= multiple <= 20):
-        raise InputError(f"break_even_multiple {multiple!r} must be a number from 1 to 20", file=source)
-    return ScenarioFile(base=dict(base), variants=out, break_even_multiple=None if multiple is None else float(multiple))
+    if multiple is not None:
+        try:
+            multiple = check_multiple(multiple)
+        except InputError as err:
+            raise InputError(err.message, file=source, hint=err.hint) from None
+    return ScenarioFile(base=dict(base), variants=out, break_even_multiple=multiple)
 
 
 def _kind(value) -> str:

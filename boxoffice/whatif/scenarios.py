@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+import boxoffice.break_even as break_even
 from boxoffice.errors import InputError
-from boxoffice.table.film import FIELD_ALIASES, FIELD_NAMES, Film, default_release_date, make_film
-from boxoffice.model.forecaster import BREAK_EVEN_MULTIPLE
+from boxoffice.table.film import FIELD_ALIASES, FIELD_NAMES, Film, make_film
 from boxoffice.whatif.scoring import FIGURES, as_film, ranked, score, with_changes
 
 MAX_VARIANTS = 200_000
@@ -170,7 +170,7 @@ def variant_films(base: Film, variants: Mapping) -> tuple[dict[str, Film], list[
     return films, problems, changes
 
 
-def compare(base, variants: Mapping, forecaster, break_even_multiple: float = BREAK_EVEN_MULTIPLE):
+def compare(base, variants: Mapping, forecaster, break_even_multiple: float = break_even.MULTIPLE):
     """One row per scenario, base first then the variants in order: ``FIGURES``, ``CHANGES``, ``problem``.
 
     ``variants``: ``{name: {field: value}}`` with the fields of ``make_film`` (and ``lead``:
@@ -194,7 +194,7 @@ def compare(base, variants: Mapping, forecaster, break_even_multiple: float = BR
     return frame
 
 
-def grid(base, levers: Mapping, forecaster, break_even_multiple: float = BREAK_EVEN_MULTIPLE,
+def grid(base, levers: Mapping, forecaster, break_even_multiple: float = break_even.MULTIPLE,
          rank_by: str = "expected_return"):
     """Every combination of the levers' values (``{"budget": ["90m", "150m"], ...}``), ranked.
 
@@ -243,7 +243,7 @@ def grid(base, levers: Mapping, forecaster, break_even_multiple: float = BREAK_E
     return frame
 
 
-def sweep(base, field: str, values, forecaster, break_even_multiple: float = BREAK_EVEN_MULTIPLE):
+def sweep(base, field: str, values, forecaster, break_even_multiple: float = break_even.MULTIPLE):
     """One lever over a list of values, in order of the values: a ``value`` column (parsed:
     USD, date, minutes…) then ``FIGURES`` and ``CHANGES``. ``sweep_values`` makes the list from "20m..300m".
     Sweeping the budget, a base given as fields may leave it out (see ``sweep_base_budget``)."""
@@ -342,7 +342,7 @@ def fridays(start: dt.date, end: dt.date) -> list[dt.date]:
 
 def release_windows(base, forecaster, year: int | None = None, start: dt.date | None = None,
                     end: dt.date | None = None, by: str = "week",
-                    break_even_multiple: float = BREAK_EVEN_MULTIPLE, between: str | None = None):
+                    break_even_multiple: float = break_even.MULTIPLE, between: str | None = None):
     """Release weeks (each Friday) or months of a year, or of ``start``..``end`` (or ``between``:
     "2027-05-01..2027-08-31"), ranked by worldwide P50. Default: the year of the base's release date.
 
@@ -357,7 +357,7 @@ def release_windows(base, forecaster, year: int | None = None, start: dt.date | 
     if between is not None:
         start, end = _date_span(between, start, end)
     if start is None and end is None:
-        year = year if year is not None else (base_film.release_date or default_release_date()).year
+        year = year if year is not None else base_film.release_date_or_default().year
         if not 1900 <= year <= 2100:
             raise InputError(f"year {year} is outside 1900-2100")
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)

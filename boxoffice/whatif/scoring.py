@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+import boxoffice.break_even as break_even
 from boxoffice.errors import InputError
-from boxoffice.model.forecaster import BREAK_EVEN_MULTIPLE
 from boxoffice.table.film import Film, make_film
 
 FIGURES = ("worldwide_p10", "worldwide_p50", "worldwide_p90", "domestic_p10", "domestic_p50", "domestic_p90",
@@ -32,7 +32,7 @@ def as_film(base) -> Film:
         raise InputError(f"base film: {err.message}", hint=err.hint) from None
 
 
-def score(films, forecaster, break_even_multiple: float = BREAK_EVEN_MULTIPLE):
+def score(films, forecaster, break_even_multiple: float = break_even.MULTIPLE):
     """Forecast films with one ``predict`` call (each distinct film once).
 
     Adds ``title``, ``release_date`` (ISO), ``budget_usd`` and ``expected_return`` =

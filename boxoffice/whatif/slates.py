@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from boxoffice.model.forecaster import BREAK_EVEN_MULTIPLE
+import boxoffice.break_even as break_even
 
 OUTPUT_COLUMNS = ("worldwide_p10", "worldwide_p50", "worldwide_p90", "domestic_p10", "domestic_p50", "domestic_p90",
                   "break_even_prob", "break_even_gross", "expected_multiple")
@@ -36,7 +36,7 @@ def talent_warnings(forecaster, film) -> list[str]:
     return [unknown_warning(role, name, near) for role, name, near in unknown_people(forecaster, film)]
 
 
-def forecast_film(forecaster, film, break_even_multiple: float = BREAK_EVEN_MULTIPLE) -> dict:
+def forecast_film(forecaster, film, break_even_multiple: float = break_even.MULTIPLE) -> dict:
     """One film's forecast as ``predict --json`` gives it: ``OUTPUT_COLUMNS``, then title, release_date
     (ISO; ``default_release_date`` when unsaid), budget_usd, break_even_multiple and model (``model_id``).
 
@@ -62,7 +62,7 @@ class SlateResult:
     n_ok: int
 
 
-def predict_slate(forecaster, path: Path, mapping=None, break_even_multiple: float = BREAK_EVEN_MULTIPLE,
+def predict_slate(forecaster, path: Path, mapping=None, break_even_multiple: float = break_even.MULTIPLE,
                   explain: bool = False) -> SlateResult:
     """Forecast every good row of a slate CSV; bad rows are reported by row number and left blank.
 
@@ -70,7 +70,7 @@ def predict_slate(forecaster, path: Path, mapping=None, break_even_multiple: flo
     """
     import pandas as pd
 
-    from boxoffice.table.film import default_release_date
+    from boxoffice.table.film import release_dates_or_default
     from boxoffice.table.mapped_csv import FORECAST_REQUIRED, ColumnMapping, parse_rows, read_frame
 
     mapping = mapping or ColumnMapping()
@@ -82,7 +82,7 @@ def predict_slate(forecaster, path: Path, mapping=None, break_even_multiple: flo
         out[col] = float("nan")
     if records:
         films = pd.DataFrame(records)
-        films["release_date"] = pd.to_datetime(films["release_date"]).fillna(pd.Timestamp(default_release_date()))
+        films["release_date"] = release_dates_or_default(films["release_date"])
         pred = forecaster.predict(films, break_even_multiple)
         at = out.set_index("row").index.get_indexer(films["row"])
         for col in OUTPUT_COLUMNS:

@@ -5,7 +5,8 @@ as-of date (title, date, budget, worldwide gross, return on budget = gross /
 budget), with totals. Money is USD of each film's release year unless a
 column says ``_2012`` (constant 2012 dollars).
 
-Model value (``value_usd``): the change in the forecast worldwide P50 when this
+Model value (``value_usd``): talent value as ``casting.value_against_newcomer`` defines it
+for every what-if, the change in the forecast worldwide P50 when this
 person, rather than an unknown newcomer, is the lead (``role="cast"``) or the
 director (``role="director"``) of a reference film, everything else equal.
 The reference film is released the day after the as-of date (so the
@@ -21,13 +22,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import boxoffice.break_even as break_even
 from boxoffice.errors import InputError
+from boxoffice.whatif.casting import value_against_newcomer
 
 ROLE_COLUMNS = {"cast": "cast", "director": "directors"}
-NEWCOMER = "Newcomer Without Earlier Films"
-"""Stands in for the unknown newcomer: no earlier film, so the model sees no track record."""
-BREAK_EVEN_MULTIPLE = 2.5
-"""Films whose worldwide gross reached this multiple of the budget count as hits (see forecaster)."""
 
 
 @dataclass(frozen=True)
@@ -60,10 +59,13 @@ class TalentProfile:
     worldwide_gross_usd, return_on_budget (gross / budget), broke_even."""
     totals: dict = field(default_factory=dict)
     value: TalentValue | None = None
+    break_even_multiple: float = break_even.MULTIPLE
+    """Worldwide gross / budget at which a film broke even (``broke_even``, ``totals["hit_rate"]``)."""
 
     def as_dict(self) -> dict:
         films = self.films.assign(release_date=self.films["release_date"].dt.date.astype(str))
-        out = {"name": self.name, "role": self.role, "as_of": self.as_of.isoformat(), "totals": self.totals,
+        out = {"name": self.name, "role": self.role, "as_of": self.as_of.isoformat(),
+               "break_even_multiple": self.break_even_multiple, "totals": self.totals,
                "films": [{k: _plain(v) for k, v in row.items()} for row in films.to_dict("records")]}
         if self.value is not None:
             v = self.value
@@ -159,33 +161,25 @@ def _main_genre(rows) -> str:
 
 
 def model_values(forecaster, people: list[str], role: str, genres: list[str], budgets_2012: list[float], as_of: dt.date):
-    """P50 with each person vs a newcomer on their reference film; DataFrame with
-    p50_with_usd, p50_newcomer_usd, value_usd, value_percent, reference_budget_usd (USD of the reference year)."""
-    import numpy as np
+    """P50 with each person vs a newcomer on their reference film (``casting.value_against_newcomer``);
+    DataFrame with p50_with_usd, p50_newcomer_usd, value_usd, value_percent, reference_budget_usd
+    (USD of the reference year)."""
     import pandas as pd
 
-    from boxoffice.units import from_constant_dollars
+    from boxoffice.table.film import Film
+    from boxoffice.units import release_year_dollars
 
-    release = pd.Timestamp(as_of) + pd.Timedelta(days=1)
-    budgets = from_constant_dollars(np.asarray(budgets_2012, float), release.year)
-    column = ROLE_COLUMNS[_check_role(role)]
-    n = len(people)
-    frame = pd.DataFrame({
-        "title": list(people) * 2,
-        "release_date": [release] * (2 * n),
-        "genres": [[g] for g in genres] * 2,
-        "budget_usd": np.concatenate([budgets, budgets]),
-        column: [[p] for p in people] + [[NEWCOMER]] * n,
-    })
-    frame["year"] = release.year
-    p50 = forecaster.predict(frame)["worldwide_p50"].to_numpy()
-    with_, newcomer = p50[:n], p50[n:]
+    release = as_of + dt.timedelta(days=1)
+    budgets = release_year_dollars(budgets_2012, release.year)
+    references = [Film(genres=(g,), budget_usd=float(b), release_date=release) for g, b in zip(genres, budgets)]
+    kind = "cast" if _check_role(role) == "cast" else "director"
+    values = value_against_newcomer(forecaster, references, kind, 0, people).named
     return pd.DataFrame({"name": list(people), "reference_genre": list(genres), "reference_budget_usd": budgets,
-                         "p50_with_usd": with_, "p50_newcomer_usd": newcomer,
-                         "value_usd": with_ - newcomer, "value_percent": with_ / newcomer - 1.0})
+                         "p50_with_usd": values["worldwide_p50"].to_numpy(), "p50_newcomer_usd": values["p50_newcomer_usd"].to_numpy(),
+                         "value_usd": values["value_usd"].to_numpy(), "value_percent": values["value_percent"].to_numpy()})
 
 
-def _totals(rows) -> dict:
+def _totals(rows, multiple: float = break_even.MULTIPLE) -> dict:
     import numpy as np
 
     known = rows.dropna(subset=["budget_usd", "worldwide_gross_usd"])
@@ -201,7 +195,8 @@ def _totals(rows) -> dict:
         "total_worldwide_gross_usd_2012": float(rows["worldwide_gross_usd_2012"].sum()),
         "median_worldwide_gross_usd_2012": _plain(float(rows["worldwide_gross_usd_2012"].median())),
         "return_on_budget": float(gross / budget) if budget > 0 else None,
-        "hit_rate": float(np.mean(known["worldwide_gross_usd"] >= BREAK_EVEN_MULTIPLE * known["budget_usd"])) if len(known) else None,
+        "hit_rate": float(np.mean(~break_even.lost_money(known["worldwide_gross_usd"], known["budget_usd"], multiple)))
+        if len(known) else None,
         "best_film": None if best is None else str(best["title"]),
         "best_film_worldwide_gross_usd": None if best is None else float(best["worldwide_gross_usd"]),
     }
@@ -213,8 +208,10 @@ def _as_of(films, as_of) -> dt.date:
     return default_as_of(films) if as_of is None else parse_date(as_of, field="as-of date")
 
 
-def talent_profile(forecaster, films, name: str, role: str | None = None, as_of=None) -> TalentProfile:
-    """Track record of ``name`` up to ``as_of`` (default: the end of the data) and the model's value of them."""
+def talent_profile(forecaster, films, name: str, role: str | None = None, as_of=None,
+                   break_even_multiple: float = break_even.MULTIPLE) -> TalentProfile:
+    """Track record of ``name`` up to ``as_of`` (default: the end of the data) and the model's value of them;
+    a film broke even when its worldwide gross reached ``break_even_multiple`` × its budget."""
     import pandas as pd
 
     as_of = _as_of(films, as_of)
@@ -232,14 +229,16 @@ def talent_profile(forecaster, films, name: str, role: str | None = None, as_of=
     table = before[["title", "release_date", "billing", "genres", "budget_usd", "worldwide_gross_usd"]].copy()
     table["genres"] = table["genres"].map(lambda gs: ", ".join(map(str, gs)))
     table["return_on_budget"] = table["worldwide_gross_usd"] / table["budget_usd"]
-    table["broke_even"] = (table["return_on_budget"] >= BREAK_EVEN_MULTIPLE).astype("boolean")
+    table["broke_even"] = (~break_even.lost_money(table["worldwide_gross_usd"], table["budget_usd"],
+                                                  break_even_multiple)).astype("boolean")
     table.loc[table["return_on_budget"].isna(), "broke_even"] = pd.NA
     values = model_values(forecaster, [found], role, [_main_genre(before)], [_reference_budget(before, films)], as_of)
     v = values.iloc[0]
     value = TalentValue(genre=v["reference_genre"], budget_usd=float(v["reference_budget_usd"]),
                         release_date=as_of + dt.timedelta(days=1), p50_with_usd=float(v["p50_with_usd"]),
                         p50_newcomer_usd=float(v["p50_newcomer_usd"]))
-    return TalentProfile(found, role, as_of, table.reset_index(drop=True), _totals(before), value)
+    return TalentProfile(found, role, as_of, table.reset_index(drop=True), _totals(before, break_even_multiple), value,
+                         break_even_multiple)
 
 
 def rank_talent(forecaster, films, role: str = "cast", top: int = 20, genre: str | None = None, as_of=None,
