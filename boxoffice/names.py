@@ -97,6 +97,17 @@ def split_list(value: object, sep: str = "|") -> list[str]:
     return [clean_text(v) for v in items if clean_text(v)]
 
 
+def split_names(value: object, sep: str = "|") -> list[str]:
+    """People (or genres) in one flag or cell: 'Tom Cruise, Emily Blunt' and 'Tom Cruise|Emily Blunt' alike,
+    also split on ``sep`` (a mapping's list separator); a list's items are names as they are."""
+    if isinstance(value, (list, tuple)):
+        return split_list(value)
+    if value is None or (isinstance(value, float) and value != value):
+        return []
+    pattern = "|".join(re.escape(s) for s in dict.fromkeys([sep, "|", ","]) if s)
+    return split_list(re.split(pattern, str(value)))
+
+
 def _read_alias_csv(handle) -> dict[str, str]:
     rows = csv.reader(line for line in handle if line.strip() and not line.startswith("#"))
     return {person_key(alias): target.strip() for alias, target in rows}

@@ -21,6 +21,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
+from boxoffice.atomic import honour_umask
 from boxoffice.errors import InputError, ModelStoreError
 
 MODEL_SCHEMA_VERSION = 1
@@ -109,7 +110,7 @@ def save(forecaster, models_dir: Path, name: str = DEFAULT_NAME, *, films=None, 
     folder.mkdir(parents=True, exist_ok=True)
     _remove_stale(folder)
     version = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    tmp = Path(tempfile.mkdtemp(prefix=".incomplete-", dir=folder))
+    tmp = honour_umask(tempfile.mkdtemp(prefix=".incomplete-", dir=folder))
     try:
         files = {}
         for target, model in forecaster.models_.items():
@@ -175,6 +176,7 @@ def set_current(models_dir: Path, name: str, version: str) -> None:
     if not (folder / version / METADATA).is_file():
         raise ModelStoreError(f"model {name} has no version {version}", hint="see `boxoffice models list`")
     fd, tmp = tempfile.mkstemp(prefix=".current-", dir=folder)
+    honour_umask(tmp)
     with os.fdopen(fd, "w") as handle:
         handle.write(version + "\n")
         handle.flush()

@@ -32,7 +32,9 @@ def info(message: str) -> None:
 
 
 def emit_json(obj) -> None:
-    sys.stdout.write(json.dumps(obj, indent=2, default=str) + "\n")
+    from boxoffice.units import money_fields_rounded
+
+    sys.stdout.write(json.dumps(money_fields_rounded(obj), indent=2, default=str) + "\n")
 
 
 def key_value_table(title: str, rows: dict) -> Table:
@@ -138,6 +140,7 @@ def frame_table(frame, title: str) -> Table:
 
 def drivers_table(found, row: int = 0) -> Table:
     """A film's P50 as the model's average film plus one line per lever (``boxoffice.model.explain``)."""
+    from boxoffice.model.features import lever_label
     from boxoffice.units import format_money
 
     table = Table(title="What drives the worldwide P50", title_justify="left")
@@ -147,7 +150,7 @@ def drivers_table(found, row: int = 0) -> Table:
     table.add_row("average film (model baseline)", format_money(found.baseline_usd.iloc[row]), "")
     for item in found.for_film(row).itertuples(index=False):
         sign = "+" if item.usd >= 0 else ""
-        table.add_row(item.lever, sign + format_money(item.usd), f"{item.percent:+.0%}")
+        table.add_row(lever_label(item.lever), sign + format_money(item.usd), f"{item.percent:+.0%}")
     table.add_row("= P50", format_money(found.p50_usd.iloc[row]), "", style="bold")
     table.caption = ("From LightGBM's per-feature contributions to log P50, grouped by lever and split in dollars "
                      "in proportion to them; they add up exactly to the P50 (dollars of the release year).")

@@ -241,6 +241,49 @@ def test_two_train_runs_at_once_leave_a_consistent_store(home, shared_data_dir):
     assert not [p for p in (models(home) / "default").iterdir() if p.name.startswith((".incomplete-", ".current-"))]
 
 
+# ---------------------------------------------------------------- written files honour the umask
+
+
+@pytest.fixture
+def umask_022():
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_written_files_and_model_versions_get_the_users_usual_permissions(forecaster, tmp_path, umask_022):
+    """Temp files are private (0600, 0700) until renamed; what lands must be 0644 / 0755 under umask 022,
+    like any file the user writes (a shared models folder stays readable by the team)."""
+    import pandas as pd
+
+    from boxoffice.atomic import atomic_path, write_csv_atomic
+    from boxoffice.show.scenario_plots import scenario_ranges
+    from boxoffice.table.io import save_table
+    from boxoffice.whatif.scenarios import compare
+
+    frame = pd.DataFrame({"title": ["A"], "worldwide_p50": [1e8]})
+    write_csv_atomic(frame, tmp_path / "forecasts.csv")
+    save_table(frame, tmp_path / "films.parquet")
+    with atomic_path(tmp_path / "report.html", suffix=".html") as tmp:
+        tmp.write_text("<html></html>", encoding="utf-8")
+    scenario_ranges(compare({"genres": "action", "budget": "150m"}, {"leaner": {"budget": "90m"}}, forecaster),
+                    tmp_path / "ranges.png")
+    for name in ("forecasts.csv", "films.parquet", "report.html", "ranges.png"):
+        assert _mode(tmp_path / name) == 0o644, name
+    version = store.save(forecaster, tmp_path / "models", "m")
+    assert _mode(version) == 0o755
+    assert {p.name: _mode(p) for p in version.iterdir()} == {p.name: 0o644 for p in version.iterdir()}
+    assert _mode(tmp_path / "models" / "m" / "CURRENT") == 0o644
+    os.umask(0o077)  # a private umask is honoured too
+    write_csv_atomic(frame, tmp_path / "private.csv")
+    assert _mode(tmp_path / "private.csv") == 0o600
+    assert _mode(store.save(forecaster, tmp_path / "models", "m")) == 0o700
+
+
 # ---------------------------------------------------------------- model files are data, never code
 
 FORBIDDEN_MODULES = {"pickle", "cPickle", "_pickle", "joblib", "cloudpickle", "dill", "shelve", "marshal"}
@@ -280,9 +323,9 @@ def test_no_pickle_eval_or_exec_anywhere_in_the_code():
 def test_yaml_loaders_are_safe_loaders():
     import yaml
 
-    from boxoffice.whatif.scenario_file import _loader
+    from boxoffice.table.user_yaml import text_loader
 
-    assert issubclass(_loader(), yaml.SafeLoader)
+    assert issubclass(text_loader(), yaml.SafeLoader)
 
 
 def test_a_stored_model_is_text_json_and_parquet_only(model_home):

@@ -1,6 +1,7 @@
 """Every parser of user input, fed anything: it returns a valid value or raises ``InputError``, nothing else.
 
 ``parse_money`` on arbitrary text is covered in ``test_units.py``; here: money from non-text values,
+thousands separators, scientific notation and decimal commas,
 dates, every ``make_film`` field, strict genres, the cells of a user's CSV (one by one and whole
 rows), the public sources' cells, scenario files, column mappings and sweep ranges.
 """
@@ -53,6 +54,31 @@ def test_money_from_any_value_is_sane_or_an_input_error(value, allow_zero):
     if usd is not None:
         assert isinstance(usd, float) and math.isfinite(usd)
         assert (0 <= usd if allow_zero else 0 < usd) and usd <= MAX_MONEY_USD
+
+
+amounts = st.integers(min_value=1, max_value=int(MAX_MONEY_USD))
+
+
+@SETTINGS
+@given(amounts, st.sampled_from(["", "$"]))
+def test_thousands_separators_never_change_an_amount(usd, dollar):
+    assert parse_money(f"{dollar}{usd:,}") == parse_money(str(usd)) == float(usd)
+
+
+@SETTINGS
+@given(st.floats(min_value=1e-2, max_value=MAX_MONEY_USD), st.sampled_from(["e", "E"]), st.integers(0, 6))
+def test_scientific_notation_is_the_amount_it_spells(usd, e, digits):
+    text = f"{usd:.{digits}{e}}"
+    assert parse_money(text) == float(text)
+
+
+@SETTINGS
+@given(st.integers(0, 999), st.from_regex(r"\A(\d{1,2}|\d{4,6})\Z"), st.sampled_from(["", "k", "m", "b", " million"]))
+def test_a_decimal_comma_is_refused_with_a_hint_never_misread(whole, decimals, unit):
+    text = f"{whole},{decimals}{unit}"
+    with pytest.raises(InputError, match="decimal comma") as caught:
+        parse_money(text)
+    assert f"write {whole}.{decimals}{unit}" in str(caught.value)
 
 
 @SETTINGS

@@ -182,6 +182,46 @@ def test_train_params_from_a_missing_or_bad_file_exits_2(film_table, tmp_path):
         assert result.exit_code == 2 and message in result.output
 
 
+@pytest.mark.parametrize("params, words", [
+    ({"num_leaves": "many"}, "num_leaves 'many' must be a whole number"),
+    ({"num_leaves": 1}, "num_leaves 1 must be"),
+    ({"learning_rate": "fast"}, "learning_rate 'fast' must be a number"),
+    ({"bagging_fraction": 0}, "bagging_fraction 0 must be"),
+    ({"lambda_l2": float("nan")}, "lambda_l2 nan must be"),
+    ({"max_depth": 1e300}, "max_depth 1e+300"),
+])
+def test_a_params_file_with_a_bad_value_names_the_parameter_and_the_value(tmp_path, params, words):
+    from boxoffice.evaluation.studies import load_params_file
+
+    path = tmp_path / "params.json"
+    path.write_text(json.dumps(params))
+    with pytest.raises(InputError, match=words.replace("+", "\\+")) as caught:
+        load_params_file(path)
+    assert "params.json" in str(caught.value)
+
+
+def test_params_file_accepts_whole_floats_and_unknown_parameters(tmp_path):
+    from boxoffice.evaluation.studies import load_params_file
+
+    path = tmp_path / "params.json"
+    path.write_text(json.dumps({"num_leaves": 31.0, "max_depth": -1, "min_data_in_leaf": 0, "extra_trees": True}))
+    assert load_params_file(path)["params"] == {"num_leaves": 31, "max_depth": -1, "min_data_in_leaf": 0,
+                                                "extra_trees": True}
+
+
+def test_a_parameter_lightgbm_refuses_while_training_is_an_input_error_naming_it(film_table):
+    from dataclasses import replace
+
+    from boxoffice.model.forecaster import Forecaster, TrainConfig
+    from boxoffice.model.revenue import ModelConfig
+
+    films = film_table[(film_table["year"] >= 1990) & film_table["budget_usd"].notna()
+                       & film_table["worldwide_gross_usd"].notna()].head(400)
+    config = replace(TrainConfig(), model=replace(ModelConfig(), params={"boosting": "nonsense"}, num_boost_round=5))
+    with pytest.raises(InputError, match="LightGBM refuses parameter 'boosting' = 'nonsense'"):
+        Forecaster(config).fit(films)
+
+
 def test_params_file_becomes_the_training_config(tmp_path):
     from boxoffice.evaluation.studies import load_params_file, train_config
 

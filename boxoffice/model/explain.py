@@ -51,8 +51,10 @@ class Drivers:
         return table.loc[order].reset_index(drop=True)
 
     def as_dict(self, row=0) -> dict[str, float]:
-        """{lever: USD contribution to the P50} for one film (``row`` is a position), for JSON."""
-        return {lever: float(v) for lever, v in self.usd.iloc[row].items()}
+        """{lever: USD contribution to the P50, to the cent} for one film (``row`` is a position), for JSON."""
+        from boxoffice.units import round_money
+
+        return {lever: round_money(float(v)) for lever, v in self.usd.iloc[row].items()}
 
 
 def drivers(forecaster, films_frame) -> Drivers:

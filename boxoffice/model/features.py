@@ -23,13 +23,14 @@ LEVERS = {
     "cast": ("lead_", "cast_"),
     "director": ("director_",),
     "distributor": ("distributor",),
-    "release timing": ("release_", "holiday_season", "summer"),
+    "release_timing": ("release_", "holiday_season", "summer"),
     "rating": ("mpaa_rating",),
     "runtime": ("runtime_min",),
     "origin": ("country", "language"),
     "story": ("source_material", "creative_type", "sequel"),
 }
-"""Feature-name prefixes grouped into the levers a producer recognises."""
+"""Feature-name prefixes grouped into the levers a producer recognises. Keys are column-safe
+(``driver_release_timing_usd`` in CSV and JSON); tables show ``lever_label``."""
 
 
 LIST_FIELDS = ("genres", "cast", "directors")
@@ -76,6 +77,11 @@ def log_budget_2012(films, years=None):
     if years is None:
         years = pd.to_datetime(films["release_date"]).dt.year.to_numpy()
     return np.log(to_constant_dollars(films["budget_usd"].to_numpy(float), years))
+
+
+def lever_label(lever: str) -> str:
+    """A lever as a person reads it: ``release_timing`` -> ``release timing``."""
+    return lever.replace("_", " ")
 
 
 def lever_of(feature: str) -> str:

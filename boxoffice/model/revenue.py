@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
+from boxoffice.errors import InputError
+
 DEFAULT_PARAMS = {
     "learning_rate": 0.05,
     "num_leaves": 15,
@@ -25,6 +27,50 @@ DEFAULT_PARAMS = {
     "min_data_per_group": 20,
 }
 """LightGBM parameters that `boxoffice tune` searches; the rest are fixed for determinism."""
+
+PARAM_RULES = {
+    "learning_rate": (False, lambda v: v > 0, "a number above 0"),
+    "num_leaves": (True, lambda v: 2 <= v <= 131_072, "a whole number from 2 to 131072"),
+    "max_depth": (True, lambda v: v >= -1, "a whole number, -1 for no limit"),
+    "min_data_in_leaf": (True, lambda v: v >= 0, "a whole number, 0 or more"),
+    "lambda_l1": (False, lambda v: v >= 0, "a number, 0 or more"),
+    "lambda_l2": (False, lambda v: v >= 0, "a number, 0 or more"),
+    "feature_fraction": (False, lambda v: 0 < v <= 1, "a number above 0 and at most 1"),
+    "bagging_fraction": (False, lambda v: 0 < v <= 1, "a number above 0 and at most 1"),
+}
+"""LightGBM's own limits on the parameters `boxoffice tune` searches: (whole number?, check, as said)."""
+
+
+def check_params(params: dict) -> dict:
+    """``params`` with the tuned ones checked against ``PARAM_RULES`` (whole floats become ints);
+    a bad value raises ``InputError`` naming the parameter and the value. Others pass to LightGBM as given."""
+    out = dict(params)
+    for name, (whole, ok, said) in PARAM_RULES.items():
+        if name not in params:
+            continue
+        value = params[name]
+        number = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        if whole:
+            number = number and float(value).is_integer() and abs(value) < 2**31
+        if not number or not ok(value):
+            raise InputError(f"{name} {value!r} must be {said}",
+                             hint=f'e.g. "{name}": {DEFAULT_PARAMS.get(name, 0.0)!r}, or leave it out for the default')
+        out[name] = int(value) if whole else value
+    return out
+
+
+def _refused_by_lightgbm(err, params: dict) -> InputError:
+    """A LightGBMError while training as an ``InputError`` naming the parameter it is about."""
+    reason = str(err).strip().splitlines()[0].split(" at /")[0].rstrip(" .")
+    named = ([k for k in params if k in reason] or
+             [k for k, v in params.items() if isinstance(v, str) and v and v in reason])
+    if named:
+        key = max(named, key=len)  # 'bagging_fraction' over 'bagging'
+        return InputError(f"LightGBM refuses parameter {key!r} = {params[key]!r}: {reason}",
+                          hint="fix or remove it in the parameters file (--params)")
+    return InputError(f"LightGBM refuses the training parameters: {reason}",
+                      hint="check the parameters file (--params)")
+
 
 Z90 = 1.2815515655446004  # standard normal 0.9 quantile
 
@@ -98,12 +144,15 @@ class RevenueModel:
 
         lo = (1 - self.config.interval) / 2
         specs = {"p50": ("regression", None), "lo": ("quantile", lo), "hi": ("quantile", 1 - lo)}
-        # one binned Dataset serves all three objectives: binning once saves time and memory
-        data = lgb.Dataset(X, y, categorical_feature=[c for c in self.categorical if c in X.columns] or "auto",
-                           params=_lgb_params(self.config, "regression"), free_raw_data=True).construct()
-        return {name: lgb.train(_lgb_params(self.config, objective, alpha), data,
-                                num_boost_round=self.config.num_boost_round)
-                for name, (objective, alpha) in specs.items()}
+        try:
+            # one binned Dataset serves all three objectives: binning once saves time and memory
+            data = lgb.Dataset(X, y, categorical_feature=[c for c in self.categorical if c in X.columns] or "auto",
+                               params=_lgb_params(self.config, "regression"), free_raw_data=True).construct()
+            return {name: lgb.train(_lgb_params(self.config, objective, alpha), data,
+                                    num_boost_round=self.config.num_boost_round)
+                    for name, (objective, alpha) in specs.items()}
+        except lgb.basic.LightGBMError as err:
+            raise _refused_by_lightgbm(err, dict(self.config.params)) from None
 
     def fit(self, X, y, dates) -> "RevenueModel":
         import numpy as np

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, fields
 
 from boxoffice.errors import InputError
-from boxoffice.names import canonical_genres, clean_text, distributor_aliases, split_list
+from boxoffice.names import canonical_genres, clean_text, distributor_aliases, split_names
 from boxoffice.table.schema import MPAA_RATINGS, canonical_rating
 from boxoffice.units import parse_date, parse_money
 
@@ -52,8 +52,7 @@ FIELD_ALIASES = {"budget": "budget_usd", "genre": "genres", "director": "directo
 
 
 def _names(value, field_name: str, limit: int) -> tuple[str, ...]:
-    items = split_list(value, sep="|") if isinstance(value, (list, tuple)) else [
-        n for part in str(value or "").split("|") for n in split_list(part, sep=",")]
+    items = split_names(value or "")
     if len(items) > limit:
         raise InputError(f"{field_name} lists {len(items)} names; at most {limit} are used", hint=f"pass the top {limit}, lead first")
     return tuple(items)
@@ -72,7 +71,7 @@ def make_film(**values) -> Film:
             raise InputError(f"{required.replace('_usd', '')} is required", hint="e.g. --genre action --budget 150m")
     out = {}
     genres = given["genres"]
-    genre_list = [g for v in (genres if isinstance(genres, (list, tuple)) else [genres]) for g in split_list(str(v), ",")]
+    genre_list = [g for v in (genres if isinstance(genres, (list, tuple)) else [genres]) for g in split_names(str(v))]
     if not genre_list:
         raise InputError("genres is empty", hint="e.g. --genre action")
     if len(genre_list) > MAX_GENRES:

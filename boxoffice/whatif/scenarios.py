@@ -371,8 +371,8 @@ def release_windows(base, forecaster, year: int | None = None, start: dt.date | 
     frame = scored.iloc[1:].reset_index(drop=True)
     when = pd.to_datetime(frame["release_date"])
     if by == "week":
-        iso = when.dt.isocalendar()
-        frame.insert(0, "window", [f"{y}-W{w:02d}" for y, w in zip(iso["year"], iso["week"])])
+        # week N of a year = its N-th Friday (1 Jan 2027 is 2027-W01; ISO would say 2026-W53)
+        frame.insert(0, "window", [f"{d.year}-W{(d.day_of_year - 1) // 7 + 1:02d}" for d in when])
     else:
         frame["window"] = when.dt.strftime("%Y-%m")
         best = frame.loc[frame.groupby("window")["worldwide_p50"].idxmax(), ["window", "release_date"]]
