@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from samples import write_sources
+from samples import made_up_films, write_films, write_sources
 from typer.testing import CliRunner
 
 from boxoffice_cli.main import app
@@ -777,3 +777,11 @@ def test_per_year_scores_show_each_metric_as_what_it_is(evaluated):
     widths = [l for l in lines if "median P90 / P10" in l]
     assert len(widths) == 3 and all(re.search(r"\d\.\d×", l) for l in widths), evaluated.stdout  # pooled, model, baseline
     assert all(re.search(r"\d\.\d%", l) for l in lines if "80% range coverage" in l)
+
+
+def test_a_report_on_a_few_films_of_ones_own(home, tmp_path):
+    """Too few test films to fill a bin of the reliability diagram: the report draws it empty (was a ValueError)."""
+    films = write_films(tmp_path / "films.csv", made_up_films(150))
+    result = invoke(["report", "--years", "1", "--data", films, "--out", tmp_path / "r.html"], home)
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    assert (tmp_path / "r.html").stat().st_size > 10_000
