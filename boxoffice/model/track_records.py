@@ -143,7 +143,9 @@ class TalentIndex:
                 "mean_log_gross": np.where(found, lookup["sum_log_gross"][at] / n, np.nan),
                 "mean_log_roi": np.where(found, lookup["sum_log_roi"][at] / n, np.nan),
                 "best_log_gross": np.where(found, lookup["best_log_gross"][at], np.nan),
-                "years_since_last": np.where(found, (days - lookup["last_day"][at]) / 365.25, np.nan),
+                # measured at the data's end at the latest: past it, careers do not fade because the data stops
+                "years_since_last": np.where(found, (np.minimum(days, lookup["end_day"]) - lookup["last_day"][at])
+                                             / 365.25, np.nan),
             })
 
     def recent_of_ids(self, key_ids, dates, years: float):
