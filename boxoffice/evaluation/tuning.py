@@ -245,10 +245,11 @@ def _study(storage, config: TuneConfig, fingerprint: str, years: list[int]):
     attrs = study.user_attrs
     for key, value in wanted.items():
         if key in attrs and attrs[key] != value:
-            what = {"metric": f"tunes {attrs[key]}, not {value}", "data_fingerprint": "was tuned on other films",
-                    "test_years": f"tests on the years {attrs[key]}, not {value}",
-                    "break_even_multiple": f"breaks even at {break_even.multiple_text(attrs[key])}, "
-                                           f"not {break_even.multiple_text(value)}"}[key]
+            said = (break_even.multiple_text(attrs[key]), break_even.multiple_text(value)) \
+                if key == "break_even_multiple" else (attrs[key], value)
+            what = {"metric": "tunes {}, not {}", "data_fingerprint": "was tuned on other films",
+                    "test_years": "tests on the years {}, not {}",
+                    "break_even_multiple": "breaks even at {}, not {}"}[key].format(*said)
             raise InputError(f"study {config.study_name!r} {what}",
                              hint="pass a new --study name, or the options that study was started with")
         if key not in attrs:
