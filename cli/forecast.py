@@ -34,14 +34,15 @@ def _progress_bar(title: str):
 
 
 def _train(ws, name, data=None, mapping=None, evaluate=True, wait=0.0, config=None, extra=None):
+    from boxoffice.store import ModelStore
     from boxoffice.table.io import load_films
     from boxoffice.training import train_and_store
 
     films = load_films(ws, data, mapping, on_build=render.info)
     bar, report = _progress_bar("Training")
     with bar:
-        return train_and_store(films, ws.models_dir, name, config=config, evaluate=evaluate, progress=report,
-                               lock_wait_seconds=wait, on_wait=render.info, extra_metadata=extra)
+        return train_and_store(films, ModelStore(ws.models_dir), name, config=config, evaluate=evaluate,
+                               progress=report, lock_wait_seconds=wait, on_wait=render.info, extra_metadata=extra)
 
 
 def train(
@@ -82,20 +83,34 @@ def train(
         render.out.print(render.backtest_table(run.metrics, "Backtest (last 5 years, pooled)"))
 
 
-def load_or_train(ws, name):
-    """The stored model `name`; the default one is trained first if none exists yet."""
-    from boxoffice import store
-    from boxoffice.errors import ModelStoreError
+def load_model(ws, name):
+    """``boxoffice.training.load_or_train`` with its messages on stderr and a progress bar if it trains."""
+    from boxoffice.training import load_or_train
+
+    bar, report = _progress_bar("Training")
+
+    def progress(step, total, label):
+        bar.start()  # only once training starts: a plain load shows no bar
+        report(step, total, label)
 
     try:
-        store.current_version(ws.models_dir, name)
-    except ModelStoreError:
-        folder = ws.models_dir / name
-        if name != "default" or folder.is_dir() and any(not p.name.startswith(".") for p in folder.iterdir()):
-            raise  # a model that exists but is broken is reported, never silently replaced
-        render.info("No model yet: training the default one on the public data first (about a minute)…")
-        _train(ws, name)
-    return store.load(ws.models_dir, name)
+        return load_or_train(ws, name, on_info=render.info, progress=progress)
+    finally:
+        if bar.live.is_started:
+            bar.stop()
+
+
+_FLAG_OF = {"cast": "--cast", "directors": "--director", "distributor": "--distributor"}
+
+
+def warn_unlearned(forecaster, frame) -> None:
+    """Say which given fields this model ignores, and whether it forecasts domestic gross at all."""
+    model = render.model_label(forecaster)
+    for field in forecaster.ignored_fields(frame):
+        render.warn(f"model {model} never learned {field} (its training films had none): "
+                    f"{_FLAG_OF.get(field, field)} is ignored")
+    if "domestic" not in forecaster.targets_:
+        render.warn(f"model {model} was trained without domestic grosses: domestic forecasts are unavailable")
 
 
 def predict(
@@ -146,8 +161,9 @@ def predict(
 
     film = film_from_flags(genre, budget, cast, director, release_date, rating, runtime, distributor, country,
                            language, sequel, title)
-    forecaster = load_or_train(ws, model)
+    forecaster = load_model(ws, model)
     frame = films_frame([film])
+    warn_unlearned(forecaster, frame)
     for role, name, suggestions in unknown_people(forecaster, film):
         hint = f" (closest known: {', '.join(suggestions)})" if suggestions else ""
         render.warn(f"{role} {name!r} has no earlier film in the data: treated as new talent{hint}")
@@ -171,7 +187,7 @@ def predict(
 def _predict_batch(ws, model, input_csv, output_csv, multiple, as_json, explain):
     from boxoffice.whatif.slates import predict_slate
 
-    forecaster = load_or_train(ws, model)
+    forecaster = load_model(ws, model)
     result = predict_slate(forecaster, input_csv, break_even_multiple=multiple, explain=explain)
     for problem in result.problems:
         render.warn(str(problem))

@@ -25,8 +25,25 @@ def info(message: str) -> None:
     err.print(message)
 
 
+def model_label(forecaster) -> str:
+    """``name/version`` of a stored model, ``?/?`` for one trained in this process."""
+    meta = getattr(forecaster, "metadata_", {}) or {}
+    return f"{meta.get('name', '?')}/{meta.get('version', '?')}"
+
+
 def emit_json(obj) -> None:
-    sys.stdout.write(json.dumps(obj, indent=2, default=str) + "\n")
+    """Valid JSON for scripts: a missing number (NaN) is null."""
+    sys.stdout.write(json.dumps(_null_nan(obj), indent=2, default=str) + "\n")
+
+
+def _null_nan(obj):
+    if isinstance(obj, float):
+        return None if obj != obj else obj
+    if isinstance(obj, dict):
+        return {k: _null_nan(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_null_nan(v) for v in obj]
+    return obj
 
 
 def key_value_table(title: str, rows: dict) -> Table:
@@ -97,7 +114,9 @@ def forecast_table(result: dict, assumed_date: bool = False) -> Table:
     for head in ("P10", "P50", "P90"):
         table.add_column(head, justify="right")
     for target in ("worldwide", "domestic"):
-        table.add_row(f"{target} gross", *(format_money(result[f"{target}_{q}"]) for q in ("p10", "p50", "p90")))
+        values = [result[f"{target}_{q}"] for q in ("p10", "p50", "p90")]
+        missing = all(v is None or v != v for v in values)  # a model trained without this gross
+        table.add_row(f"{target} gross" + (" (unavailable)" if missing else ""), *map(format_money, values))
     table.caption = (
         f"Chance of losing money (worldwide gross under {result['break_even_multiple']:g}× budget = "
         f"{format_money(result['break_even_gross'])}): {result['break_even_prob']:.0%}.  "

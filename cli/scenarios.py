@@ -24,23 +24,25 @@ PLOT = typer.Option(None, "--plot", help="Also draw the figure to this PNG file.
 def _model(sources, home, model):
     from boxoffice.workspace import resolve_workspace
 
-    from boxoffice_cli.forecast import load_or_train
+    from boxoffice_cli.forecast import load_model
 
     ws = resolve_workspace(sources, home)
-    return ws, load_or_train(ws, model)
+    return ws, load_model(ws, model)
 
 
 def _warn_unknown(forecaster, film) -> None:
+    from boxoffice.table.film import films_frame
     from boxoffice.whatif.slates import unknown_people
 
+    from boxoffice_cli.forecast import warn_unlearned
+
+    warn_unlearned(forecaster, films_frame([film]))
     for role, name, suggestions in unknown_people(forecaster, film):
         hint = f" (closest known: {', '.join(suggestions)})" if suggestions else ""
         render.warn(f"{role} {name!r} has no earlier film in the data: treated as new talent{hint}")
 
 
-def _model_name(forecaster) -> str:
-    meta = getattr(forecaster, "metadata_", {}) or {}
-    return f"{meta.get('name', '?')}/{meta.get('version', '?')}"
+_model_name = render.model_label
 
 
 # --- commands --------------------------------------------------------------------------------------

@@ -112,8 +112,10 @@ def score(pred, who: str, year: str) -> dict:
         "loss_rate": float(np.mean(lost)),
     }
     if who == "model":
-        dom = pred["actual_domestic"].notna().to_numpy()
-        out["bingo"], out["one_away"] = metrics.bingo_accuracy(pred["actual_domestic"][dom], pred["model_domestic_p50"][dom])
+        # films with a domestic gross and a domestic forecast (none when the model had no domestic grosses)
+        dom = (pred["actual_domestic"].notna() & pred["model_domestic_p50"].notna()).to_numpy()
+        out["bingo"], out["one_away"] = (metrics.bingo_accuracy(pred["actual_domestic"][dom], pred["model_domestic_p50"][dom])
+                                         if dom.any() else (None, None))
     else:
         out["bingo"] = out["one_away"] = None  # the baseline forecasts worldwide gross only
     return out

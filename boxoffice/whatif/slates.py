@@ -17,10 +17,11 @@ def unknown_people(forecaster, film) -> list[tuple[str, str, list[str]]]:
 
     table = forecaster.builder_.talent_.table
     known = set(table["key"])
+    unlearned = forecaster.builder_.unlearned_fields_  # no name is "unknown" in a field the model ignores
     out = []
-    for role, names in (("cast", film.cast), ("director", film.directors[:1]),
-                        ("distributor", [film.distributor] if film.distributor else [])):
-        for name in names:
+    for role, field, names in (("cast", "cast", film.cast), ("director", "directors", film.directors[:1]),
+                               ("distributor", "distributor", [film.distributor] if film.distributor else [])):
+        for name in names if field not in unlearned else ():
             if f"{role}:{person_key(name)}" not in known:
                 out.append((role, name, closest_names(name, forecaster.builder_.talent_.known_names(role))))
     return out
