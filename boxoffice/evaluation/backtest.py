@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from boxoffice.errors import check_kind, check_number
 from boxoffice.evaluation import metrics
 from boxoffice.model.forecaster import BREAK_EVEN_MULTIPLE, Forecaster, TrainConfig, trainable
 
@@ -18,6 +19,11 @@ class BacktestConfig:
     """How many of the newest years are each, in turn, the test year."""
     break_even_multiple: float = BREAK_EVEN_MULTIPLE
     train: TrainConfig = field(default_factory=TrainConfig)
+
+    def __post_init__(self):
+        check_number(self, "test_years", 1, whole=True)
+        check_number(self, "break_even_multiple", 0, low_open=True)
+        check_kind(self, "train", TrainConfig)
 
 
 @dataclass
