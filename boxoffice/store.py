@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from boxoffice.errors import InputError, ModelStoreError
+from boxoffice.errors import BoxofficeError, InputError, ModelStoreError
 from boxoffice.model.json_shape import shape_error
 
 MODEL_SCHEMA_VERSION = 1
@@ -275,7 +275,8 @@ class ModelStore:
             state = ForecasterState(meta, texts, pd.read_parquet(folder / TALENT))
             return Forecaster.from_state(state, metadata=meta)
         except Exception as err:  # noqa: BLE001 - any failure to rebuild from the files means the model is unreadable
-            detail = str(err) if isinstance(err, ValueError) else f"{type(err).__name__}: {err}"
+            detail = (err.message if isinstance(err, BoxofficeError) else str(err) if isinstance(err, ValueError)
+                      else f"{type(err).__name__}: {err}")
             raise ModelStoreError(f"{where} cannot be read: {detail}", hint=RETRAIN) from None
 
     def list(self) -> list[dict]:

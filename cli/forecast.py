@@ -103,10 +103,11 @@ def load_model(ws, name):
 _FLAG_OF = {"cast": "--cast", "directors": "--director", "distributor": "--distributor"}
 
 
-def warn_unlearned(forecaster, frame) -> None:
-    """Say which given fields this model ignores, and whether it forecasts domestic gross at all."""
+def warn_unlearned(forecaster, ignored_fields) -> None:
+    """Say which given fields this model ignores (``Forecaster.ignored_fields``), and whether it
+    forecasts domestic gross at all."""
     model = render.model_label(forecaster)
-    for field in forecaster.ignored_fields(frame):
+    for field in ignored_fields:
         render.warn(f"model {model} never learned {field} (its training films had none): "
                     f"{_FLAG_OF.get(field, field)} is ignored")
     if "domestic" not in forecaster.targets_:
@@ -163,7 +164,7 @@ def predict(
                            language, sequel, title)
     forecaster = load_model(ws, model)
     frame = films_frame([film])
-    warn_unlearned(forecaster, frame)
+    warn_unlearned(forecaster, forecaster.ignored_fields(frame))
     for role, name, suggestions in unknown_people(forecaster, film):
         hint = f" (closest known: {', '.join(suggestions)})" if suggestions else ""
         render.warn(f"{role} {name!r} has no earlier film in the data: treated as new talent{hint}")
@@ -189,6 +190,7 @@ def _predict_batch(ws, model, input_csv, output_csv, multiple, as_json, explain)
 
     forecaster = load_model(ws, model)
     result = predict_slate(forecaster, input_csv, break_even_multiple=multiple, explain=explain)
+    warn_unlearned(forecaster, result.ignored_fields)
     for problem in result.problems:
         render.warn(str(problem))
     if output_csv is not None:

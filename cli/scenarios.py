@@ -36,7 +36,7 @@ def _warn_unknown(forecaster, film) -> None:
 
     from boxoffice_cli.forecast import warn_unlearned
 
-    warn_unlearned(forecaster, films_frame([film]))
+    warn_unlearned(forecaster, forecaster.ignored_fields(films_frame([film])))
     for role, name, suggestions in unknown_people(forecaster, film):
         hint = f" (closest known: {', '.join(suggestions)})" if suggestions else ""
         render.warn(f"{role} {name!r} has no earlier film in the data: treated as new talent{hint}")

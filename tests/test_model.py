@@ -106,3 +106,42 @@ def test_metadata_records_what_a_reviewer_needs(model_home):
     assert meta["libraries"]["lightgbm"]
     assert set(meta["checksums"]) >= {"worldwide_p50.txt", "domestic_p50.txt", "talent.parquet"}
     assert meta["features"]["feature_names"]
+
+
+def test_the_store_needs_only_the_forecasters_own_state(forecaster, tmp_path):
+    """``ModelStore.save`` asks the forecaster for ``get_state()`` and nothing else."""
+
+    class OnlyState:
+        def get_state(self):
+            return forecaster.get_state()
+
+    store = ModelStore(tmp_path)
+    path = store.save(OnlyState(), "m")
+    films = _films({"genres": "comedy", "budget": "30m", "release_date": "2027-03-01"})
+    pd.testing.assert_frame_equal(store.load("m").predict(films), forecaster.predict(films))
+    assert store.versions("m") == [path.name] and store.current("m") == path.name
+    assert store.load("m").metadata_["version"] == path.name
+
+
+def test_load_or_train_loads_a_stored_model_and_trains_only_a_missing_default(forecaster, home_copy, monkeypatch):
+    import shutil
+
+    from boxoffice import training
+    from boxoffice.workspace import Workspace
+
+    ws = Workspace(data_dir=home_copy, home=home_copy)
+    heard = []
+    assert training.load_or_train(ws, on_info=heard.append).metadata_["name"] == "default" and heard == []
+    with pytest.raises(ModelStoreError, match="no trained model named 'other'"):
+        training.load_or_train(ws, "other")  # only the default one is trained on demand
+    trained = []
+    monkeypatch.setattr(training, "train_and_store",
+                        lambda films, store, name, **kw: trained.append(len(films)) or store.save(forecaster, name))
+    pointer = ws.models_dir / "default" / "CURRENT"
+    pointer.unlink()  # versions without a pointer: a broken model is reported, never replaced
+    with pytest.raises(ModelStoreError, match="no CURRENT pointer"):
+        training.load_or_train(ws)
+    assert trained == []
+    shutil.rmtree(ws.models_dir / "default")
+    assert training.load_or_train(ws, on_info=heard.append).metadata_["name"] == "default"
+    assert trained and "No model yet" in heard[0]

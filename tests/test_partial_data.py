@@ -82,3 +82,14 @@ def test_a_field_the_model_never_learned_is_ignored_with_a_warning(no_people_hom
     assert "new talent" not in given.stderr  # not an unknown name: a field this model does not use
     assert json.loads(given.stdout)["worldwide_p50"] == pytest.approx(json.loads(plain.stdout)["worldwide_p50"])
     assert np.isfinite(json.loads(given.stdout)["domestic_p50"])
+
+
+def test_a_slate_with_a_column_the_model_never_learned_warns_once(no_people_home, tmp_path):
+    slate = tmp_path / "slate.csv"
+    slate.write_text("title,release_date,genres,budget,cast\n"
+                     "Heist,2013-07-16,Action,150m,Tom Cruise|Emily Blunt\n"
+                     "Small drama,2013-08-01,Drama,5m,\n")
+    result = _cli(no_people_home, "predict", "--input", str(slate), "--model", "bare", "--json")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("never learned cast") == 1 and "--director" not in result.stderr
+    assert all(row["worldwide_p50"] > 0 for row in json.loads(result.stdout))

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 
 from boxoffice.errors import check_kind, check_number
 from boxoffice.model.estimator import Estimator
-from boxoffice.model.features import FeatureBuilder, FeatureConfig, log_budget_2012
+from boxoffice.model.features import FeatureBuilder, FeatureConfig, given_fields, log_budget_2012
 from boxoffice.model.json_shape import NUMBER, shape_error
 from boxoffice.model.revenue import BOOSTER_PARTS, ModelConfig, RevenueModel, films_needed
 
@@ -86,7 +86,7 @@ _STATE_SHAPE = {
 class Forecaster(Estimator):
     """``fit(films)`` then ``predict(films)``; ``predictor`` as in ``RevenueModel`` (same numbers either way)."""
 
-    _kind, _fitted_attribute = "regressor", "models_"
+    _kind, _fitted_attribute = None, "models_"  # it takes a film table, not (X, y)
 
     def __init__(self, config: TrainConfig = TrainConfig(), predictor: str = "auto"):
         self.config = config
@@ -134,9 +134,8 @@ class Forecaster(Estimator):
         """Film fields given a value in ``films`` that this model never learned (its training films had
         none): they change nothing, and a user should be told so."""
         self._check_fitted()
-        from boxoffice.model.features import given_fields
-
-        return [f for f in self.builder_.unlearned_fields_ if f in given_fields(films)]
+        unlearned = self.builder_.unlearned_fields_
+        return [f for f in unlearned if f in given_fields(films)] if unlearned else []
 
     def predict(self, films, break_even_multiple: float = BREAK_EVEN_MULTIPLE, fill_unspecified: bool = True):
         """One row per film: P10/P50/P90 of worldwide and domestic gross (USD of the release year), risk.

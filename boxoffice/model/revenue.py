@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from types import MappingProxyType
 
 from boxoffice.model.estimator import Estimator
 
-DEFAULT_PARAMS = {
+DEFAULT_PARAMS = MappingProxyType({
     "learning_rate": 0.05,
     "num_leaves": 15,
     "max_depth": -1,
@@ -25,8 +26,8 @@ DEFAULT_PARAMS = {
     "lambda_l2": 1.0,
     "cat_smooth": 10.0,
     "min_data_per_group": 20,
-}
-"""LightGBM parameters that `boxoffice tune` searches; the rest are fixed for determinism."""
+})
+"""LightGBM parameters that `boxoffice tune` searches; the rest are fixed for determinism (read-only)."""
 
 Z90 = 1.2815515655446004  # standard normal 0.9 quantile
 

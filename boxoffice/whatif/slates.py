@@ -1,7 +1,7 @@
 """Forecasting films users describe: single films, whole slates, unknown-talent checks."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from boxoffice.model.forecaster import BREAK_EVEN_MULTIPLE
@@ -35,6 +35,8 @@ class SlateResult:
     and ``problem`` (blank if fine)."""
     problems: list
     n_ok: int
+    ignored_fields: list = field(default_factory=list)
+    """Fields the slate gives that the model never learned (``Forecaster.ignored_fields``)."""
 
 
 def predict_slate(forecaster, path: Path, mapping=None, break_even_multiple: float = BREAK_EVEN_MULTIPLE,
@@ -59,6 +61,7 @@ def predict_slate(forecaster, path: Path, mapping=None, break_even_multiple: flo
         films = pd.DataFrame(records)
         films["release_date"] = pd.to_datetime(films["release_date"]).fillna(pd.Timestamp(default_release_date()))
         pred = forecaster.predict(films, break_even_multiple)
+        ignored = forecaster.ignored_fields(films)
         at = out.set_index("row").index.get_indexer(films["row"])
         for col in OUTPUT_COLUMNS:
             out.loc[at, col] = pred[col].to_numpy()
@@ -75,4 +78,4 @@ def predict_slate(forecaster, path: Path, mapping=None, break_even_multiple: flo
     for problem in problems:
         bad.setdefault(problem.row, []).append(f"{problem.column}: {problem.message}")
     out["problem"] = out["row"].map(lambda r: "; ".join(bad.get(r, [])))
-    return SlateResult(out.drop(columns="row"), problems, len(records))
+    return SlateResult(out.drop(columns="row"), problems, len(records), ignored if records else [])
