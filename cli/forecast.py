@@ -31,14 +31,15 @@ def _progress_bar(title: str):
 
 
 def _train(ws, name, data=None, mapping=None, evaluate=True, wait=0.0, config=None, extra=None):
+    from boxoffice.store import ModelStore
     from boxoffice.table.io import load_films
     from boxoffice.training import train_and_store
 
     films = load_films(ws, data, mapping, on_build=render.info)
     bar, report = _progress_bar("Training")
     with bar:
-        return train_and_store(films, ws.models_dir, name, config=config, evaluate=evaluate, progress=report,
-                               lock_wait_seconds=wait, on_wait=render.info, extra_metadata=extra)
+        return train_and_store(films, ModelStore(ws.models_dir), name, config=config, evaluate=evaluate,
+                               progress=report, lock_wait_seconds=wait, on_wait=render.info, extra_metadata=extra)
 
 
 def train(
@@ -79,20 +80,21 @@ def train(
         render.out.print(render.backtest_table(run.metrics, "Backtest (last 5 years, pooled)"))
 
 
-def load_or_train(ws, name):
-    """The stored model `name`; the default one is trained first if none exists yet."""
-    from boxoffice import store
-    from boxoffice.errors import ModelStoreError
+def load_model(ws, name):
+    """``boxoffice.training.load_or_train`` with its messages on stderr and a progress bar if it trains."""
+    from boxoffice.training import load_or_train
+
+    bar, report = _progress_bar("Training")
+
+    def progress(step, total, label):
+        bar.start()  # only once training starts: a plain load shows no bar
+        report(step, total, label)
 
     try:
-        store.current_version(ws.models_dir, name)
-    except ModelStoreError:
-        folder = ws.models_dir / name
-        if name != "default" or folder.is_dir() and any(not p.name.startswith(".") for p in folder.iterdir()):
-            raise  # a model that exists but is broken is reported, never silently replaced
-        render.info("No model yet: training the default one on the public data first (about a minute)…")
-        _train(ws, name)
-    return store.load(ws.models_dir, name)
+        return load_or_train(ws, name, on_info=render.info, progress=progress)
+    finally:
+        if bar.live.is_started:
+            bar.stop()
 
 
 @film_options
@@ -117,7 +119,7 @@ def predict(
       boxoffice predict -g action -g thriller -b 150m --cast "Tom Cruise, Emily Blunt" --release-date 2027-07-16 --json
       boxoffice predict --input slate.csv --output forecasts.csv
     """
-    from boxoffice.whatif.slates import forecast_film, talent_warnings
+    from boxoffice.whatif.slates import film_warnings, forecast_film
 
     ws = _workspace(sources, home)
     if input_csv is not None:
@@ -129,8 +131,8 @@ def predict(
         _predict_batch(ws, model, input_csv, output_csv, break_even_multiple, as_json, explain)
         return
     base = film.build()
-    forecaster = load_or_train(ws, model)
-    render.warn_all(talent_warnings(forecaster, base))
+    forecaster = load_model(ws, model)
+    render.warn_all(film_warnings(forecaster, base))
     result = forecast_film(forecaster, base, break_even_multiple)
     if explain:
         from boxoffice.model.explain import drivers
@@ -147,10 +149,11 @@ def predict(
 
 
 def _predict_batch(ws, model, input_csv, output_csv, multiple, as_json, explain):
-    from boxoffice.whatif.slates import predict_slate
+    from boxoffice.whatif.slates import model_warnings, predict_slate
 
-    forecaster = load_or_train(ws, model)
+    forecaster = load_model(ws, model)
     result = predict_slate(forecaster, input_csv, break_even_multiple=multiple, explain=explain)
+    render.warn_all(model_warnings(forecaster, result.ignored_fields))
     for problem in result.problems:
         render.warn(str(problem))
     if output_csv is not None:

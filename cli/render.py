@@ -32,9 +32,20 @@ def info(message: str) -> None:
 
 
 def emit_json(obj) -> None:
+    """Valid JSON for scripts: money to the cent, a missing number (NaN) null."""
     from boxoffice.units import money_fields_rounded
 
-    sys.stdout.write(json.dumps(money_fields_rounded(obj), indent=2, default=str) + "\n")
+    sys.stdout.write(json.dumps(_null_nan(money_fields_rounded(obj)), indent=2, default=str) + "\n")
+
+
+def _null_nan(obj):
+    if isinstance(obj, float):
+        return None if obj != obj else obj
+    if isinstance(obj, dict):
+        return {k: _null_nan(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_null_nan(v) for v in obj]
+    return obj
 
 
 def key_value_table(title: str, rows: dict) -> Table:
@@ -106,7 +117,9 @@ def forecast_table(result: dict, assumed_date: bool = False) -> Table:
     for head in ("P10", "P50", "P90"):
         table.add_column(head, justify="right")
     for target in ("worldwide", "domestic"):
-        table.add_row(f"{target} gross", *(format_money(result[f"{target}_{q}"]) for q in ("p10", "p50", "p90")))
+        values = [result[f"{target}_{q}"] for q in ("p10", "p50", "p90")]
+        missing = all(v is None or v != v for v in values)  # a model trained without this gross
+        table.add_row(f"{target} gross" + (" (unavailable)" if missing else ""), *map(format_money, values))
     table.caption = (
         f"Chance of losing money (worldwide gross under {multiple_text(result['break_even_multiple'])} budget = "
         f"{format_money(result['break_even_gross'])}): {result['break_even_prob']:.0%}.  "

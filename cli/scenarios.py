@@ -18,15 +18,15 @@ from boxoffice_cli.options import BREAK_EVEN, CSV, FILM, HOME, JSON, MODEL, SOUR
 
 def _model(sources, home, model, base=None):
     """The workspace and its model; warns about the base film's unknown talent."""
-    from boxoffice.whatif.slates import talent_warnings
+    from boxoffice.whatif.slates import film_warnings
     from boxoffice.workspace import resolve_workspace
 
-    from boxoffice_cli.forecast import load_or_train
+    from boxoffice_cli.forecast import load_model
 
     ws = resolve_workspace(sources, home)
-    forecaster = load_or_train(ws, model)
+    forecaster = load_model(ws, model)
     if base is not None:
-        render.warn_all(talent_warnings(forecaster, base))
+        render.warn_all(film_warnings(forecaster, base))
     return ws, forecaster
 
 

@@ -134,6 +134,26 @@ def test_models_list_and_show(model_home):
     assert json.loads(shown.stdout)["schema_version"] >= 1
 
 
+@pytest.mark.parametrize("tamper", [lambda m: m.pop("period"), lambda m: m.pop("n_films"),
+                                    lambda m: m.update(period={"first_release": 1}), lambda m: m.pop("created")])
+def test_models_list_shows_a_tampered_version_as_damaged(home_copy, tamper):
+    """It makes the checks `load` makes: the damaged version is listed with the reason, no traceback."""
+    folder = home_copy / "models" / "default"
+    version = (folder / "CURRENT").read_text().strip()
+    meta = json.loads((folder / version / "metadata.json").read_text())
+    tamper(meta)
+    (folder / version / "metadata.json").write_text(json.dumps(meta))
+    for args in (["--json"], []):
+        result = runner.invoke(app, ["models", "list", *args, "--home", str(home_copy)])
+        assert result.exit_code == 0, result.output
+        assert "Traceback" not in result.output
+    rows = json.loads(runner.invoke(app, ["models", "list", "--json", "--home", str(home_copy)]).stdout)
+    (row,) = [r for r in rows if r["version"] == version]
+    assert row["current"] and "metadata.json" in row["error"]
+    shown = runner.invoke(app, ["models", "show", "default", "--home", str(home_copy)])
+    assert shown.exit_code == 2 and "Traceback" not in shown.output and "retrain" in shown.output
+
+
 def test_predict_says_when_no_model_can_be_found(tmp_path):
     result = runner.invoke(app, ["predict", "--genre", "action", "--budget", "150m", "--model", "nosuch",
                                  "--home", str(tmp_path)])

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import boxoffice.break_even as break_even
+from boxoffice.errors import check_kind, check_number
 from boxoffice.evaluation import metrics
 from boxoffice.evaluation.folds import rolling_years
 from boxoffice.evaluation.levels import FULL, LEVELS, described_at
@@ -25,6 +26,11 @@ class BacktestConfig:
     train: TrainConfig = field(default_factory=TrainConfig)
     levels: tuple = tuple(LEVELS)
     """Levels of detail scored besides the full one (see ``boxoffice.evaluation.levels``)."""
+
+    def __post_init__(self):
+        check_number(self, "test_years", 1, whole=True)
+        check_number(self, "break_even_multiple", 0, low_open=True)
+        check_kind(self, "train", TrainConfig)
 
 
 @dataclass
@@ -133,8 +139,10 @@ def score(pred, who: str, year: str) -> dict:
         "loss_rate": float(np.mean(lost)),
     }
     if who == "model":
-        dom = pred["actual_domestic"].notna().to_numpy()
-        out["bingo"], out["one_away"] = metrics.bingo_accuracy(pred["actual_domestic"][dom], pred["model_domestic_p50"][dom])
+        # films with a domestic gross and a domestic forecast (none when the model had no domestic grosses)
+        dom = (pred["actual_domestic"].notna() & pred["model_domestic_p50"].notna()).to_numpy()
+        out["bingo"], out["one_away"] = (metrics.bingo_accuracy(pred["actual_domestic"][dom], pred["model_domestic_p50"][dom])
+                                         if dom.any() else (None, None))
     else:
         out["bingo"] = out["one_away"] = None  # the baseline forecasts worldwide gross only
     return out

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import boxoffice.break_even as break_even
-from boxoffice.errors import InputError
+from boxoffice.errors import InputError, check_kind, check_number
 from boxoffice.evaluation.studies import _reason, default_study_name, mask_url, open_storage
 from boxoffice.evaluation.folds import METRICS, Fold, pooled, prepare_folds, score_params
 from boxoffice.model.forecaster import TrainConfig
@@ -46,14 +46,15 @@ class TuneConfig:
     def __post_init__(self):
         if self.metric not in METRICS:
             raise InputError(f"unknown metric {self.metric!r}", hint=f"use one of: {', '.join(METRICS)}")
-        if self.trials is not None and self.trials < 1:
-            raise InputError(f"trials must be at least 1, got {self.trials}")
-        if self.timeout is not None and self.timeout <= 0:
-            raise InputError(f"timeout must be positive seconds, got {self.timeout}")
+        check_number(self, "trials", 1, whole=True, optional=True)
+        check_number(self, "timeout", 0, low_open=True, optional=True)
         if self.trials is None and self.timeout is None:
             raise InputError("give a number of trials or a timeout, or tuning never stops")
-        if self.test_years < 1:
-            raise InputError(f"test_years must be at least 1, got {self.test_years}")
+        check_number(self, "test_years", 1, whole=True)
+        check_number(self, "seed", whole=True)
+        check_kind(self, "study", str, optional=True)
+        check_kind(self, "storage", str, optional=True)
+        check_kind(self, "train", TrainConfig)
         if self.study is not None and not self.study.strip():
             raise InputError("the study name is empty")
         break_even.check_multiple(self.break_even_multiple)

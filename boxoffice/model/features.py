@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from boxoffice.names import known_genres
+from boxoffice.errors import check_kind, check_number
+from boxoffice.model.estimator import Estimator
 from boxoffice.model.track_records import STATS, TalentIndex
+from boxoffice.names import known_genres
 
 CATEGORICAL = ("mpaa_rating", "distributor", "country", "language", "source_material", "creative_type")
 """Columns encoded as integer codes for LightGBM's categorical splits (NaN = unknown)."""
@@ -64,6 +66,12 @@ class FeatureConfig:
     """Window of the distributor's recent releases (count and mean log gross): a proxy for its size
     and release width now, which its all-time record blurs."""
 
+    def __post_init__(self):
+        check_number(self, "min_category_films", 1, whole=True)
+        check_number(self, "budget_bands", 1, whole=True)
+        check_kind(self, "story_fields", bool)
+        check_number(self, "distributor_recent_years", 0, low_open=True)
+
 
 def log_budget_2012(films, years=None):
     """Natural log of the budget in constant 2012 USD, in full (float64) precision."""
@@ -91,17 +99,37 @@ def lever_of(feature: str) -> str:
     return "other"
 
 
-class FeatureBuilder:
+PEOPLE_FIELDS = {"cast": "cast", "directors": "director", "distributor": "distributor"}
+"""Film field -> the track-record role it feeds."""
+
+
+class FeatureBuilder(Estimator):
     """sklearn-style: ``fit(films)`` learns from history, ``transform(films)`` gives features."""
+
+    _kind, _fitted_attribute = "transformer", "talent_"
 
     def __init__(self, config: FeatureConfig = FeatureConfig()):
         self.config = config
 
-    def fit(self, films) -> "FeatureBuilder":
+    def fit(self, films, y=None) -> "FeatureBuilder":
+        """``y`` is ignored (the targets are columns of ``films``); it is there for ``Pipeline``."""
         self.fit_transform(films)
         return self
 
+    @property
+    def unlearned_fields_(self) -> tuple[str, ...]:
+        """Film fields (``cast``, ``directors``, ``distributor``) no training film had: the model never
+        learned them, so a value given for one changes nothing."""
+        self._check_fitted()
+        roles = set(self.talent_.table["role"].unique())
+        return tuple(field for field, role in PEOPLE_FIELDS.items()
+                     if role not in roles and not (field == "distributor" and self.categories_.get(field)))
+
     def _fit_vocabulary(self, films) -> None:
+        if not isinstance(self.config, FeatureConfig):
+            from boxoffice.errors import InputError
+
+            raise InputError(f"FeatureBuilder: config={self.config!r} is not a FeatureConfig")
         self.genres_ = known_genres()
         self.categories_ = {}
         for col in self.categorical_features_:
@@ -109,7 +137,7 @@ class FeatureBuilder:
             self.categories_[col] = sorted(counts[counts >= self.config.min_category_films].index)
         self.talent_ = TalentIndex.from_films(films)
 
-    def fit_transform(self, films):
+    def fit_transform(self, films, y=None):
         """``fit`` then ``transform`` of the same films, building their features once."""
         self._fit_vocabulary(films)
         X = self.transform(films)
@@ -156,6 +184,7 @@ class FeatureBuilder:
         import numpy as np
         import pandas as pd
 
+        self._check_fitted()
         n = len(films)
         dates = pd.to_datetime(films["release_date"]).reset_index(drop=True)
         years = dates.dt.year.to_numpy()
@@ -256,6 +285,7 @@ class FeatureBuilder:
 
     def get_state(self) -> dict:
         """JSON-able state (the talent table is saved apart, as Parquet)."""
+        self._check_fitted()
         return {"config": asdict(self.config), "genres": self.genres_, "categories": self.categories_,
                 "feature_names": self.feature_names_, "typical": self.typical_}
 
@@ -268,6 +298,13 @@ class FeatureBuilder:
         builder.typical_ = state["typical"]
         builder.talent_ = TalentIndex(talent_table)
         return builder
+
+
+def given_fields(films) -> set[str]:
+    """The people fields (``PEOPLE_FIELDS``) that some film in ``films`` gives a value."""
+    n = len(films)
+    return {f for f in PEOPLE_FIELDS
+            if ((_lengths(_column(films, f, n)) > 0) if f in LIST_FIELDS else ~_blank_column(films, f, n)).any()}
 
 
 def _column(films, name, n):

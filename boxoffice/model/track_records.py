@@ -208,6 +208,9 @@ class TalentIndex:
                 "last_day": self.table["last_date"].to_numpy().astype("datetime64[D]").astype(np.int64)[order],
                 "end_day": int(days.max()) + 1 if len(days) else 0,
             }
+            if not len(order):  # films without cast, director or distributor: one row no query ever finds
+                self._arrays |= {k: np.zeros(1, v.dtype) for k, v in self._arrays.items() if k != "end_day"}
+                self._arrays["composite"][0], self._arrays["key_id"][0] = np.iinfo(np.int64).max, -2
         return self._arrays
 
     def known_names(self, role: str) -> list[str]:

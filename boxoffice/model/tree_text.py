@@ -8,6 +8,7 @@ of crashing or mispredicting; ``boxoffice.model.forest`` scores from the same pa
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 
@@ -46,6 +47,23 @@ class ModelText:
     num_tree_per_iteration: int
     average_output: bool
     trees: tuple[Tree, ...]
+
+
+_TREE_SIZES = re.compile(r"^tree_sizes=[0-9 ]*\n", re.M)
+
+
+def safe_model_text(text: str) -> str:
+    """A stored model text checked whole, made safe for LightGBM's own parser (``ValueError`` if not).
+
+    LightGBM reads past the end of a cut text (a segfault) and, trusting ``tree_sizes``,
+    parses trees in threads where a bad one aborts the process; without that line it parses
+    them in order and a bad tree raises an error instead. Same trees, same forecasts.
+    """
+    if not text.startswith("tree\n"):
+        raise ValueError("not a LightGBM model")
+    if "\nend of trees" not in text:
+        raise ValueError("the model text is cut short")
+    return _TREE_SIZES.sub("", text, count=1)
 
 
 def read_model(text: str) -> ModelText:

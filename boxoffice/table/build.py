@@ -53,6 +53,17 @@ class BuildConfig:
     genre_aliases: Path | None = None
     linkage: linkage.LinkageConfig = linkage.LinkageConfig()
 
+    def __post_init__(self):
+        import os
+
+        from boxoffice.errors import check_kind, check_param
+
+        check_param(self, "sources_dir", isinstance(self.sources_dir, (str, os.PathLike)), "a folder path")
+        for name in ("distributor_aliases", "genre_aliases"):
+            value = getattr(self, name)
+            check_param(self, name, value is None or isinstance(value, (str, os.PathLike)), "a CSV file path (or None)")
+        check_kind(self, "linkage", linkage.LinkageConfig)
+
 
 @dataclass
 class BuildReport:

@@ -30,6 +30,19 @@ class CompsConfig:
     min_year: int = 1980
     """Older films are of another market."""
 
+    def __post_init__(self):
+        from collections.abc import Mapping
+        from types import MappingProxyType
+
+        from boxoffice.errors import check_number, check_param
+
+        weights = self.weights
+        check_param(self, "weights", isinstance(weights, Mapping) and all(
+            isinstance(w, (int, float)) and not isinstance(w, bool) and w >= 0 for w in weights.values()),
+            "a mapping of feature names to weights of 0 or more")
+        object.__setattr__(self, "weights", MappingProxyType(dict(weights)))  # frozen means frozen
+        check_number(self, "min_year", whole=True)
+
 
 def _matrix(X, reference, weights: dict):
     """Weighted, standardised feature matrix; ``reference`` gives the means and spreads."""

@@ -1,7 +1,7 @@
 """Forecasting films users describe: single films, whole slates, and the warnings for unknown talent."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import boxoffice.break_even as break_even
@@ -16,10 +16,11 @@ def unknown_people(forecaster, film) -> list[tuple[str, str, list[str]]]:
 
     talent = forecaster.builder_.talent_
     known = set(talent.table["key"])
+    unlearned = forecaster.builder_.unlearned_fields_  # no name is "unknown" in a field the model ignores
     out = []
-    for role, names in (("cast", film.cast), ("director", film.directors[:1]),
-                        ("distributor", [film.distributor] if film.distributor else [])):
-        for name in names:
+    for role, column, names in (("cast", "cast", film.cast), ("director", "directors", film.directors[:1]),
+                                ("distributor", "distributor", [film.distributor] if film.distributor else [])):
+        for name in names if column not in unlearned else ():
             if f"{role}:{person_key(name)}" not in known:
                 out.append((role, name, closest_names(name, talent.known_names(role))))
     return out
@@ -29,6 +30,26 @@ def unknown_warning(role: str, name: str, suggestions) -> str:
     """What a user reads about a name with no earlier film: the model treats it as a newcomer."""
     hint = f" (closest known: {', '.join(suggestions)})" if suggestions else ""
     return f"{role} {name!r} has no earlier film in the data: treated as new talent{hint}"
+
+
+def model_warnings(forecaster, ignored_fields) -> list[str]:
+    """What a user reads when the model ignores given fields (``Forecaster.ignored_fields``) or cannot
+    forecast domestic gross at all."""
+    from boxoffice.model.forecaster import model_id
+
+    model = model_id(forecaster)
+    out = [f"model {model} never learned {field} (its training films had none): the {field} given is ignored"
+           for field in ignored_fields]
+    if "domestic" not in forecaster.targets_:
+        out.append(f"model {model} was trained without domestic grosses: domestic forecasts are unavailable")
+    return out
+
+
+def film_warnings(forecaster, film) -> list[str]:
+    """Every warning about one described film: fields the model ignores, then names it has never seen."""
+    from boxoffice.table.film import films_frame
+
+    return model_warnings(forecaster, forecaster.ignored_fields(films_frame([film]))) + talent_warnings(forecaster, film)
 
 
 def talent_warnings(forecaster, film) -> list[str]:
@@ -60,6 +81,8 @@ class SlateResult:
     and ``problem`` (blank if fine)."""
     problems: list
     n_ok: int
+    ignored_fields: list = field(default_factory=list)
+    """Fields the slate gives that the model never learned (``Forecaster.ignored_fields``)."""
 
 
 def predict_slate(forecaster, path: Path, mapping=None, break_even_multiple: float = break_even.MULTIPLE,
@@ -84,6 +107,7 @@ def predict_slate(forecaster, path: Path, mapping=None, break_even_multiple: flo
         films = pd.DataFrame(records)
         films["release_date"] = release_dates_or_default(films["release_date"])
         pred = forecaster.predict(films, break_even_multiple)
+        ignored = forecaster.ignored_fields(films)
         at = out.set_index("row").index.get_indexer(films["row"])
         for col in OUTPUT_COLUMNS:
             out.loc[at, col] = pred[col].to_numpy()
@@ -100,4 +124,4 @@ def predict_slate(forecaster, path: Path, mapping=None, break_even_multiple: flo
     for problem in problems:
         bad.setdefault(problem.row, []).append(f"{problem.column}: {problem.message}")
     out["problem"] = out["row"].map(lambda r: "; ".join(bad.get(r, [])))
-    return SlateResult(out.drop(columns="row"), problems, len(records))
+    return SlateResult(out.drop(columns="row"), problems, len(records), ignored if records else [])
