@@ -17,15 +17,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-OPEN_FIELDS = ("cast", "directors", "distributor", "mpaa_rating", "runtime_min", "country", "language", "sequel")
-"""Fields a description may leave open; each is then mixed over comparable films. Genres, budget
-and the release date are what every description gives (the date defaults to a year from today)."""
+from boxoffice.table.film import OPEN_COLUMN, OPEN_FIELDS
 
 LIST_FIELDS = ("cast", "directors")
-
-OPEN_COLUMN = "open_fields"
-"""Optional column of a film frame: per film, the tuple of its open fields. Without it, a field is
-open for every film exactly when the frame has no column for it."""
 
 
 @dataclass(frozen=True)
