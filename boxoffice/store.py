@@ -25,11 +25,13 @@ from boxoffice.atomic import honour_umask
 from boxoffice.errors import BoxofficeError, InputError, ModelStoreError
 from boxoffice.model.json_shape import shape_error
 
-MODEL_SCHEMA_VERSION = 1
+MODEL_SCHEMA_VERSION = 2
+"""2: the comparable films open fields are mixed over (``comparables.parquet``)."""
 DEFAULT_NAME = "default"
 POINTER = "CURRENT"
 METADATA = "metadata.json"
 TALENT = "talent.parquet"
+COMPARABLES = "comparables.parquet"
 STALE_SECONDS = 3600
 """Temp files of a save older than this were left by a killed run; the next save removes them."""
 RETRAIN = "retrain with `boxoffice train`"
@@ -143,6 +145,7 @@ class ModelStore:
             for text_name, text in state.texts.items():
                 (tmp / f"{check_name(text_name)}.txt").write_text(text, encoding="utf-8")
             state.talent.to_parquet(tmp / TALENT, index=False)
+            state.comparables.to_parquet(tmp / COMPARABLES, index=False)
             record = {
                 "schema_version": MODEL_SCHEMA_VERSION, "name": name, "version": version,
                 "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -206,6 +209,16 @@ class ModelStore:
             raise ModelStoreError(f"model '{name}' points to a missing version {version!r}", hint=pick)
         return version
 
+    def outdated(self, name: str = DEFAULT_NAME) -> bool:
+        """True when the current version of ``name`` was written by an older boxoffice (an older schema):
+        it cannot be read, but it is not damaged either, so the default model is simply trained again."""
+        try:
+            path = self._folder(name) / self.current(name) / METADATA
+            found = json.loads(path.read_text(encoding="utf-8")).get("schema_version")
+        except (ModelStoreError, OSError, ValueError, AttributeError):
+            return False
+        return isinstance(found, int) and not isinstance(found, bool) and found < MODEL_SCHEMA_VERSION
+
     def read_metadata(self, name: str = DEFAULT_NAME, version: str | None = None) -> dict:
         """The metadata of a version (default: the current one), checked as ``load`` checks it, files aside."""
         return self._checked(name, version)[0]
@@ -244,7 +257,7 @@ class ModelStore:
         if problem is None:
             problem = next((f"{METADATA} names an odd file {f!r}" for f in meta["checksums"] if not _plain(f)), None)
         if problem is None:
-            unlisted = sorted({TALENT, *(f"{t}.txt" for t in texts)} - set(meta["checksums"]))
+            unlisted = sorted({TALENT, COMPARABLES, *(f"{t}.txt" for t in texts)} - set(meta["checksums"]))
             problem = f"{METADATA} has no checksum for {', '.join(unlisted)}" if unlisted else None
         if problem:
             raise ModelStoreError(f"{where} cannot be read: {problem}", hint=RETRAIN)
@@ -274,7 +287,7 @@ class ModelStore:
         folder = self._check_files(meta)
         try:
             texts = {t: (folder / f"{t}.txt").read_text(encoding="utf-8") for t in text_names}
-            state = ForecasterState(meta, texts, pd.read_parquet(folder / TALENT))
+            state = ForecasterState(meta, texts, pd.read_parquet(folder / TALENT), pd.read_parquet(folder / COMPARABLES))
             return Forecaster.from_state(state, metadata=meta)
         except Exception as err:  # noqa: BLE001 - any failure to rebuild from the files means the model is unreadable
             detail = (err.message if isinstance(err, BoxofficeError) else str(err) if isinstance(err, ValueError)

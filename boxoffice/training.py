@@ -43,12 +43,15 @@ def train_and_store(films, store: ModelStore, name: str = DEFAULT_NAME, config: 
 def load_or_train(workspace, name: str = DEFAULT_NAME, on_info=None, progress=None):
     """The stored model ``name`` of ``workspace``; the default one is first trained (with its backtest)
     on the public data if nothing is stored yet. A model that exists but is broken is reported
-    (``ModelStoreError``), never silently replaced. ``on_info(message)`` hears what happens."""
+    (``ModelStoreError``), never silently replaced; a default one an older boxoffice stored is trained
+    again (the old version stays in the store). ``on_info(message)`` hears what happens."""
     from boxoffice.table.io import load_films
 
     store = ModelStore(workspace.models_dir)
-    if name == DEFAULT_NAME and not store.exists(name):
+    missing = not store.exists(name)
+    if name == DEFAULT_NAME and (missing or store.outdated(name)):
         if on_info:
-            on_info("No model yet: training the default one on the public data first (about a minute)…")
+            on_info("No model yet: training the default one on the public data first (about a minute)…" if missing else
+                    "The default model was stored by an older boxoffice: training it again (about a minute)…")
         train_and_store(load_films(workspace, on_build=on_info), store, name, progress=progress, on_wait=on_info)
     return store.load(name)

@@ -103,6 +103,7 @@ def predict(
     input_csv: Optional[Path] = typer.Option(None, "--input", help="Batch: a slate CSV (title, release_date, genres, budget, cast, …)."),
     output_csv: Optional[Path] = typer.Option(None, "--output", help="Batch: where to write the forecasts CSV."),
     explain: bool = typer.Option(False, "--explain", help="Also show what drives the P50: budget, cast, genre, timing, … in dollars (with --input: one driver_<lever>_usd column per lever)."),
+    blank_means_open: bool = typer.Option(False, "--blank-means-open", help="With --input: an empty cell means 'not decided yet' (mixed over comparable films, like a column the slate lacks), not 'unknown'."),
     break_even_multiple: float = BREAK_EVEN,
     model: str = MODEL,
     sources: Optional[Path] = SOURCES,
@@ -128,7 +129,7 @@ def predict(
 
             raise InputError(f"{', '.join(film.given())} describe one film, but with --input each CSV row describes "
                              "its own", hint="drop those flags, or put the values in the CSV's columns")
-        _predict_batch(ws, model, input_csv, output_csv, break_even_multiple, as_json, explain)
+        _predict_batch(ws, model, input_csv, output_csv, break_even_multiple, as_json, explain, blank_means_open)
         return
     base = film.build()
     forecaster = load_model(ws, model)
@@ -148,11 +149,12 @@ def predict(
         render.out.print(render.drivers_table(found))
 
 
-def _predict_batch(ws, model, input_csv, output_csv, multiple, as_json, explain):
+def _predict_batch(ws, model, input_csv, output_csv, multiple, as_json, explain, blank_means_open=False):
     from boxoffice.whatif.slates import model_warnings, predict_slate
 
     forecaster = load_model(ws, model)
-    result = predict_slate(forecaster, input_csv, break_even_multiple=multiple, explain=explain)
+    result = predict_slate(forecaster, input_csv, break_even_multiple=multiple, explain=explain,
+                           blank_means_open=blank_means_open)
     render.warn_all(model_warnings(forecaster, result.ignored_fields))
     for problem in result.problems:
         render.warn(str(problem))

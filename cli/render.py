@@ -123,8 +123,11 @@ def forecast_table(result: dict, assumed_date: bool = False) -> Table:
     table.caption = (
         f"Chance of losing money (worldwide gross under {multiple_text(result['break_even_multiple'])} budget = "
         f"{format_money(result['break_even_gross'])}): {result['break_even_prob']:.0%}.  "
-        f"Expected worldwide gross / budget: {result['expected_multiple']:.2f}×.  Model {result['model']}."
+        f"Median worldwide gross / budget: {result['median_multiple']:.2f}×.  Model {result['model']}."
     )
+    if result.get("mixed_over"):
+        table.caption += (f"\nNot given, so mixed over {result['comparable_films']} comparable films (similar budget, "
+                          f"genres and years): {result['mixed_over']}.")
     table.caption_justify = "left"
     return table
 

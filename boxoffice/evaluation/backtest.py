@@ -16,6 +16,7 @@ from boxoffice.evaluation import metrics
 from boxoffice.evaluation.folds import rolling_years
 from boxoffice.evaluation.levels import FULL, LEVELS, described_at
 from boxoffice.model.forecaster import Forecaster, TrainConfig, trainable
+from boxoffice.table.slate import slate_text
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,8 @@ def backtest(films, config: BacktestConfig = BacktestConfig(), progress=None):
         if progress:
             progress(step, years, f"training on films before {year}")
         model = Forecaster(config.train).fit(history)
-        described = {level: model.predict(described_at(test, level), multiple, fill_unspecified=False)
-                     for level in dict.fromkeys((FULL, *config.levels))}
+        described = {level: _through_a_slate(model, described_at(slate, level), multiple)
+                     for slate in [slate_text(test)] for level in dict.fromkeys((FULL, *config.levels))}
         train = trainable(history, config.train.min_year)
         base = BaselineModel(config.train.model.interval).fit(
             np.log(train["budget_usd_2012"].to_numpy()), np.log(train["worldwide_gross_usd_2012"].to_numpy()))
@@ -115,6 +116,17 @@ def backtest(films, config: BacktestConfig = BacktestConfig(), progress=None):
     levels = pd.DataFrame([{"level": level, **score(part, who, "all")} for level, part in every.groupby("level", sort=False)
                            for who in ("model", "baseline")])
     return BacktestResult(predictions, pd.DataFrame(scores), multiple, levels)
+
+
+def _through_a_slate(model, slate, multiple):
+    """The test films' forecasts as ``predict --input`` gives them for this slate text."""
+    from boxoffice.errors import InputError
+    from boxoffice.whatif.slates import forecast_slate
+
+    result = forecast_slate(model, slate, break_even_multiple=multiple)
+    if result.problems:  # every film of the table must reach the model: a refused one is a bug
+        raise InputError(f"the backtest's slate has {len(result.problems)} problem(s): {result.problems[0]}")
+    return result.forecasts
 
 
 def score(pred, who: str, year: str) -> dict:

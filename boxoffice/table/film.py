@@ -45,6 +45,19 @@ class Film:
 
 
 FIELD_NAMES = tuple(f.name for f in fields(Film))
+
+OPEN_FIELDS = ("cast", "directors", "distributor", "mpaa_rating", "runtime_min", "country", "language", "sequel")
+"""Fields a description may leave open (not decided yet): the forecast then mixes over what comparable
+films had there (``boxoffice.model.mixture``). Genres, budget and the release date every film has."""
+
+OPEN_COLUMN = "open_fields"
+"""Optional column of a films frame: per film, the tuple of its open fields. Without it, a field is
+open for every film exactly when the frame has no column for it."""
+
+
+def open_fields(film: Film) -> tuple[str, ...]:
+    """The fields a described film leaves open: those it gives no value (an empty cast is no cast given)."""
+    return tuple(name for name in OPEN_FIELDS if getattr(film, name) in (None, ()))
 FIELD_ALIASES = {"budget": "budget_usd", "genre": "genres", "director": "directors", "rating": "mpaa_rating",
                  "runtime": "runtime_min", "release": "release_date", "release-date": "release_date",
                  "mpaa-rating": "mpaa_rating", "lead": "cast", "source": "source_material"}
@@ -135,7 +148,7 @@ def release_dates_or_default(dates, today: dt.date | None = None):
 
 
 def films_frame(films, today: dt.date | None = None):
-    """Films -> canonical-table-shaped DataFrame the feature builder reads."""
+    """Films -> canonical-table-shaped DataFrame the feature builder reads, with each film's ``open_fields``."""
     import pandas as pd
 
     rows = []
@@ -144,6 +157,7 @@ def films_frame(films, today: dt.date | None = None):
         row["release_date"] = pd.Timestamp(film.release_date_or_default(today))
         for name in ("genres", "cast", "directors"):
             row[name] = list(row[name])
+        row[OPEN_COLUMN] = open_fields(film)
         rows.append(row)
     frame = pd.DataFrame(rows)
     frame["year"] = frame["release_date"].dt.year

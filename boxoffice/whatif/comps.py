@@ -95,7 +95,7 @@ def comps(film, forecaster, films_table, k: int = 10, config: CompsConfig = Comp
         raise InputError(f"only {len(pool)} films have a budget, a gross and genres; asked for {k} comps")
     builder = forecaster.builder_
     X_pool = builder.transform(pool)
-    X_film = builder.transform(films_frame([film]), fill_unspecified=True)
+    X_film = builder.transform(films_frame([film]))  # a field not given is blank: it pulls no comp nearer
     weights = {n: w for n, w in config.weights.items() if w}
     nn = NearestNeighbors(n_neighbors=int(k)).fit(_matrix(X_pool, X_pool, weights))
     distance, index = nn.kneighbors(_matrix(X_film, X_pool, weights))

@@ -13,7 +13,7 @@ from boxoffice.errors import InputError
 from boxoffice.table.film import Film, make_film
 
 FIGURES = ("worldwide_p10", "worldwide_p50", "worldwide_p90", "domestic_p10", "domestic_p50", "domestic_p90",
-           "break_even_prob", "break_even_gross", "expected_multiple", "expected_return")
+           "break_even_prob", "break_even_gross", "median_multiple", "expected_return")
 """Per scenario, under the names of ``predict --json``; ``expected_return`` is defined in ``score``."""
 
 CHANGES = ("worldwide_p50_change_pct", "break_even_prob_change")

@@ -7,7 +7,7 @@ from pathlib import Path
 import boxoffice.break_even as break_even
 
 OUTPUT_COLUMNS = ("worldwide_p10", "worldwide_p50", "worldwide_p90", "domestic_p10", "domestic_p50", "domestic_p90",
-                  "break_even_prob", "break_even_gross", "expected_multiple")
+                  "break_even_prob", "break_even_gross", "median_multiple")
 
 
 def unknown_people(forecaster, film) -> list[tuple[str, str, list[str]]]:
@@ -86,30 +86,40 @@ class SlateResult:
 
 
 def predict_slate(forecaster, path: Path, mapping=None, break_even_multiple: float = break_even.MULTIPLE,
-                  explain: bool = False) -> SlateResult:
+                  explain: bool = False, blank_means_open: bool = False) -> SlateResult:
     """Forecast every good row of a slate CSV; bad rows are reported by row number and left blank.
 
-    ``explain``: also split each worldwide P50 into levers (``boxoffice.model.explain.drivers``), in USD.
+    A column the slate lacks is open (mixed over comparable films); an empty cell is unknown, or open
+    with ``blank_means_open``. ``explain``: also split each worldwide P50 into levers
+    (``boxoffice.model.explain.drivers``), in USD.
     """
-    import pandas as pd
-
-    from boxoffice.table.film import release_dates_or_default
-    from boxoffice.table.mapped_csv import FORECAST_REQUIRED, ColumnMapping, parse_rows, read_frame
+    from boxoffice.table.mapped_csv import FORECAST_REQUIRED, ColumnMapping, read_frame
 
     mapping = mapping or ColumnMapping()
     frame = read_frame(path, mapping, FORECAST_REQUIRED)
-    records, problems = parse_rows(frame, mapping, FORECAST_REQUIRED)
+    return forecast_slate(forecaster, frame, mapping, break_even_multiple, explain, blank_means_open)
+
+
+def forecast_slate(forecaster, frame, mapping=None, break_even_multiple: float = break_even.MULTIPLE,
+                   explain: bool = False, blank_means_open: bool = False) -> SlateResult:
+    """``predict_slate`` of a slate already read (text cells, canonical columns, CSV line index):
+    the one path of every slate, the backtest's included."""
+    import pandas as pd
+
+    from boxoffice.table.slate import slate_films
+
+    films, problems = slate_films(frame, mapping, blank_means_open=blank_means_open)
+    ignored = []
     out = pd.DataFrame({"row": frame.index.to_numpy(), "title": frame.get("title", pd.Series("", index=frame.index)).to_numpy(),
                         "release_date": frame.get("release_date", pd.Series("", index=frame.index)).to_numpy()})
     for col in OUTPUT_COLUMNS:
         out[col] = float("nan")
-    if records:
-        films = pd.DataFrame(records)
-        films["release_date"] = release_dates_or_default(films["release_date"])
+    out["mixed_over"], out["comparable_films"] = "", 0
+    if len(films):
         pred = forecaster.predict(films, break_even_multiple)
         ignored = forecaster.ignored_fields(films)
         at = out.set_index("row").index.get_indexer(films["row"])
-        for col in OUTPUT_COLUMNS:
+        for col in (*OUTPUT_COLUMNS, "mixed_over", "comparable_films"):
             out.loc[at, col] = pred[col].to_numpy()
         if explain:
             from boxoffice.model.explain import drivers
@@ -124,4 +134,4 @@ def predict_slate(forecaster, path: Path, mapping=None, break_even_multiple: flo
     for problem in problems:
         bad.setdefault(problem.row, []).append(f"{problem.column}: {problem.message}")
     out["problem"] = out["row"].map(lambda r: "; ".join(bad.get(r, [])))
-    return SlateResult(out.drop(columns="row"), problems, len(records), ignored if records else [])
+    return SlateResult(out.drop(columns="row"), problems, len(films), ignored)
