@@ -1,7 +1,8 @@
-"""Forecasting films users describe: single films, whole slates, and the warnings for unknown talent."""
+"""Forecasting films users describe: single films, whole slates, and the warnings that go with them
+(unknown talent; values, genres, budgets and dates the model has not seen: ``boxoffice.model.domain``)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import boxoffice.break_even as break_even
@@ -36,11 +37,25 @@ def talent_warnings(forecaster, film) -> list[str]:
     return [unknown_warning(role, name, near) for role, name, near in unknown_people(forecaster, film)]
 
 
+def forecast_warnings(forecaster, film) -> list[str]:
+    """Everything a user should read beside ``film``'s forecast: a country, language, distributor or
+    rating the model does not know, a genre it has not learned, a budget, runtime or date beyond its
+    data (``boxoffice.model.domain.film_warnings``), then people with no earlier film (``talent_warnings``;
+    a distributor already said to be unknown is not said twice)."""
+    from boxoffice.model.domain import film_warnings
+    from boxoffice.table.film import films_frame
+
+    found = film_warnings(forecaster, films_frame([film]))[0]
+    unknown = bool(film.distributor) and not forecaster.builder_.knows("distributor", [film.distributor])[0]
+    return found + [unknown_warning(role, name, near) for role, name, near in unknown_people(forecaster, film)
+                    if not (role == "distributor" and unknown)]
+
+
 def forecast_film(forecaster, film, break_even_multiple: float = break_even.MULTIPLE) -> dict:
     """One film's forecast as ``predict --json`` gives it: ``OUTPUT_COLUMNS``, then title, release_date
     (ISO; ``default_release_date`` when unsaid), budget_usd, break_even_multiple and model (``model_id``).
 
-    Money is USD of the release year. Unknown talent is not checked here: see ``talent_warnings``.
+    Money is USD of the release year. Nothing is checked here: see ``forecast_warnings``.
     """
     from boxoffice.model.forecaster import model_id
     from boxoffice.table.film import films_frame
@@ -57,25 +72,31 @@ class SlateResult:
     forecasts: "object"
     """The input's title and release_date, then ``OUTPUT_COLUMNS``, with ``explain``
     ``driver_baseline_usd`` and one ``driver_<lever>_usd`` per lever (they sum to the worldwide P50),
-    and ``problem`` (blank if fine)."""
+    ``problem`` (blank if fine) and ``warning`` (what the row has that the model has not seen; blank if nothing)."""
     problems: list
     n_ok: int
+    warnings: list = field(default_factory=list)
+    """``"row 4: country 'Narnia' is not …"``, one line per message (``boxoffice.model.domain.grouped``)."""
 
 
 def predict_slate(forecaster, path: Path, mapping=None, break_even_multiple: float = break_even.MULTIPLE,
                   explain: bool = False) -> SlateResult:
     """Forecast every good row of a slate CSV; bad rows are reported by row number and left blank.
+    A value, genre, budget or date the model has not seen is no problem: the row is forecast, with
+    a warning.
 
     ``explain``: also split each worldwide P50 into levers (``boxoffice.model.explain.drivers``), in USD.
     """
     import pandas as pd
 
+    from boxoffice.model.domain import film_warnings, grouped
     from boxoffice.table.film import release_dates_or_default
     from boxoffice.table.mapped_csv import FORECAST_REQUIRED, ColumnMapping, parse_rows, read_frame
 
     mapping = mapping or ColumnMapping()
     frame = read_frame(path, mapping, FORECAST_REQUIRED)
-    records, problems = parse_rows(frame, mapping, FORECAST_REQUIRED)
+    records, problems = parse_rows(frame, mapping, FORECAST_REQUIRED, strict_ratings=False)
+    warnings, per_row = [], {}
     out = pd.DataFrame({"row": frame.index.to_numpy(), "title": frame.get("title", pd.Series("", index=frame.index)).to_numpy(),
                         "release_date": frame.get("release_date", pd.Series("", index=frame.index)).to_numpy()})
     for col in OUTPUT_COLUMNS:
@@ -84,6 +105,9 @@ def predict_slate(forecaster, path: Path, mapping=None, break_even_multiple: flo
         films = pd.DataFrame(records)
         films["release_date"] = release_dates_or_default(films["release_date"])
         pred = forecaster.predict(films, break_even_multiple)
+        found = film_warnings(forecaster, films)
+        per_row = {row: "; ".join(messages) for row, messages in zip(films["row"], found) if messages}
+        warnings = grouped(found, [str(r) for r in films["row"]], "row")
         at = out.set_index("row").index.get_indexer(films["row"])
         for col in OUTPUT_COLUMNS:
             out.loc[at, col] = pred[col].to_numpy()
@@ -100,4 +124,5 @@ def predict_slate(forecaster, path: Path, mapping=None, break_even_multiple: flo
     for problem in problems:
         bad.setdefault(problem.row, []).append(f"{problem.column}: {problem.message}")
     out["problem"] = out["row"].map(lambda r: "; ".join(bad.get(r, [])))
-    return SlateResult(out.drop(columns="row"), problems, len(records))
+    out["warning"] = out["row"].map(lambda r: per_row.get(r, ""))
+    return SlateResult(out.drop(columns="row"), problems, len(records), warnings)
