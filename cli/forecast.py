@@ -113,14 +113,16 @@ def predict(
     """Forecast a film's worldwide and domestic gross (P10/P50/P90) and its break-even risk.
 
     P10/P50/P90: a 10% chance of less than P10, an even chance either side of P50, 10% of more than P90.
-    Money is in dollars of the release year. Unknown people get a warning and count as newcomers.
+    Money is in dollars of the release year. Unknown people count as newcomers; a country, language,
+    distributor or rating the model does not know counts as unknown; a budget, runtime or date beyond
+    the model's data is forecast as the nearest it has seen. Each gets a warning.
 
     Examples:
       boxoffice predict --genre action --budget 150m
       boxoffice predict -g action -g thriller -b 150m --cast "Tom Cruise, Emily Blunt" --release-date 2027-07-16 --json
       boxoffice predict --input slate.csv --output forecasts.csv
     """
-    from boxoffice.whatif.slates import film_warnings, forecast_film
+    from boxoffice.whatif.slates import forecast_film, forecast_warnings
 
     ws = _workspace(sources, home)
     if input_csv is not None:
@@ -133,7 +135,7 @@ def predict(
         return
     base = film.build()
     forecaster = load_model(ws, model)
-    render.warn_all(film_warnings(forecaster, base))
+    render.warn_all(forecast_warnings(forecaster, base))
     result = forecast_film(forecaster, base, break_even_multiple)
     if explain:
         from boxoffice.model.explain import drivers
@@ -158,6 +160,7 @@ def _predict_batch(ws, model, input_csv, output_csv, multiple, as_json, explain,
     render.warn_all(model_warnings(forecaster, result.ignored_fields))
     for problem in result.problems:
         render.warn(str(problem))
+    render.warn_all(result.warnings)
     if output_csv is not None:
         from boxoffice.atomic import write_csv_atomic
 

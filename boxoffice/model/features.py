@@ -136,6 +136,7 @@ class FeatureBuilder(Estimator):
             counts = films[col].dropna().astype(str).value_counts()
             self.categories_[col] = sorted(counts[counts >= self.config.min_category_films].index)
         self.talent_ = TalentIndex.from_films(films)
+        self.__dict__.pop("_vocabularies", None)  # what ``knows`` accepts follows the new categories
 
     def fit_transform(self, films, y=None):
         """``fit`` then ``transform`` of the same films, building their features once."""
@@ -206,9 +207,12 @@ class FeatureBuilder(Estimator):
         seq = _column(films, "sequel", n)
         out["sequel"] = pd.array(seq, dtype="boolean").astype("Float64").to_numpy(float, na_value=np.nan)
         for col in self.categorical_features_:
-            coded = pd.Index(self.categories_[col], dtype=object).get_indexer(_column(films, col, n)).astype(float)
-            coded[(coded < 0) & ~_blank_column(films, col, n)] = len(self.categories_[col])  # seen too rarely: 'other'
-            coded[coded < 0] = np.nan
+            values = _column(films, col, n)
+            coded = pd.Index(self.categories_[col], dtype=object).get_indexer(values).astype(float)
+            rare = (coded < 0) & ~_blank_column(films, col, n)
+            rare[rare] = self.knows(col, values[rare])  # a real value seen too rarely: 'other'
+            coded[rare] = len(self.categories_[col])
+            coded[coded < 0] = np.nan  # blank, or unknown: the film's value is not known
             out[col] = coded
         out.update(self._track_records(films, dates))
         for name in out:  # float32: half the memory of float64, and LightGBM bins them anyway
@@ -216,6 +220,37 @@ class FeatureBuilder(Estimator):
         if fill_unspecified:
             self._fill_unspecified(films, out)
         return pd.DataFrame(out, copy=False)
+
+    def knows(self, column: str, values):
+        """True for each value of ``column`` the model knows: one of its categories, a real value of the
+        field (``boxoffice.table.vocabulary``) or, for a distributor, one with a track record. Any other
+        value is unknown and encoded as a blank; columns with no vocabulary know every value."""
+        import numpy as np
+        import pandas as pd
+
+        from boxoffice.names import person_key
+
+        known = self._vocabulary(column)
+        if known is None or not len(values):
+            return np.ones(len(values), dtype=bool)
+        codes, distinct = pd.factorize(np.asarray(values, dtype=object))
+        return np.array([person_key(v) in known for v in distinct], dtype=bool)[codes]
+
+    def _vocabulary(self, column: str):
+        """person_keys of the values ``knows`` accepts (built once per builder), or None."""
+        from boxoffice.names import person_key
+        from boxoffice.table.vocabulary import FIELDS, real_values
+
+        cache = self.__dict__.setdefault("_vocabularies", {})
+        if column not in cache:
+            if column not in FIELDS:
+                cache[column] = None
+            else:
+                names = [*self.categories_.get(column, []), *real_values(column)]
+                if column == "distributor":
+                    names += self.talent_.known_names("distributor")
+                cache[column] = frozenset(map(person_key, names))
+        return cache[column]
 
     def _fill_unspecified(self, films, features: dict) -> None:
         """Fill unsaid fields in ``features`` (name -> float32 array), in place."""

@@ -83,6 +83,27 @@ def read_model(text: str) -> ModelText:
     return ModelText(header.get("objective", "").split(" ")[0], names, per_iteration, "average_output" in header, trees)
 
 
+def feature_ranges(text: str) -> dict[str, tuple[float, float]]:
+    """Each numeric feature's [min, max] over the data the trees were grown on, as LightGBM records it
+    in the model's header (``feature_infos``); constant and categorical features are left out."""
+    names, infos = [], []
+    end = text.find("\nTree=")
+    for line in (text if end < 0 else text[:end]).splitlines():
+        if line.startswith("feature_names="):
+            names = line.split("=", 1)[1].split()
+        elif line.startswith("feature_infos="):
+            infos = line.split("=", 1)[1].split()
+    out = {}
+    for name, info in zip(names, infos):
+        if info.startswith("[") and info.endswith("]") and ":" in info:
+            lo, hi = info[1:-1].split(":", 1)
+            try:
+                out[name] = (float(lo), float(hi))
+            except ValueError:
+                continue
+    return out
+
+
 def _split(text: str):
     header, blocks, current = {}, [], None
     for line in text.splitlines():

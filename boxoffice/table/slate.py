@@ -24,7 +24,7 @@ def slate_films(frame, mapping: ColumnMapping | None = None, *, blank_means_open
     from boxoffice.table.film import release_dates_or_default
 
     mapping = mapping or ColumnMapping()
-    records, problems = parse_rows(frame, mapping, FORECAST_REQUIRED)
+    records, problems = parse_rows(frame, mapping, FORECAST_REQUIRED, strict_ratings=False)
     films = pd.DataFrame(records)
     if films.empty:
         return films, problems

@@ -53,6 +53,20 @@ def score(films, forecaster, break_even_multiple: float = break_even.MULTIPLE):
     return pred.iloc[[at[f] for f in films]].reset_index(drop=True) if len(distinct) != len(films) else pred
 
 
+def variant_warnings(base: Film, variants: Mapping, forecaster) -> list[str]:
+    """What each variant (``{name: Film}``) has that the model has not seen and its base has not
+    (``boxoffice.model.domain.film_warnings``; the base's own: ``boxoffice.whatif.slates.forecast_warnings``),
+    one line per message: ``scenario 'elsewhere': country 'Narnia' is not …``."""
+    from boxoffice.model.domain import film_warnings, grouped
+    from boxoffice.table.film import films_frame
+
+    distinct = list(dict.fromkeys([base, *variants.values()]))
+    found = dict(zip(distinct, film_warnings(forecaster, films_frame(distinct))))
+    own = set(found[base])
+    return grouped([[w for w in found[film] if w not in own] for film in variants.values()],
+                   [repr(str(name)) for name in variants], "scenario")
+
+
 def with_changes(frame, base_row):
     """Add the change of each row against the base (``CHANGES``)."""
     frame["worldwide_p50_change_pct"] = (frame["worldwide_p50"] / base_row["worldwide_p50"] - 1) * 100

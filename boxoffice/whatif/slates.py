@@ -1,4 +1,5 @@
-"""Forecasting films users describe: single films, whole slates, and the warnings for unknown talent."""
+"""Forecasting films users describe: single films, whole slates, and the warnings that go with them
+(unknown talent; values, genres, budgets and dates the model has not seen: ``boxoffice.model.domain``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -45,23 +46,32 @@ def model_warnings(forecaster, ignored_fields) -> list[str]:
     return out
 
 
-def film_warnings(forecaster, film) -> list[str]:
-    """Every warning about one described film: fields the model ignores, then names it has never seen."""
-    from boxoffice.table.film import films_frame
-
-    return model_warnings(forecaster, forecaster.ignored_fields(films_frame([film]))) + talent_warnings(forecaster, film)
-
-
 def talent_warnings(forecaster, film) -> list[str]:
     """One warning per person or distributor of ``film`` with no earlier film, with the closest known names."""
     return [unknown_warning(role, name, near) for role, name, near in unknown_people(forecaster, film)]
+
+
+def forecast_warnings(forecaster, film) -> list[str]:
+    """Everything a user should read beside ``film``'s forecast: a country, language, distributor or
+    rating the model does not know, a genre it has not learned, a budget, runtime or date beyond its
+    data (``boxoffice.model.domain.film_warnings``), after fields the model never learned
+    (``model_warnings``), then people with no earlier film (``talent_warnings``;
+    a distributor already said to be unknown is not said twice)."""
+    from boxoffice.model.domain import film_warnings
+    from boxoffice.table.film import films_frame
+
+    found = model_warnings(forecaster, forecaster.ignored_fields(films_frame([film])))
+    found += film_warnings(forecaster, films_frame([film]))[0]
+    unknown = bool(film.distributor) and not forecaster.builder_.knows("distributor", [film.distributor])[0]
+    return found + [unknown_warning(role, name, near) for role, name, near in unknown_people(forecaster, film)
+                    if not (role == "distributor" and unknown)]
 
 
 def forecast_film(forecaster, film, break_even_multiple: float = break_even.MULTIPLE) -> dict:
     """One film's forecast as ``predict --json`` gives it: ``OUTPUT_COLUMNS``, then title, release_date
     (ISO; ``default_release_date`` when unsaid), budget_usd, break_even_multiple and model (``model_id``).
 
-    Money is USD of the release year. Unknown talent is not checked here: see ``talent_warnings``.
+    Money is USD of the release year. Nothing is checked here: see ``forecast_warnings``.
     """
     from boxoffice.model.forecaster import model_id
     from boxoffice.table.film import films_frame
@@ -78,16 +88,20 @@ class SlateResult:
     forecasts: "object"
     """The input's title and release_date, then ``OUTPUT_COLUMNS``, with ``explain``
     ``driver_baseline_usd`` and one ``driver_<lever>_usd`` per lever (they sum to the worldwide P50),
-    and ``problem`` (blank if fine)."""
+    ``problem`` (blank if fine) and ``warning`` (what the row has that the model has not seen; blank if nothing)."""
     problems: list
     n_ok: int
     ignored_fields: list = field(default_factory=list)
     """Fields the slate gives that the model never learned (``Forecaster.ignored_fields``)."""
+    warnings: list = field(default_factory=list)
+    """``"row 4: country 'Narnia' is not …"``, one line per message (``boxoffice.model.domain.grouped``)."""
 
 
 def predict_slate(forecaster, path: Path, mapping=None, break_even_multiple: float = break_even.MULTIPLE,
                   explain: bool = False, blank_means_open: bool = False) -> SlateResult:
     """Forecast every good row of a slate CSV; bad rows are reported by row number and left blank.
+    A value, genre, budget or date the model has not seen is no problem: the row is forecast, with
+    a warning.
 
     A column the slate lacks is open (mixed over comparable films); an empty cell is unknown, or open
     with ``blank_means_open``. ``explain``: also split each worldwide P50 into levers
@@ -106,10 +120,11 @@ def forecast_slate(forecaster, frame, mapping=None, break_even_multiple: float =
     the one path of every slate, the backtest's included."""
     import pandas as pd
 
+    from boxoffice.model.domain import film_warnings, grouped
     from boxoffice.table.slate import slate_films
 
     films, problems = slate_films(frame, mapping, blank_means_open=blank_means_open)
-    ignored = []
+    ignored, warnings, per_row = [], [], {}
     out = pd.DataFrame({"row": frame.index.to_numpy(), "title": frame.get("title", pd.Series("", index=frame.index)).to_numpy(),
                         "release_date": frame.get("release_date", pd.Series("", index=frame.index)).to_numpy()})
     for col in OUTPUT_COLUMNS:
@@ -118,6 +133,9 @@ def forecast_slate(forecaster, frame, mapping=None, break_even_multiple: float =
     if len(films):
         pred = forecaster.predict(films, break_even_multiple)
         ignored = forecaster.ignored_fields(films)
+        found = film_warnings(forecaster, films)
+        per_row = {row: "; ".join(messages) for row, messages in zip(films["row"], found) if messages}
+        warnings = grouped(found, [str(r) for r in films["row"]], "row")
         at = out.set_index("row").index.get_indexer(films["row"])
         for col in (*OUTPUT_COLUMNS, "mixed_over", "comparable_films"):
             out.loc[at, col] = pred[col].to_numpy()
@@ -134,4 +152,5 @@ def forecast_slate(forecaster, frame, mapping=None, break_even_multiple: float =
     for problem in problems:
         bad.setdefault(problem.row, []).append(f"{problem.column}: {problem.message}")
     out["problem"] = out["row"].map(lambda r: "; ".join(bad.get(r, [])))
-    return SlateResult(out.drop(columns="row"), problems, len(films), ignored)
+    out["warning"] = out["row"].map(lambda r: per_row.get(r, ""))
+    return SlateResult(out.drop(columns="row"), problems, len(films), ignored, warnings)
