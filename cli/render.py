@@ -39,9 +39,10 @@ def progress(title: str):
     """The ``progress(step, total, label)`` callback long library work reports to, shown where the user looks.
 
     In a terminal: a rich bar that goes away when done. Elsewhere (CI logs, notebooks, pipes): one plain
-    line on stderr per new step, with the seconds so far, and a last line when done.
+    line on stderr per new step, with the seconds so far, and a last line when done. Nothing shows until
+    the work first reports (a model that loads without training shows no bar).
     """
-    started = time.monotonic()
+    started, shown, said, bar = time.monotonic(), [], set(), None
     if err.is_terminal:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -49,22 +50,23 @@ def progress(title: str):
                        transient=True)
         task = bar.add_task(title, total=None)
 
-        def report(step, total, label):
-            bar.update(task, completed=step, total=total, description=f"{title}: {label}")
-
-        with bar:
-            yield report
-        return
-    said = set()
-
     def report(step, total, label):
-        if (step, label) not in said:  # a step reported twice is said once
+        if not shown:
+            shown.append(True)
+            bar.start() if bar is not None else err.print(f"{title}…")
+        if bar is not None:
+            bar.update(task, completed=step, total=total, description=f"{title}: {label}")
+        elif (step, label) not in said:  # a step reported twice is said once
             said.add((step, label))
             err.print(f"{title} [{step}/{total}] {label} ({time.monotonic() - started:.0f} s)")
 
-    err.print(f"{title}…")
-    yield report
-    err.print(f"{title}: done in {time.monotonic() - started:.0f} s")
+    try:
+        yield report
+    finally:
+        if bar is not None and shown:
+            bar.stop()
+    if shown and bar is None:
+        err.print(f"{title}: done in {time.monotonic() - started:.0f} s")
 
 
 def counted(n: int, noun: str) -> str:
@@ -73,9 +75,20 @@ def counted(n: int, noun: str) -> str:
 
 
 def emit_json(obj) -> None:
+    """Valid JSON for scripts: money to the cent, a missing number (NaN) null."""
     from boxoffice.units import money_fields_rounded
 
-    sys.stdout.write(json.dumps(money_fields_rounded(obj), indent=2, default=str) + "\n")
+    sys.stdout.write(json.dumps(_null_nan(money_fields_rounded(obj)), indent=2, default=str) + "\n")
+
+
+def _null_nan(obj):
+    if isinstance(obj, float):
+        return None if obj != obj else obj
+    if isinstance(obj, dict):
+        return {k: _null_nan(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_null_nan(v) for v in obj]
+    return obj
 
 
 def key_value_table(title: str, rows: dict) -> Table:
@@ -206,12 +219,17 @@ def forecast_table(result: dict, assumed_date: bool = False) -> Table:
     for head in ("P10", "P50", "P90"):
         table.add_column(head, justify="right")
     for target in ("worldwide", "domestic"):
-        table.add_row(f"{target} gross", *(format_money(result[f"{target}_{q}"]) for q in ("p10", "p50", "p90")))
+        values = [result[f"{target}_{q}"] for q in ("p10", "p50", "p90")]
+        missing = all(v is None or v != v for v in values)  # a model trained without this gross
+        table.add_row(f"{target} gross" + (" (unavailable)" if missing else ""), *map(format_money, values))
     table.caption = (
         f"Chance of losing money (worldwide gross under {multiple_text(result['break_even_multiple'])} budget = "
         f"{format_money(result['break_even_gross'])}): {result['break_even_prob']:.0%}.  "
-        f"Expected worldwide gross / budget: {result['expected_multiple']:.2f}×.  Model {result['model']}."
+        f"Median worldwide gross / budget: {result['median_multiple']:.2f}×.  Model {result['model']}."
     )
+    if result.get("mixed_over"):
+        table.caption += (f"\nNot given, so mixed over {result['comparable_films']} comparable films (similar budget, "
+                          f"genres and years): {result['mixed_over']}.")
     table.caption_justify = "left"
     return table
 

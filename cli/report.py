@@ -36,12 +36,12 @@ def report(
     from boxoffice.show.report import build_report
     from boxoffice.table.io import load_films
 
-    from boxoffice_cli.forecast import _workspace, load_or_train
+    from boxoffice_cli.forecast import _workspace, load_model
 
     ws = _workspace(sources, home)
     ws.refuse_overwriting({"--out": out}, {"--data": data, "--mapping": mapping})
     films = load_films(ws, data, mapping, on_build=render.info)
-    forecaster = load_or_train(ws, model)
+    forecaster = load_model(ws, model)
     with render.progress("Backtest") as progress:
         result = backtest(films, BacktestConfig(test_years=years, break_even_multiple=break_even_multiple), progress=progress)
     page = build_report(films, result, forecaster)

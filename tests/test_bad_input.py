@@ -184,7 +184,7 @@ def test_empty_cast_names_are_ignored_not_an_error(home):
     (["predict", *FILM, "--title", "[/]"], None),  # user text is not rich markup
     (["predict", "--genre", "action", "--budget", "[/]"], "'[/]' is not an amount"),
     (["predict", *FILM, "--runtime", "-5"], "outside 1-1000"),
-    (["predict", *FILM, "--rating", "XXX"], "unknown rating"),
+    (["predict", *FILM, "--rating", "XXX"], None),  # kept, forecast as unknown, with a warning
     (["predict", *FILM, "--model", "../../etc"], "model name '../../etc' is not allowed"),
     (["predict", *FILM, "--break-even-multiple", "0"], "break-even-multiple"),
     (["whatif", *FILM, "--vary", "colour=red"], "unknown field 'colour'"),

@@ -48,10 +48,10 @@ def test_identical_variants_give_identical_forecasts(forecaster):
 
 def test_a_bad_variant_is_reported_by_name_and_field_and_the_others_still_run(forecaster):
     frame = compare(BASE, {"leaner": {"budget": "90m"}, "typo": {"budget": "lots"}, "zombies": {"genres": "zombie"},
-                           "colour": {"colour": "red"}, "two-bad": {"budget": "-5m", "rating": "X-99"}}, forecaster)
+                           "colour": {"colour": "red"}, "two-bad": {"budget": "-5m", "runtime": "long"}}, forecaster)
     problems = {(p.scenario, p.field) for p in frame.attrs["problems"]}
     assert problems == {("typo", "budget"), ("zombies", "genres"), ("colour", "colour"),
-                        ("two-bad", "budget"), ("two-bad", "rating")}
+                        ("two-bad", "budget"), ("two-bad", "runtime")}
     by = frame.set_index("scenario")
     assert by.loc["leaner", "worldwide_p50"] > 0 and by.loc["leaner", "problem"] == ""
     for name in ("typo", "zombies", "colour", "two-bad"):

@@ -229,8 +229,9 @@ def test_params_file_becomes_the_training_config(tmp_path):
     path.write_text(json.dumps({"learning_rate": 0.1, "num_leaves": 7, "num_boost_round": 120}))
     config = train_config(load_params_file(path))
     assert config.model.num_boost_round == 120
-    assert config.model.params["learning_rate"] == 0.1 and config.model.params["num_leaves"] == 7
-    assert "lambda_l2" in config.model.params  # untuned parameters keep their defaults
+    params = dict(config.model.params)
+    assert params["learning_rate"] == 0.1 and params["num_leaves"] == 7
+    assert "lambda_l2" in params  # untuned parameters keep their defaults
 
 
 # ---------------------------------------------------------------- tuned training
@@ -239,8 +240,8 @@ def test_params_file_becomes_the_training_config(tmp_path):
 def test_tune_then_train_params_best_records_the_tuning(film_table, tmp_path):
     import optuna
 
-    from boxoffice import store
     from boxoffice.evaluation.studies import default_storage
+    from boxoffice.store import ModelStore
 
     ws = _home(tmp_path, film_table)
     tuned = _cli(["tune", "--trials", "1", "--years", "1", "--study", "quick", "--home", str(ws.home), "--json"])
@@ -258,7 +259,7 @@ def test_tune_then_train_params_best_records_the_tuning(film_table, tmp_path):
     trained = _cli(["train", "--params", "best", "--study", "quick", "--name", "tuned", "--no-evaluate",
                     "--home", str(ws.home)])
     assert trained.exit_code == 0, trained.output
-    meta = store.read_metadata(ws.models_dir, "tuned")
+    meta = ModelStore(ws.models_dir).read_metadata("tuned")
     assert meta["tuning"]["study"] == "quick" and meta["tuning"]["trial"] == 1
     assert meta["tuning"]["params"]["num_leaves"] == 7 and meta["tuning"]["num_boost_round"] == 5
     assert meta["train_config"]["model"]["num_boost_round"] == 5

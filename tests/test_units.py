@@ -111,7 +111,7 @@ def test_money_is_rounded_to_cents_and_only_money():
     assert round_money(375000000.0000008) == 375000000.0
     assert round_money(12.345678) == 12.35 and round_money(None) is None and math.isnan(round_money(float("nan")))
     noisy = {"worldwide_p50": 375000000.0000008, "break_even_prob": 0.123456789, "budget_usd": 150e6 + 1e-7,
-             "break_even_gross": 375e6 + 3e-7, "expected_multiple": 1.23456789, "median_p90_over_p10": 3.14159,
+             "break_even_gross": 375e6 + 3e-7, "median_multiple": 1.23456789, "median_p90_over_p10": 3.14159,
              "drivers": {"budget": 1.0000001}, "rows": [{"domestic_p10": 1.005001, "rmsle": 1.234567}],
              "title": "1984", "n": 3, "total_worldwide_gross_usd_2012": 2.000001}
     assert money_fields_rounded(noisy) == noisy | {

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from boxoffice.names import known_genres
+from boxoffice.errors import check_kind, check_number
+from boxoffice.model.estimator import Estimator
 from boxoffice.model.track_records import STATS, TalentIndex
+from boxoffice.names import known_genres
 
 CATEGORICAL = ("mpaa_rating", "distributor", "country", "language", "source_material", "creative_type")
 """Columns encoded as integer codes for LightGBM's categorical splits (NaN = unknown)."""
@@ -64,6 +66,12 @@ class FeatureConfig:
     """Window of the distributor's recent releases (count and mean log gross): a proxy for its size
     and release width now, which its all-time record blurs."""
 
+    def __post_init__(self):
+        check_number(self, "min_category_films", 1, whole=True)
+        check_number(self, "budget_bands", 1, whole=True)
+        check_kind(self, "story_fields", bool)
+        check_number(self, "distributor_recent_years", 0, low_open=True)
+
 
 def log_budget_2012(films, years=None):
     """Natural log of the budget in constant 2012 USD, in full (float64) precision."""
@@ -91,25 +99,46 @@ def lever_of(feature: str) -> str:
     return "other"
 
 
-class FeatureBuilder:
+PEOPLE_FIELDS = {"cast": "cast", "directors": "director", "distributor": "distributor"}
+"""Film field -> the track-record role it feeds."""
+
+
+class FeatureBuilder(Estimator):
     """sklearn-style: ``fit(films)`` learns from history, ``transform(films)`` gives features."""
+
+    _kind, _fitted_attribute = "transformer", "talent_"
 
     def __init__(self, config: FeatureConfig = FeatureConfig()):
         self.config = config
 
-    def fit(self, films) -> "FeatureBuilder":
+    def fit(self, films, y=None) -> "FeatureBuilder":
+        """``y`` is ignored (the targets are columns of ``films``); it is there for ``Pipeline``."""
         self.fit_transform(films)
         return self
 
+    @property
+    def unlearned_fields_(self) -> tuple[str, ...]:
+        """Film fields (``cast``, ``directors``, ``distributor``) no training film had: the model never
+        learned them, so a value given for one changes nothing."""
+        self._check_fitted()
+        roles = set(self.talent_.table["role"].unique())
+        return tuple(field for field, role in PEOPLE_FIELDS.items()
+                     if role not in roles and not (field == "distributor" and self.categories_.get(field)))
+
     def _fit_vocabulary(self, films) -> None:
+        if not isinstance(self.config, FeatureConfig):
+            from boxoffice.errors import InputError
+
+            raise InputError(f"FeatureBuilder: config={self.config!r} is not a FeatureConfig")
         self.genres_ = known_genres()
         self.categories_ = {}
         for col in self.categorical_features_:
             counts = films[col].dropna().astype(str).value_counts()
             self.categories_[col] = sorted(counts[counts >= self.config.min_category_films].index)
         self.talent_ = TalentIndex.from_films(films)
+        self.__dict__.pop("_vocabularies", None)  # what ``knows`` accepts follows the new categories
 
-    def fit_transform(self, films):
+    def fit_transform(self, films, y=None):
         """``fit`` then ``transform`` of the same films, building their features once."""
         self._fit_vocabulary(films)
         X = self.transform(films)
@@ -156,6 +185,7 @@ class FeatureBuilder:
         import numpy as np
         import pandas as pd
 
+        self._check_fitted()
         n = len(films)
         dates = pd.to_datetime(films["release_date"]).reset_index(drop=True)
         years = dates.dt.year.to_numpy()
@@ -177,9 +207,12 @@ class FeatureBuilder:
         seq = _column(films, "sequel", n)
         out["sequel"] = pd.array(seq, dtype="boolean").astype("Float64").to_numpy(float, na_value=np.nan)
         for col in self.categorical_features_:
-            coded = pd.Index(self.categories_[col], dtype=object).get_indexer(_column(films, col, n)).astype(float)
-            coded[(coded < 0) & ~_blank_column(films, col, n)] = len(self.categories_[col])  # seen too rarely: 'other'
-            coded[coded < 0] = np.nan
+            values = _column(films, col, n)
+            coded = pd.Index(self.categories_[col], dtype=object).get_indexer(values).astype(float)
+            rare = (coded < 0) & ~_blank_column(films, col, n)
+            rare[rare] = self.knows(col, values[rare])  # a real value seen too rarely: 'other'
+            coded[rare] = len(self.categories_[col])
+            coded[coded < 0] = np.nan  # blank, or unknown: the film's value is not known
             out[col] = coded
         out.update(self._track_records(films, dates))
         for name in out:  # float32: half the memory of float64, and LightGBM bins them anyway
@@ -187,6 +220,37 @@ class FeatureBuilder:
         if fill_unspecified:
             self._fill_unspecified(films, out)
         return pd.DataFrame(out, copy=False)
+
+    def knows(self, column: str, values):
+        """True for each value of ``column`` the model knows: one of its categories, a real value of the
+        field (``boxoffice.table.vocabulary``) or, for a distributor, one with a track record. Any other
+        value is unknown and encoded as a blank; columns with no vocabulary know every value."""
+        import numpy as np
+        import pandas as pd
+
+        from boxoffice.names import person_key
+
+        known = self._vocabulary(column)
+        if known is None or not len(values):
+            return np.ones(len(values), dtype=bool)
+        codes, distinct = pd.factorize(np.asarray(values, dtype=object))
+        return np.array([person_key(v) in known for v in distinct], dtype=bool)[codes]
+
+    def _vocabulary(self, column: str):
+        """person_keys of the values ``knows`` accepts (built once per builder), or None."""
+        from boxoffice.names import person_key
+        from boxoffice.table.vocabulary import FIELDS, real_values
+
+        cache = self.__dict__.setdefault("_vocabularies", {})
+        if column not in cache:
+            if column not in FIELDS:
+                cache[column] = None
+            else:
+                names = [*self.categories_.get(column, []), *real_values(column)]
+                if column == "distributor":
+                    names += self.talent_.known_names("distributor")
+                cache[column] = frozenset(map(person_key, names))
+        return cache[column]
 
     def _fill_unspecified(self, films, features: dict) -> None:
         """Fill unsaid fields in ``features`` (name -> float32 array), in place."""
@@ -256,6 +320,7 @@ class FeatureBuilder:
 
     def get_state(self) -> dict:
         """JSON-able state (the talent table is saved apart, as Parquet)."""
+        self._check_fitted()
         return {"config": asdict(self.config), "genres": self.genres_, "categories": self.categories_,
                 "feature_names": self.feature_names_, "typical": self.typical_}
 
@@ -268,6 +333,13 @@ class FeatureBuilder:
         builder.typical_ = state["typical"]
         builder.talent_ = TalentIndex(talent_table)
         return builder
+
+
+def given_fields(films) -> set[str]:
+    """The people fields (``PEOPLE_FIELDS``) that some film in ``films`` gives a value."""
+    n = len(films)
+    return {f for f in PEOPLE_FIELDS
+            if ((_lengths(_column(films, f, n)) > 0) if f in LIST_FIELDS else ~_blank_column(films, f, n)).any()}
 
 
 def _column(films, name, n):

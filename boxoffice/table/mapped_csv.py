@@ -8,11 +8,13 @@ Without a mapping the user's columns are expected under the names of
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from boxoffice.errors import DataSourceError, InputError
-from boxoffice.names import canonical_genres, clean_text, distributor_aliases, split_names, title_key
-from boxoffice.table.schema import canonical_rating
+from boxoffice.names import canonical_genres, clean_text, closest_names, split_names, title_key
+from boxoffice.table.schema import MPAA_RATINGS, canonical_rating
+from boxoffice.table.vocabulary import canonical_value
 from boxoffice.table.sources.base import read_csv_checked
 from boxoffice.units import parse_date, parse_money
 
@@ -158,13 +160,15 @@ def _sniff_header(path: Path) -> tuple[str, list[str]]:
     return best, next(csv.reader([line.rstrip("\r\n")], delimiter=best), [])
 
 
-def parse_rows(frame, mapping: ColumnMapping, required: tuple[str, ...]):
+def parse_rows(frame, mapping: ColumnMapping, required: tuple[str, ...], *, strict_ratings: bool = True):
     """Canonical records from string rows; every bad cell becomes a ``RowProblem``.
 
     Returns ``(records, problems)``; a record carries ``row`` (its line number). Each distinct
     text of a column is parsed once: a slate of 100,000 films repeats its dates, ratings and genres.
+    Country, language, distributor and rating take their canonical spelling (``vocabulary``); a value
+    no alias maps is kept, except a rating with ``strict_ratings`` (a film table holds only real ones;
+    a slate to forecast keeps it, and the forecast warns).
     """
-    distributors = distributor_aliases()
     sep = mapping.list_separator
     parsers = {
         "title": str,
@@ -175,10 +179,11 @@ def parse_rows(frame, mapping: ColumnMapping, required: tuple[str, ...]):
         "domestic_gross_usd": lambda t: parse_money(t, field="domestic_gross_usd", allow_zero=True) or None,
         "cast": lambda t: _names(t, sep, "cast"),
         "directors": lambda t: _names(t, sep, "directors"),
-        "mpaa_rating": _rating,
+        "mpaa_rating": _rating if strict_ratings else partial(canonical_value, "mpaa_rating"),
         "runtime_min": _runtime,
-        "distributor": distributors.canonical,
-        "country": str, "language": str, "source_material": str, "creative_type": str,
+        "distributor": partial(canonical_value, "distributor"),
+        "country": partial(canonical_value, "country"), "language": partial(canonical_value, "language"),
+        "source_material": str, "creative_type": str,
         "sequel": _flag,
     }
     cells = {column: _parsed_cells(frame, column, parse) for column, parse in parsers.items()}
@@ -252,7 +257,9 @@ def _names(text: str, sep: str, column: str) -> list[str]:
 def _rating(text: str) -> str:
     rating = canonical_rating(text)
     if rating is None:
-        raise InputError(f"unknown rating {text!r}", hint="use G, PG, PG-13, R, NC-17 or Not Rated")
+        near = closest_names(text, list(MPAA_RATINGS))
+        guess = f": did you mean {' or '.join(near)}?" if near else ""
+        raise InputError(f"unknown rating {text!r}{guess}", hint=f"use one of: {', '.join(MPAA_RATINGS)}")
     return rating
 
 
@@ -294,7 +301,7 @@ def validate(path: Path, mapping: ColumnMapping = ColumnMapping(), *, for_traini
     """Every problem of a user's film CSV, by row; an empty list means it is good."""
     required = TRAIN_REQUIRED if for_training else FORECAST_REQUIRED
     frame = read_frame(path, mapping, required)
-    records, problems = parse_rows(frame, mapping, required)
+    records, problems = parse_rows(frame, mapping, required, strict_ratings=for_training)
     return problems + duplicate_films(records, mapping)
 
 

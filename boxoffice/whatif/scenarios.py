@@ -6,7 +6,8 @@ weeks or months of a year (``boxoffice.whatif.casting.rank_cast`` ranks candidat
 Each builds all its films first and calls ``forecaster.predict`` once, so
 10,000 variants score in about a second. Money is USD of the release year.
 A bad override is reported (``ScenarioProblem``: scenario, field, message) and
-the other scenarios still run; the problems ride along in ``frame.attrs["problems"]``.
+the other scenarios still run; the problems ride along in ``frame.attrs["problems"]``, and what a
+variant has that the model has not seen (and its base has not) in ``frame.attrs["warnings"]``.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from functools import lru_cache
 import boxoffice.break_even as break_even
 from boxoffice.errors import InputError
 from boxoffice.table.film import FIELD_ALIASES, FIELD_NAMES, Film, make_film
-from boxoffice.whatif.scoring import FIGURES, as_film, ranked, score, with_changes
+from boxoffice.whatif.scoring import FIGURES, as_film, ranked, score, variant_warnings, with_changes
 
 MAX_VARIANTS = 200_000
 """A grid larger than this is almost certainly a typo (and would take minutes)."""
@@ -190,7 +191,7 @@ def compare(base, variants: Mapping, forecaster, break_even_multiple: float = br
         reasons.setdefault(problem.scenario, []).append(f"{problem.field}: {problem.message}")
     frame["problem"] = [" | ".join(reasons.get(n, [])) for n in names]
     frame["title"] = frame["title"].fillna(base_film.title)
-    frame.attrs["problems"] = problems
+    frame.attrs["problems"], frame.attrs["warnings"] = problems, variant_warnings(base_film, films, forecaster)
     return frame
 
 
@@ -238,8 +239,10 @@ def grid(base, levers: Mapping, forecaster, break_even_multiple: float = break_e
         if attr not in ("budget_usd", "release_date"):
             frame[_label(attr)] = [describe(attr, combo[i][1]) for combo in combos]
         levers.append(attr if attr in ("budget_usd", "release_date") else _label(attr))
+    warnings = variant_warnings(base_film, dict(zip(frame["scenario"], films)), forecaster)
     frame = ranked(frame, rank_by)
     frame.attrs["problems"], frame.attrs["base"], frame.attrs["levers"] = problems, scored.iloc[0].to_dict(), levers
+    frame.attrs["warnings"] = warnings
     return frame
 
 
@@ -259,12 +262,14 @@ def sweep(base, field: str, values, forecaster, break_even_multiple: float = bre
             problems.append(ScenarioProblem.of(f"{field}={value}", field, err))
     if not parsed:
         raise InputError(f"no usable value to sweep {field!r}" + (f": {problems[0].message}" if problems else ""))
-    scored = score([base_film, *(_apply(base_film, [p]) for p in parsed)], forecaster, break_even_multiple)
+    films = [_apply(base_film, [p]) for p in parsed]
+    scored = score([base_film, *films], forecaster, break_even_multiple)
     frame = with_changes(scored.iloc[1:].reset_index(drop=True), scored.iloc[0])
     attr = parsed[0][0]
     frame.insert(0, "value", [v[0] if attr == LEAD else v for _, v in parsed])
     frame.insert(0, "scenario", [f"{_label(attr)}={describe(attr, v)}" for _, v in parsed])
     frame.attrs["problems"], frame.attrs["base"], frame.attrs["field"] = problems, scored.iloc[0].to_dict(), attr
+    frame.attrs["warnings"] = variant_warnings(base_film, dict(zip(frame["scenario"], films)), forecaster)
     return frame
 
 
@@ -366,8 +371,8 @@ def release_windows(base, forecaster, year: int | None = None, start: dt.date | 
     elif start.year < 1900 or end.year > 2100:
         raise InputError(f"release window {start}..{end} reaches outside 1900-2100")
     dates = fridays(start, end) or [start]
-    scored = score([base_film, *(dataclasses.replace(base_film, release_date=d) for d in dates)],
-                   forecaster, break_even_multiple)
+    films = [dataclasses.replace(base_film, release_date=d) for d in dates]
+    scored = score([base_film, *films], forecaster, break_even_multiple)
     frame = scored.iloc[1:].reset_index(drop=True)
     when = pd.to_datetime(frame["release_date"])
     if by == "week":
@@ -383,4 +388,5 @@ def release_windows(base, forecaster, year: int | None = None, start: dt.date | 
     frame = with_changes(frame, scored.iloc[0])
     frame = ranked(frame, "worldwide_p50")
     frame.attrs["base"], frame.attrs["by"] = scored.iloc[0].to_dict(), by
+    frame.attrs["warnings"] = variant_warnings(base_film, {d.isoformat(): f for d, f in zip(dates, films)}, forecaster)
     return frame
