@@ -32,7 +32,8 @@ def train_and_store(films, store: ModelStore, name: str = DEFAULT_NAME, config: 
     with store.lock(name, lock_wait_seconds, on_wait):
         metrics = {}
         if evaluate:
-            metrics = backtest(films, BacktestConfig(train=config), progress=progress).summary()
+            result = backtest(films, BacktestConfig(train=config), progress=progress)
+            metrics = result.summary() | {"levels": result.level_summary()}  # every level of detail, pooled
         if progress:
             progress(1, 1, "training on every film")
         forecaster = Forecaster(config).fit(films)

@@ -81,8 +81,6 @@ def backtest(films, config: BacktestConfig = BacktestConfig(), progress=None):
         if progress:
             progress(step, years, f"training on films before {year}")
         model = Forecaster(config.train).fit(history)
-        # a slate must name a genre: the few test films the data gives none cannot reach a forecast
-        test = test[test["genres"].map(len).to_numpy() > 0]
         described = {level: _through_a_slate(model, described_at(slate, level), multiple)
                      for slate in [slate_text(test)] for level in dict.fromkeys((FULL, *config.levels))}
         train = trainable(history, config.train.min_year)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from boxoffice.errors import check_kind, check_number
+from boxoffice.model.columns import blank_column, column_values, explode, list_lengths
 from boxoffice.model.estimator import Estimator
 from boxoffice.model.track_records import STATS, TalentIndex
 from boxoffice.names import known_genres
@@ -190,7 +191,7 @@ class FeatureBuilder(Estimator):
         dates = pd.to_datetime(films["release_date"]).reset_index(drop=True)
         years = dates.dt.year.to_numpy()
         out = {"log_budget": log_budget_2012(films, years)}
-        rows, _, items = _explode(_column(films, "genres", n))
+        rows, _, items = explode(column_values(films, "genres", n))
         hot = np.zeros((len(self.genres_), n))
         cols = pd.Index(self.genres_, dtype=object).get_indexer(items)
         hot[cols[cols >= 0], rows[cols >= 0]] = 1.0
@@ -203,13 +204,13 @@ class FeatureBuilder(Estimator):
         day = dates.dt.day_of_year.to_numpy()
         out["summer"] = ((day >= 121) & (day <= 243)).astype(float)  # May-August
         out["holiday_season"] = (day >= 319).astype(float)  # from mid-November
-        out["runtime_min"] = _column(films, "runtime_min", n).astype(float)
-        seq = _column(films, "sequel", n)
+        out["runtime_min"] = column_values(films, "runtime_min", n).astype(float)
+        seq = column_values(films, "sequel", n)
         out["sequel"] = pd.array(seq, dtype="boolean").astype("Float64").to_numpy(float, na_value=np.nan)
         for col in self.categorical_features_:
-            values = _column(films, col, n)
+            values = column_values(films, col, n)
             coded = pd.Index(self.categories_[col], dtype=object).get_indexer(values).astype(float)
-            rare = (coded < 0) & ~_blank_column(films, col, n)
+            rare = (coded < 0) & ~blank_column(films, col, n)
             rare[rare] = self.knows(col, values[rare])  # a real value seen too rarely: 'other'
             coded[rare] = len(self.categories_[col])
             coded[coded < 0] = np.nan  # blank, or unknown: the film's value is not known
@@ -260,7 +261,7 @@ class FeatureBuilder(Estimator):
         band = np.searchsorted(np.asarray(self.typical_["edges"]), features["log_budget"])
         n = len(features["log_budget"])
         for field, columns in UNSPECIFIED_FIELDS.items():
-            unsaid = (_lengths(_column(films, field, n)) == 0) if field in LIST_FIELDS else _blank_column(films, field, n)
+            unsaid = (list_lengths(column_values(films, field, n)) == 0) if field in LIST_FIELDS else blank_column(films, field, n)
             if not unsaid.any():
                 continue
             # a model stored before a feature existed has no typical value for it, and does not use it
@@ -273,15 +274,15 @@ class FeatureBuilder(Estimator):
         import numpy as np
 
         n = len(films)
-        casts = _column(films, "cast", n)
-        directors = _column(films, "directors", n)
-        cast_rows, cast_pos, cast_names = _explode(casts)
-        dir_rows, dir_pos, dir_names = _explode(directors)
+        casts = column_values(films, "cast", n)
+        directors = column_values(films, "directors", n)
+        cast_rows, cast_pos, cast_names = explode(casts)
+        dir_rows, dir_pos, dir_names = explode(directors)
         first = dir_pos == 0
-        dist_rows = np.flatnonzero(~_blank_column(films, "distributor", n))
+        dist_rows = np.flatnonzero(~blank_column(films, "distributor", n))
         rows = np.concatenate([cast_rows, dir_rows[first], dist_rows])
         billing = np.concatenate([cast_pos, np.full(first.sum(), -1), np.full(len(dist_rows), -2)]).astype(int)
-        names = np.concatenate([cast_names, dir_names[first], _column(films, "distributor", n)[dist_rows]]).astype(object)
+        names = np.concatenate([cast_names, dir_names[first], column_values(films, "distributor", n)[dist_rows]]).astype(object)
         roles = np.where(billing >= 0, "cast", np.where(billing == -1, "director", "distributor")).astype(object)
         ids = self.talent_.key_ids(roles, names)
         row_dates = dates.to_numpy()[rows] if len(rows) else []
@@ -339,79 +340,4 @@ def given_fields(films) -> set[str]:
     """The people fields (``PEOPLE_FIELDS``) that some film in ``films`` gives a value."""
     n = len(films)
     return {f for f in PEOPLE_FIELDS
-            if ((_lengths(_column(films, f, n)) > 0) if f in LIST_FIELDS else ~_blank_column(films, f, n)).any()}
-
-
-def _column(films, name, n):
-    import numpy as np
-
-    if name in films:
-        return films[name].to_numpy(object) if films[name].dtype == object else films[name].to_numpy()
-    return np.array([None] * n, dtype=object)
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, float) and value != value) or value is getattr(__import__("pandas"), "NA") or str(value) == ""
-
-
-def _list_mask(values):
-    """True where a value is a list of items (list, tuple or array), without a Python-level loop
-    per value for the common types: this runs over every row of a batch."""
-    import numpy as np
-
-    values = np.asarray(values, dtype=object)
-    common = {list: True, tuple: True, np.ndarray: True, type(None): False, float: False, str: False}
-    kinds = list(map(type, values))
-    if set(kinds) <= common.keys():
-        return np.fromiter(map(common.__getitem__, kinds), dtype=bool, count=len(values))
-    return np.fromiter((isinstance(v, (list, tuple, np.ndarray)) for v in values), dtype=bool, count=len(values))
-
-
-def _lengths(values):
-    import numpy as np
-
-    values = np.asarray(values, dtype=object)
-    listed = _list_mask(values)
-    lengths = np.zeros(len(values), dtype=np.int64)
-    lengths[listed] = np.fromiter(map(len, values[listed]), dtype=np.int64, count=int(listed.sum()))
-    return lengths
-
-
-def _explode(values):
-    """Lists per row -> (row index, position in list, item), as flat numpy arrays."""
-    import itertools
-
-    import numpy as np
-
-    values = np.asarray(values, dtype=object)
-    lengths = _lengths(values)
-    rows = np.repeat(np.arange(len(values)), lengths)
-    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
-    positions = np.arange(lengths.sum()) - starts
-    items = np.empty(int(lengths.sum()), dtype=object)
-    items[:] = list(itertools.chain.from_iterable(values[lengths > 0]))
-    return rows, positions, items
-
-
-def _blank_column(films, name, n):
-    """True where column ``name`` is missing or an empty string; string columns are checked by
-    pyarrow, not value by value."""
-    import numpy as np
-    import pandas as pd
-
-    if name not in films:
-        return np.ones(n, dtype=bool)
-    column = films[name]
-    if isinstance(column.dtype, pd.StringDtype):
-        return column.isna().to_numpy(bool) | column.eq("").fillna(False).to_numpy(bool)
-    return _blank_mask(pd.Series(column.to_numpy(object), dtype=object))
-
-
-def _blank_mask(series):
-    """True where a value is missing or an empty string."""
-    import numpy as np
-
-    missing = series.isna().to_numpy(bool)
-    values = series.to_numpy(object).copy()
-    values[missing] = ""
-    return missing | np.asarray(values == "", dtype=bool)
+            if ((list_lengths(column_values(films, f, n)) > 0) if f in LIST_FIELDS else ~blank_column(films, f, n)).any()}

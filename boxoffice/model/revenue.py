@@ -367,7 +367,8 @@ def _z(threshold, lo, p50, hi):
 def _risk(calibration: dict, z):
     import numpy as np
 
-    return 1.0 / (1.0 + np.exp(-(calibration["slope"] * z + calibration["intercept"])))
+    logit = np.clip(calibration["slope"] * z + calibration["intercept"], -700, 700)  # exp would overflow past it
+    return 1.0 / (1.0 + np.exp(-logit))
 
 
 def _fit_risk_calibration(lo, p50, hi, y) -> dict:

@@ -81,6 +81,16 @@ class _Parser:
         """(attribute, parsed value); raises ``InputError`` for an unknown field or a bad value."""
         return self.described(key, value)[:2]
 
+    def each(self, key, values):
+        """((attribute, parsed value) of each good value of ``key``, a ``ScenarioProblem`` per bad one)."""
+        good, problems = [], []
+        for value in values:
+            try:
+                good.append(self(key, value))
+            except InputError as err:
+                problems.append(ScenarioProblem.of(f"{key}={value}", key, err))
+        return good, problems
+
     def described(self, key, value):
         """(attribute, parsed value, ``label=value`` as a person reads it)."""
         attr = field_name(key)
@@ -213,15 +223,10 @@ def grid(base, levers: Mapping, forecaster, break_even_multiple: float = break_e
         if field_name(key) in seen:
             raise InputError(f"{key!r} is varied twice", hint="give all its values in one lever")
         seen.add(field_name(key))
-        values = values if isinstance(values, (list, tuple)) else [values]
-        good = []
-        for value in values:
-            try:
-                good.append(parse(key, value))
-            except InputError as err:
-                problems.append(ScenarioProblem.of(f"{key}={value}", key, err))
+        good, bad = parse.each(key, values if isinstance(values, (list, tuple)) else [values])
+        problems += bad
         if not good:
-            raise InputError(f"no usable value for {key!r}" + (f": {problems[-1].message}" if problems else ""))
+            raise InputError(f"no usable value for {key!r}" + (f": {bad[-1].message}" if bad else ""))
         axes.append(good)
     size = 1
     for axis in axes:
@@ -254,12 +259,7 @@ def sweep(base, field: str, values, forecaster, break_even_multiple: float = bre
         base = {**base, "budget": sweep_base_budget(field, values)}
     base_film = as_film(base)
     parse = _Parser(base_film)
-    parsed, problems = [], []
-    for value in values:
-        try:
-            parsed.append(parse(field, value))
-        except InputError as err:
-            problems.append(ScenarioProblem.of(f"{field}={value}", field, err))
+    parsed, problems = parse.each(field, values)
     if not parsed:
         raise InputError(f"no usable value to sweep {field!r}" + (f": {problems[0].message}" if problems else ""))
     films = [_apply(base_film, [p]) for p in parsed]
