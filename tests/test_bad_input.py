@@ -219,6 +219,15 @@ def test_train_name_that_is_a_path_is_refused_before_training(own_home, tmp_path
     assert not (own_home / "escape").exists()
 
 
+
+def test_train_into_a_model_store_it_cannot_write_is_one_message(own_home, tmp_path):
+    blocked = tmp_path / "blocked-home"
+    shutil.copytree(own_home / ".boxoffice", blocked / ".boxoffice")
+    (blocked / "models").write_text("not a folder")  # as a read-only share would: root writes anywhere
+    started = time.monotonic()
+    refused(["train", "--no-evaluate", "--name", "mine"], blocked, "cannot write to the model store", "BOXOFFICE_HOME")
+    assert time.monotonic() - started < 60  # refused before training, not after
+
 # ---------------------------------------------------------------- CSV files: predict --input, train --data, data validate
 
 SLATE = "title,release_date,genres,budget,worldwide_gross\n"
