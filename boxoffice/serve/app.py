@@ -53,8 +53,8 @@ def _pydantic_detail(err: RequestValidationError) -> list[dict]:
 
 
 class BodyLimit:
-    """ASGI guard: a request body over ``limit`` bytes is refused with a 413, read no further (a
-    ``Content-Length`` that says so is refused before any byte)."""
+    """ASGI guard: a request body over ``limit`` bytes is refused with a 413 and read no further (a
+    ``Content-Length`` that says so, before any byte; a body sent in chunks, as soon as it passes the limit)."""
 
     def __init__(self, app, limit: int = MAX_BODY_BYTES):
         self.app, self.limit = app, limit
@@ -65,27 +65,24 @@ class BodyLimit:
         declared = dict(scope.get("headers") or []).get(b"content-length")
         too_big = _refusal(413, [{"field": "body", "problem": f"the request is over {self.limit // 1024} KB",
                                   "fix": "send fewer films or variants per request"}])
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            return await too_big(scope, receive, send)
-        seen = 0
-
-        async def limited():
-            nonlocal seen
+        if declared is not None:
+            if not declared.isdigit() or int(declared) > self.limit:
+                return await too_big(scope, receive, send)
+            return await self.app(scope, receive, send)  # the server reads no more than it declared
+        messages, seen = [], 0
+        while True:  # chunked: read up to the limit before the app sees any of it
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise _TooBig()
-            return message
+            messages.append(message)
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                return await too_big(scope, receive, send)
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
 
-        try:
-            await self.app(scope, limited, send)
-        except _TooBig:
-            await too_big(scope, receive, send)
+        async def replay():
+            return messages.pop(0) if messages else await receive()
 
-
-class _TooBig(Exception):
-    pass
+        await self.app(scope, replay, send)
 
 
 def create_app(service: Service, token: str | None = None) -> FastAPI:
@@ -135,6 +132,7 @@ def create_app(service: Service, token: str | None = None) -> FastAPI:
 
     _docs(app)
     _routes(app, service)
+    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)  # outermost: before anything reads the body
     return app
 
 

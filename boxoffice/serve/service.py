@@ -122,6 +122,10 @@ class Service:
         result = forecast_slate(self.forecaster, frame, break_even_multiple=multiple, blank_means_open=True)
         problems = [{"field": f"films[{p.row - 1}].{_request_name(p.column)}", "row": p.row, "problem": p.message,
                      "fix": p.hint} for p in result.problems]
+        if not result.n_ok:  # nothing to show: the request as a whole is refused
+            first = problems[0] if problems else {"field": "films", "problem": "no film to forecast", "fix": None}
+            raise FieldError(first["field"], InputError(first["problem"] + (f" (and {len(problems) - 1} more)"
+                                                        if len(problems) > 1 else ""), hint=first["fix"]))
         return json_ready({"forecasts": result.forecasts.to_dict("records"), "problems": problems,
                            "warnings": result.warnings, "forecast": result.n_ok})
 
