@@ -16,7 +16,7 @@ def unknown_people(forecaster, film) -> list[tuple[str, str, list[str]]]:
     from boxoffice.names import closest_names, person_key
 
     talent = forecaster.builder_.talent_
-    known = set(talent.table["key"])
+    known = talent.keys
     unlearned = forecaster.builder_.unlearned_fields_  # no name is "unknown" in a field the model ignores
     out = []
     for role, column, names in (("cast", "cast", film.cast), ("director", "directors", film.directors[:1]),
