@@ -78,14 +78,15 @@ def forecast_film(forecaster, film, break_even_multiple: float = break_even.MULT
     from boxoffice.table.film import films_frame
 
     frame = films_frame([film])
-    result = forecaster.predict(frame, break_even_multiple).iloc[0].to_dict()
+    logs = forecaster.predict_logs(frame, break_even_multiple)  # scored once, for the figures and the drivers
+    result = forecaster.predict(frame, break_even_multiple, logs=logs).iloc[0].to_dict()
     result |= {"title": film.title, "release_date": frame["release_date"].iloc[0].date().isoformat(),
                "budget_usd": film.budget_usd, "break_even_multiple": break_even_multiple,
                "model": model_id(forecaster)}
     if explain:
         from boxoffice.model.explain import drivers
 
-        result["drivers"] = drivers(forecaster, frame).as_dict(0)
+        result["drivers"] = drivers(forecaster, frame, logs=logs).as_dict(0)
     return result
 
 
