@@ -47,6 +47,8 @@ def serve(
     render.info(f"Serving model {service.health()['model']} at {config.url()}  (API: {config.url().split('#')[0]}docs; "
                 "Ctrl-C stops)")
     _check_port(config)
+    if config.workers > 1:  # each worker loads its own model: this process keeps none
+        service = None
     run(config, service, ws)
 
 
