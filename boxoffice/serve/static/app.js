@@ -322,12 +322,19 @@ function yamlText() {
 }
 function writeYaml() { $("yaml-text").value = state.variants.length ? yamlText() : yamlText().replace("variants:\n", "variants: {}\n"); }
 
+// a scenario file may spell a field as `boxoffice compare` accepts it (genre, budget_usd, mpaa_rating, …)
+const ALIASES = { genre: "genres", budget_usd: "budget", directors: "director", mpaa_rating: "rating",
+                  "mpaa-rating": "rating", runtime_min: "runtime", release: "release_date", "release-date": "release_date" };
+function formNames(fields) {
+  return Object.fromEntries(Object.entries(fields || {}).map(([k, v]) => [ALIASES[k] || k, v]));
+}
+
 async function importYaml(text) {
   try {
     const data = await api("/api/compare", { yaml: text });
-    state.base = data.scenario.base;
+    state.base = formNames(data.scenario.base);
     if (typeof state.base.genres === "string") state.base.genres = state.base.genres.split(/[|,]/).map((g) => g.trim());
-    state.variants = Object.entries(data.scenario.variants).map(([name, changes]) => ({ name, changes }));
+    state.variants = Object.entries(data.scenario.variants).map(([name, changes]) => ({ name, changes: formNames(changes) }));
     state.multiple = data.break_even_multiple;
     state.film = { ...state.base };
     writeForm(state.film); showProblem(null);
