@@ -16,18 +16,20 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed")
 
 
-@pytest.fixture(scope="module")
-def server(forecaster, film_table):
+TOKEN = "a-long-test-token"
+
+
+def _serve(service, token=None):
+    """A real uvicorn server on a free loopback port, in a thread; yields its address."""
     import uvicorn
 
     from boxoffice.serve.app import create_app
-    from boxoffice.serve.service import Service
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    app = create_app(Service(forecaster, film_table))
-    live = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    live = uvicorn.Server(uvicorn.Config(create_app(service, token), host="127.0.0.1", port=port,
+                                         log_level="warning"))
     thread = threading.Thread(target=live.run, daemon=True)
     thread.start()
     for _ in range(200):
@@ -37,6 +39,23 @@ def server(forecaster, film_table):
     yield f"http://127.0.0.1:{port}"
     live.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def service(forecaster, film_table):
+    from boxoffice.serve.service import Service
+
+    return Service(forecaster, film_table)
+
+
+@pytest.fixture(scope="module")
+def server(service):
+    yield from _serve(service)
+
+
+@pytest.fixture(scope="module")
+def guarded(service):
+    yield from _serve(service, TOKEN)
 
 
 @pytest.fixture(scope="module")
@@ -149,4 +168,20 @@ def test_the_page_works_from_the_keyboard_alone(server, browser):
     page.wait_for_selector("#variants tr[data-scenario='small']", timeout=30000)
     page.keyboard.press("Tab")  # on to the buttons: every control is reachable and shows its focus
     assert page.evaluate("getComputedStyle(document.activeElement, ':focus-visible').outlineStyle") != "none"
+    page.close()
+
+
+def test_with_a_token_the_page_asks_for_it_and_a_link_carries_it_once(guarded, browser):
+    page = browser.new_page()
+    page.goto(guarded + "/")
+    page.wait_for_selector("#token-box:not([hidden])", timeout=30000)  # no token yet: the page asks
+    page.fill("#token", TOKEN)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("body[data-ready='1']", timeout=60000)
+    assert _p50(page) > 0
+    page.close()
+    page = browser.new_page()
+    page.goto(f"{guarded}/#token={TOKEN}")  # the link `serve` prints
+    page.wait_for_selector("body[data-ready='1']", timeout=60000)
+    assert TOKEN not in page.url  # a link copied from the address bar does not give the token away
     page.close()

@@ -366,6 +366,10 @@ const onChange = debounce(async () => { await refreshForecast(); refreshLevers()
 async function refreshAll() { await refreshForecast(); await refreshVariants(); refreshSweep(); refreshWindows(); }
 
 async function start() {
+  $("token-form").addEventListener("submit", (e) => {  // first: a server with a token refuses the rest
+    e.preventDefault(); token = $("token").value.trim(); sessionStorage.setItem("boxoffice-token", token);
+    location.reload();
+  });
   const restored = loadState();
   let health;
   try { health = await api("/api/health"); } catch (err) { showProblem(err); return; }
@@ -413,10 +417,6 @@ async function start() {
   });
   $("import").addEventListener("click", () => importYaml($("yaml-text").value));
   $("import-file").addEventListener("change", async (e) => { const f = e.target.files[0]; if (f) importYaml(await f.text()); });
-  $("token-form").addEventListener("submit", (e) => {
-    e.preventDefault(); token = $("token").value.trim(); sessionStorage.setItem("boxoffice-token", token);
-    location.reload();
-  });
   await refreshAll();
   document.body.dataset.ready = "1";
 }
