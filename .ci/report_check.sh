@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CI: make Debian's chromium available so tests/test_report.py opens the report in headless Chromium and checks
-# the screenshot (that test is skipped where chromium is missing). Installing takes about a minute.
+# the screenshot, and tests/test_serve_browser.py drives the `boxoffice serve` page through Playwright (both are
+# skipped where chromium is missing; Playwright's own browser downloads are never used). About a minute.
 set -euo pipefail
 
 if command -v chromium >/dev/null 2>&1; then

@@ -99,6 +99,33 @@ def money_fields_rounded(obj):
     return obj
 
 
+def json_ready(obj):
+    """A copy of a result that any JSON parser reads, the one shape of ``--json`` and the HTTP API: money
+    to the cent (``money_fields_rounded``), a missing or infinite number null, NumPy scalars as Python
+    numbers, anything else (a date, a path) as its text."""
+    obj = money_fields_rounded(obj)
+    return _plain_json(obj)
+
+
+def _plain_json(obj):
+    if isinstance(obj, dict):
+        return {str(k): _plain_json(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain_json(v) for v in obj]
+    if obj is None or isinstance(obj, (str, bool)):
+        return obj
+    if isinstance(obj, float):
+        return float(obj) if math.isfinite(obj) else None
+    if isinstance(obj, int):
+        return int(obj)
+    item = getattr(obj, "item", None)  # a NumPy scalar
+    if callable(item) and getattr(obj, "shape", None) == ():
+        return _plain_json(item())
+    if getattr(obj, "__class__", None).__name__ in ("NAType", "NaTType"):
+        return None
+    return str(obj)
+
+
 def format_money(usd: float | None) -> str:
     """``$150M``, ``$1.2B``, ``$800K``: readable money for tables and plots."""
     if usd is None or (isinstance(usd, float) and math.isnan(usd)):

@@ -113,19 +113,16 @@ def predict(
     base = film.build()
     forecaster = load_model(ws, model)
     render.warn_all(forecast_warnings(forecaster, base))
-    result = forecast_film(forecaster, base, break_even_multiple)
-    if explain:
-        from boxoffice.model.explain import drivers
-        from boxoffice.table.film import films_frame
-
-        found = drivers(forecaster, films_frame([base]))
-        result["drivers"] = found.as_dict(0)
+    result = forecast_film(forecaster, base, break_even_multiple, explain=explain and as_json)
     if as_json:
         render.emit_json(result)
         return
     render.out.print(render.forecast_table(result, assumed_date=base.release_date is None))
-    if explain:
-        render.out.print(render.drivers_table(found))
+    if explain:  # the table needs every lever's share too, not only the dollars of --json
+        from boxoffice.model.explain import drivers
+        from boxoffice.table.film import films_frame
+
+        render.out.print(render.drivers_table(drivers(forecaster, films_frame([base]))))
 
 
 def _predict_batch(ws, model, input_csv, output_csv, multiple, as_json, explain, blank_means_open=False):

@@ -15,6 +15,7 @@ from boxoffice_cli import render
 from boxoffice_cli import report as report_command, talent as talent_command
 from boxoffice_cli import tune as tune_command
 from boxoffice_cli import scenarios as scenario_commands
+from boxoffice_cli import serve as serve_command
 
 
 class _FriendlyErrors(TyperGroup):
@@ -55,6 +56,7 @@ app.command()(talent_command.talent)
 app.command()(report_command.report)
 app.command()(tune_command.tune)
 scenario_commands.register(app)
+app.command()(serve_command.serve)
 
 
 def run() -> None:

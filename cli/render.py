@@ -75,20 +75,11 @@ def counted(n: int, noun: str) -> str:
 
 
 def emit_json(obj) -> None:
-    """Valid JSON for scripts: money to the cent, a missing number (NaN) null."""
-    from boxoffice.units import money_fields_rounded
+    """Valid JSON for scripts (``boxoffice.units.json_ready``: money to the cent, a missing number null),
+    the same shape the HTTP API answers with."""
+    from boxoffice.units import json_ready
 
-    sys.stdout.write(json.dumps(_null_nan(money_fields_rounded(obj)), indent=2, default=str) + "\n")
-
-
-def _null_nan(obj):
-    if isinstance(obj, float):
-        return None if obj != obj else obj
-    if isinstance(obj, dict):
-        return {k: _null_nan(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_null_nan(v) for v in obj]
-    return obj
+    sys.stdout.write(json.dumps(json_ready(obj), indent=2) + "\n")
 
 
 def key_value_table(title: str, rows: dict) -> Table:

@@ -67,12 +67,10 @@ COMPS_CAPTION = "Budget and grosses in USD of each film's year; 'today's $' adju
 
 
 def records(frame, **extra) -> list[dict]:
-    """JSON-ready rows: NaN -> null, the figures under the names of ``predict --json``."""
-    rows = []
-    for row in frame.to_dict("records"):
-        clean = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
-        rows.append(clean | extra)
-    return rows
+    """JSON-ready rows: NaN -> null, the figures under the names of ``predict --json`` (``frame_records``)."""
+    from boxoffice.whatif.scoring import frame_records
+
+    return frame_records(frame, **extra)
 
 
 def write_csv(frame, path: Path | None) -> None:

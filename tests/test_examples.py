@@ -50,6 +50,8 @@ tune keeps the public films, as the study it continues was started on them."""
 SKIP = {
     "postgresql://user:pw@host/db": "needs the PostgreSQL server it names; tests/test_tuning_postgres.py runs "
                                     "tune against a real one",
+    "boxoffice serve": "starts a server that runs until stopped; tests/test_serve_api.py and test_serve_browser.py "
+                       "run it",
 }
 
 runner = CliRunner()

@@ -58,13 +58,14 @@ class Drivers:
         return {lever: round_money(float(v)) for lever, v in self.usd.iloc[row].items()}
 
 
-def drivers(forecaster, films_frame) -> Drivers:
+def drivers(forecaster, films_frame, logs: dict | None = None) -> Drivers:
     """Decompose each film's worldwide P50 into levers, in USD of its release year.
 
     ``films_frame`` is what ``boxoffice.table.film.films_frame`` (or a film table) gives. A film with
     open fields is explained by the mean of its comparable copies' log contributions
     (``Forecaster.expand``); what mixing adds beyond that mean goes to the levers of the open fields,
-    in proportion to their size, so the drivers still add up to the forecast's P50.
+    in proportion to their size, so the drivers still add up to the forecast's P50. ``logs``: the films'
+    ``Forecaster.predict_logs`` when the caller already has it (a forecast with its drivers scores once).
     """
     import numpy as np
     import pandas as pd
@@ -86,7 +87,7 @@ def drivers(forecaster, films_frame) -> Drivers:
     if len(owner):
         mixed = owner[::k]
         log[mixed] = by_lever[n:].reshape(-1, k, len(levers)).mean(axis=1)
-        p50 = forecaster.predict_logs(films_frame)["worldwide_p50"]
+        p50 = (forecaster.predict_logs(films_frame) if logs is None else logs)["worldwide_p50"]
         residual = p50[mixed] - bias[mixed] - log[mixed].sum(axis=1)
         open_levers = np.zeros((len(mixed), len(levers)))
         for j, lever in enumerate(levers):

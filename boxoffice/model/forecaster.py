@@ -193,16 +193,17 @@ class Forecaster(Estimator):
         out["mask"] = mask
         return out
 
-    def predict(self, films, break_even_multiple: float = break_even.MULTIPLE):
+    def predict(self, films, break_even_multiple: float = break_even.MULTIPLE, logs: dict | None = None):
         """One row per film: P10/P50/P90 of worldwide and domestic gross (USD of the release year), the
         break-even probability and gross, the median multiple of the budget, and what was mixed over:
-        ``mixed_over`` (the open fields, comma-separated; blank if none) and ``comparable_films``."""
+        ``mixed_over`` (the open fields, comma-separated; blank if none) and ``comparable_films``.
+        ``logs``: ``predict_logs(films, break_even_multiple)`` when the caller already has it."""
         import numpy as np
         import pandas as pd
 
         from boxoffice.units import release_year_dollars
 
-        logs = self.predict_logs(films, break_even_multiple)
+        logs = self.predict_logs(films, break_even_multiple) if logs is None else logs
         years = pd.to_datetime(films["release_date"]).dt.year.to_numpy()
         log_budget = log_budget_2012(films, years)
         out = {f"{target}_{name}": (release_year_dollars(np.exp(logs[f"{target}_{name}"]), years) if target in self.models_

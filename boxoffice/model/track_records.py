@@ -10,6 +10,7 @@ log(worldwide gross / budget).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from boxoffice.names import person_key
 
@@ -81,6 +82,12 @@ class TalentIndex:
     """
 
     table: "object"  # pandas.DataFrame
+
+    @cached_property
+    def keys(self) -> frozenset:
+        """Every ``role:name`` key with a record, for "is this name known?" (built once: a set of ~35,000
+        keys took 0.15 s per forecast when made each time)."""
+        return frozenset(self.table["key"].to_numpy(object).tolist())
 
     @classmethod
     def from_films(cls, films) -> "TalentIndex":

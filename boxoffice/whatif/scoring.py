@@ -80,3 +80,11 @@ def ranked(frame, rank_by: str):
     frame = frame.sort_values(rank_by, ascending=ascending, kind="stable").reset_index(drop=True)
     frame.insert(0, "rank", range(1, len(frame) + 1))
     return frame
+
+
+def frame_records(frame, **extra) -> list[dict]:
+    """A what-if frame as JSON-ready rows (``boxoffice.units.json_ready``), each with ``extra``: what the
+    what-if commands' ``--json`` prints and the HTTP API answers."""
+    from boxoffice.units import json_ready
+
+    return json_ready([row | extra for row in frame.to_dict("records")])

@@ -16,7 +16,7 @@ def unknown_people(forecaster, film) -> list[tuple[str, str, list[str]]]:
     from boxoffice.names import closest_names, person_key
 
     talent = forecaster.builder_.talent_
-    known = set(talent.table["key"])
+    known = talent.keys
     unlearned = forecaster.builder_.unlearned_fields_  # no name is "unknown" in a field the model ignores
     out = []
     for role, column, names in (("cast", "cast", film.cast), ("director", "directors", film.directors[:1]),
@@ -67,9 +67,10 @@ def forecast_warnings(forecaster, film) -> list[str]:
                     if not (role == "distributor" and unknown)]
 
 
-def forecast_film(forecaster, film, break_even_multiple: float = break_even.MULTIPLE) -> dict:
+def forecast_film(forecaster, film, break_even_multiple: float = break_even.MULTIPLE, explain: bool = False) -> dict:
     """One film's forecast as ``predict --json`` gives it: ``OUTPUT_COLUMNS``, then title, release_date
-    (ISO; ``default_release_date`` when unsaid), budget_usd, break_even_multiple and model (``model_id``).
+    (ISO; ``default_release_date`` when unsaid), budget_usd, break_even_multiple and model (``model_id``);
+    with ``explain``, ``drivers`` ({lever: USD}, ``boxoffice.model.explain``) as ``predict --explain --json``.
 
     Money is USD of the release year. Nothing is checked here: see ``forecast_warnings``.
     """
@@ -77,10 +78,30 @@ def forecast_film(forecaster, film, break_even_multiple: float = break_even.MULT
     from boxoffice.table.film import films_frame
 
     frame = films_frame([film])
-    result = forecaster.predict(frame, break_even_multiple).iloc[0].to_dict()
-    return result | {"title": film.title, "release_date": frame["release_date"].iloc[0].date().isoformat(),
-                     "budget_usd": film.budget_usd, "break_even_multiple": break_even_multiple,
-                     "model": model_id(forecaster)}
+    logs = forecaster.predict_logs(frame, break_even_multiple)  # scored once, for the figures and the drivers
+    result = forecaster.predict(frame, break_even_multiple, logs=logs).iloc[0].to_dict()
+    result |= {"title": film.title, "release_date": frame["release_date"].iloc[0].date().isoformat(),
+               "budget_usd": film.budget_usd, "break_even_multiple": break_even_multiple,
+               "model": model_id(forecaster)}
+    if explain:
+        from boxoffice.model.explain import drivers
+
+        result["drivers"] = drivers(forecaster, frame, logs=logs).as_dict(0)
+    return result
+
+
+def forecast_context(forecaster, film) -> dict:
+    """What a forecast of ``film`` rests on, for a reader beside its figures (the HTTP API gives it with
+    ``forecast_film``): ``warnings`` (``forecast_warnings``), ``unknown_names`` (role, name and the closest
+    known names of each person with no earlier film), ``assumed`` (fields the forecast took a default
+    for: the release date) and ``open_fields`` (not decided: mixed over comparable films)."""
+    from boxoffice.table.film import open_fields
+
+    return {"warnings": forecast_warnings(forecaster, film),
+            "unknown_names": [{"role": role, "name": name, "closest": list(near)}
+                              for role, name, near in unknown_people(forecaster, film)],
+            "assumed": ["release_date"] if film.release_date is None else [],
+            "open_fields": list(open_fields(film))}
 
 
 @dataclass

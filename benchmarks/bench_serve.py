@@ -1,0 +1,126 @@
+"""Load on `boxoffice serve`, printed (not a timed test): concurrent clients on loopback, each posting one
+film's forecast (`POST /api/forecast`, drivers included, as the page asks) as fast as answers come.
+
+    .venv/bin/python benchmarks/bench_serve.py --home DIR [--clients 50] [--seconds 30] [--workers 1]
+
+``--home``: a workspace whose default model is trained (the server is started on it, on a free port of
+127.0.0.1, and stopped at the end). Prints requests per second, p50 / p99 latency, errors (any answer
+but 200), and the server's resident memory (all its processes) at the start and the end. Every film
+differs a little (budget, date), so no answer is a cached one. Traffic goes only to 127.0.0.1, for a
+bounded time. Target on the 2-core machine: p99 under 250 ms, no errors, memory flat.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+TARGET_P99_MS = 250.0
+
+
+def _rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and its children (uvicorn's workers), MB."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            todo += [int(c) for c in Path(f"/proc/{p}/task/{p}/children").read_text().split()]
+        except OSError:
+            continue
+    return total / 1024
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def _client(session, url: str, until: float, index: int, latencies: list, errors: list) -> None:
+    i = 0
+    while time.monotonic() < until:
+        i += 1
+        film = {"genres": ["action", "thriller"][: 1 + (i % 2)], "budget": f"{20 + (index * 7 + i) % 280}m",
+                "release_date": f"2027-{1 + i % 12:02d}-{1 + index % 28:02d}"}
+        start = time.perf_counter()
+        try:
+            answer = await session.post(url, json=film)
+            if answer.status_code != 200:
+                errors.append(answer.status_code)
+        except Exception as err:  # noqa: BLE001 - counted, not raised
+            errors.append(type(err).__name__)
+        latencies.append(time.perf_counter() - start)
+
+
+async def _load(base: str, clients: int, seconds: float):
+    import httpx
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as session:
+        await session.post("/api/forecast", json={"genres": "drama", "budget": "20m"})  # warm
+        latencies, errors = [], []
+        until = time.monotonic() + seconds
+        started = time.perf_counter()
+        await asyncio.gather(*(_client(session, "/api/forecast", until, i, latencies, errors) for i in range(clients)))
+        return latencies, errors, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--home", type=Path, required=True, help="workspace with a trained default model")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    if not (1 <= args.clients <= 500 and 1 <= args.seconds <= 600):
+        parser.error("--clients 1-500 and --seconds 1-600")
+    port = _free_port()
+    command = [str(Path(sys.executable).with_name("boxoffice")), "serve", "--port", str(port), "--workers",
+               str(args.workers), "--home", str(args.home)]
+    server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        import httpx
+
+        for _ in range(600):
+            try:
+                if httpx.get(base + "/api/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            sys.exit("the server did not start within 2 minutes")
+        time.sleep(1.0)
+        rss_start = _rss_mb(server.pid)
+        latencies, errors, elapsed = asyncio.run(_load(base, args.clients, args.seconds))
+        rss_end = _rss_mb(server.pid)
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+    ms = sorted(x * 1000 for x in latencies)
+    p99 = ms[min(len(ms) - 1, int(0.99 * len(ms)))]
+    result = {"clients": args.clients, "seconds": round(elapsed, 1), "workers": args.workers, "requests": len(ms),
+              "throughput_per_s": round(len(ms) / elapsed, 1), "p50_ms": round(statistics.median(ms), 1),
+              "p99_ms": round(p99, 1), "errors": len(errors), "rss_start_mb": round(rss_start),
+              "rss_end_mb": round(rss_end), "cpus": os.cpu_count()}
+    print(json.dumps(result, indent=2))
+    verdict = "meets" if p99 <= TARGET_P99_MS and not errors else "misses"
+    print(f"p99 {p99:.0f} ms with {args.clients} clients: {verdict} the target of {TARGET_P99_MS:.0f} ms with no errors")
+
+
+if __name__ == "__main__":
+    main()
