@@ -286,13 +286,14 @@ def test_bad_cells_are_reported_by_row_and_column_and_good_rows_still_forecast(h
     path.write_text("title,release_date,genres,budget\n" + "\n".join(rows) + "\n", encoding="utf-8")
     out = refused(["predict", "--input", path, "--output", tmp_path / "out.csv"], home, single=False).output
     for row, words in [(3, "150mm"), (4, "positive"), (5, "more than zero"), (6, "1e400"), (7, "blank"),
-                       (8, "2027-13-45"), (9, "yesterday"), (10, "cowboy-opera"), (11, "genres")]:
+                       (8, "2027-13-45"), (9, "yesterday"), (10, "cowboy-opera")]:
         line = next((l for l in out.splitlines() if f"row {row}," in l), "")
         assert words in line, f"row {row}: {out}"
     import pandas as pd
 
     written = pd.read_csv(tmp_path / "out.csv")
-    assert written["worldwide_p50"].notna().tolist() == [True] + [False] * 9
+    # a blank genre is unknown, not a bad cell: that film is forecast as one the data gives no genre
+    assert written["worldwide_p50"].notna().tolist() == [True] + [False] * 8 + [True]
 
 
 def test_ten_thousand_names_in_a_cast_cell(home, tmp_path):
@@ -422,7 +423,7 @@ BASE = "base: {genres: [Action], budget: 150m, release_date: 2027-07-16}\n"
     ("base: {genres: [Action], budget: 150m, release_date: 2027-02-30}\nvariants: {a: {budget: 90m}}\n",
      "'2027-02-30' is not a date"),
     ("base: {genres: [cowboy-opera], budget: 150m}\nvariants: {a: {budget: 90m}}\n", "unknown genre"),
-    ("base: {genres: [], budget: 150m}\nvariants: {a: {budget: 90m}}\n", "genres"),
+    ("base: {genres: [], budget: 90m}\nvariants: {a: {budget: 0}}\n", "more than zero"),  # no genre: open
     ('!!python/object/apply:os.system ["echo hacked"]\n', "no !!tags"),
     ("", "a scenario file is a mapping"),
     ("just text\n", "a scenario file is a mapping"),
