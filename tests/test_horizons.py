@@ -127,6 +127,8 @@ def test_a_forecast_beyond_the_measured_horizon_says_so(forecaster):
     assert "up to horizon 3" in said and "×1.60" in said
     near = make_film(genres="action", budget="150m", release_date="2015-07-10")
     assert not any("past its data" in w for w in forecast_warnings(widened, near))
+    unwidened = " ".join(forecast_warnings(_widened(forecaster, (1.0, 1.0)), film))
+    assert "up to horizon 1" in unwidened and "needed no widening" in unwidened
     assert any("not widened" in w for w in forecast_warnings(forecaster, near))  # a model without horizon backtests
 
 

@@ -162,7 +162,11 @@ def _horizon_warnings(seen: SeenRanges, widening, films):
         if widening is None:
             yield at.to_numpy(), (f"{said}, and this model was stored without its horizon backtests, so its ranges "
                                   "are not widened for the gap (retrain with `boxoffice train`)")
-        else:
+        elif widening.factors[-1] > 1:
             yield at.to_numpy(), (f"{said}, but its backtest measures forecasts up to horizon {measured}: its ranges "
                                   f"are widened as measured there (log-width ×{widening.factors[-1]:.2f}) and held "
                                   "from there on, so they are likely too narrow")
+        else:
+            yield at.to_numpy(), (f"{said}, but its backtest measures forecasts up to horizon {measured}: its ranges "
+                                  f"needed no widening up to there (they held {widening.interval:.0%} of the films) "
+                                  "and are not widened beyond it, so they may be too narrow")
