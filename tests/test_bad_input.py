@@ -747,7 +747,8 @@ LONG_WORK = {
     "data build": (["data", "build", "--sources", "{sources}", "--out", "{tmp}/films.parquet"],
                    ["Building the film table [0/4] reading the public files", "Building the film table: done in"]),
     "train": (["train", "--no-evaluate", "--name", "other"], ["Training [1/1] training on every film"]),
-    "report": (["report", "--years", "1", "--out", "{tmp}/report.html"], ["Backtest [0/1] training on films before"]),
+    "report": (["report", "--years", "1", "--horizon", "0", "--out", "{tmp}/report.html"],
+               ["Backtest [0/1] training on films before"]),
     "tune": (["tune", "--trials", "1", "--years", "1", "--storage", "sqlite:///{tmp}/t.sqlite3"],
              ["Tuning boxoffice-rmsle [0/1] features for the", "Tuning boxoffice-rmsle [1/1] trial 0 complete",
               "scored, rmsle"]),
@@ -784,7 +785,8 @@ def test_per_year_scores_show_each_metric_as_what_it_is(evaluated):
     lines = evaluated.stdout.splitlines()
     assert "$" not in evaluated.stdout, evaluated.stdout
     widths = [l for l in lines if "median P90 / P10" in l]
-    assert len(widths) == 3 and all(re.search(r"\d\.\d×", l) for l in widths), evaluated.stdout  # pooled, model, baseline
+    # pooled, per year (model, baseline), then the levels of detail
+    assert len(widths) == 4 and all(re.search(r"\d\.\d×", l) for l in widths), evaluated.stdout
     assert all(re.search(r"\d\.\d%", l) for l in lines if "80% range coverage" in l)
 
 
