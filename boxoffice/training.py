@@ -1,7 +1,8 @@
 """Train, evaluate and store a model in one step, the way `boxoffice train` does.
 
 A new model becomes current only after it has trained and its backtest has
-been scored; the backtest figures go into its metadata.
+been scored; the backtest figures go into its metadata, and the range widening its horizon
+backtests measured (``boxoffice.evaluation.horizons``) into the model.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from boxoffice.evaluation.backtest import BacktestConfig, backtest
+from boxoffice.evaluation.horizons import TRAIN_HORIZONS, widened_coverage, widening_of
 from boxoffice.model.forecaster import Forecaster, TrainConfig
 from boxoffice.store import DEFAULT_NAME, ModelStore, check_name
 
@@ -36,12 +38,17 @@ def train_and_store(films, store: ModelStore, name: str = DEFAULT_NAME, config: 
     # the lock covers the whole run: a second writer waits or gives up before it trains, not after
     with contextlib.nullcontext() if locked else store.lock(name, lock_wait_seconds, on_wait):
         metrics = {}
-        if evaluate:
-            result = backtest(films, BacktestConfig(train=config), progress=progress)
-            metrics = result.summary() | {"levels": result.level_summary()}  # every level of detail, pooled
+        widening = None
+        if evaluate:  # every level of detail at horizon 0, full detail up to 3 years ahead (for the widening)
+            result = backtest(films, BacktestConfig(train=config, horizons=TRAIN_HORIZONS, level_horizons=(0,)),
+                              progress=progress)
+            widening = widening_of(result, config.model.interval)
+            metrics = result.summary() | {"levels": result.level_summary(), "horizons": result.horizon_summary(),
+                                          "widened_coverage": widened_coverage(result, config.model.interval).to_dict("records")}
         if progress:
             progress(1, 1, "training on every film")
         forecaster = Forecaster(config).fit(films)
+        forecaster.widening_ = widening
         path = store.save(forecaster, name, films=films, metrics=metrics, extra=extra_metadata)
     return TrainRun(path, metrics, forecaster.n_films_)
 

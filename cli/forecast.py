@@ -31,7 +31,7 @@ def train(
     data: Optional[Path] = DATA,
     mapping: Optional[Path] = MAPPING,
     name: str = typer.Option("default", "--name", help="Store the model under this name."),
-    no_evaluate: bool = typer.Option(False, "--no-evaluate", help="Skip the backtest (faster; no metrics are stored)."),
+    no_evaluate: bool = typer.Option(False, "--no-evaluate", help="Skip the backtest (faster; no metrics are stored, and ranges do not widen for films released years past the data)."),
     wait: float = typer.Option(0.0, "--wait", help="Seconds to wait if another run is writing this model."),
     params: Optional[str] = typer.Option(None, "--params", help="LightGBM parameters: 'best' (the best trial of a `boxoffice tune` study) or a JSON file."),
     study: Optional[str] = typer.Option(None, "--study", help="With --params best: the study name. Default: boxoffice-rmsle."),
@@ -43,7 +43,9 @@ def train(
     """Train a model, backtest it against the baseline, and make it current.
 
     With no flag: the default model on the public data (builds the film table first if needed).
-    The new model becomes current only after it trains and is scored.
+    The backtest scores every level of detail at horizon 0 and full detail up to 3 years ahead; how
+    much the 80% ranges had to widen at each horizon is stored with the model and applied to films
+    released that far past its data. The new model becomes current only after it trains and is scored.
 
     Examples:
       boxoffice train
@@ -89,12 +91,16 @@ def predict(
     """Forecast a film's worldwide and domestic gross (P10/P50/P90) and its break-even risk.
 
     P10/P50/P90: a 10% chance of less than P10, an even chance either side of P50, 10% of more than P90.
-    Money is in dollars of the release year. Unknown people count as newcomers; a country, language,
-    distributor or rating the model does not know counts as unknown; a budget, runtime or date beyond
-    the model's data is forecast as the nearest it has seen. Each gets a warning.
+    Money is in dollars of the release year. Only --budget is required: a flag left out (genre, cast,
+    distributor, …) is not decided yet, so the forecast mixes over what comparable films had there and
+    says which. Unknown people count as newcomers; a country, language, distributor or rating the model
+    does not know counts as unknown; a budget or runtime beyond the model's data is forecast as the
+    nearest it has seen. The further the release lies past the model's data, the wider the ranges (as
+    its horizon backtests measured, held beyond the furthest one). Each gets a warning.
 
     Examples:
       boxoffice predict --genre action --budget 150m
+      boxoffice predict --budget 40m --release-date 2014-03-07
       boxoffice predict -g action -g thriller -b 150m --cast "Tom Cruise, Emily Blunt" --release-date 2027-07-16 --json
       boxoffice predict --input slate.csv --output forecasts.csv
     """
@@ -155,6 +161,7 @@ def _predict_batch(ws, model, input_csv, output_csv, multiple, as_json, explain,
 
 def evaluate(
     years: int = typer.Option(5, "--years", min=1, max=20, help="How many of the newest years to test on, one at a time."),
+    horizon: str = typer.Option("0", "--horizon", metavar="H", help="Years between the training data's end and the test year, as between greenlight and release: train on films released before year Y−H, test on year Y. One (2), a range (0..3), a list (0,2) or 'all' (0..3). Every level of detail is scored at each."),
     break_even_multiple: float = BREAK_EVEN,
     data: Optional[Path] = DATA,
     mapping: Optional[Path] = MAPPING,
@@ -166,20 +173,39 @@ def evaluate(
     """Rolling time backtest: train on films before year Y, test on year Y; model beside the baseline.
 
     Reports RMSLE, R² on log gross, median absolute log error, 80% range coverage and width,
-    break-even AUC and Brier (with the base-rate Brier), and Sharda-Delen bingo / 1-away accuracy.
+    break-even AUC and Brier (with the base-rate Brier), and Sharda-Delen bingo / 1-away accuracy,
+    then the same films at each level of detail: as fully as the data describes them, without
+    their distributor, and by genre, budget and date only (the rest mixed over comparable films).
+    With --horizon, the model is trained H years before each test year: a film green-lit in 2010
+    for 2013 is forecast from data ending in 2010 (horizon 2). Several horizons also show how much the
+    80% ranges must widen to hold 80% of films that far ahead.
 
-    Example:  boxoffice evaluate --per-year
+    Examples:
+      boxoffice evaluate --per-year
+      boxoffice evaluate --horizon all --json
     """
     from boxoffice.evaluation.backtest import BacktestConfig, backtest
+    from boxoffice.evaluation.horizons import parse_horizons, widened_coverage, widening_of
     from boxoffice.table.io import load_films
 
+    horizons = parse_horizons(horizon)
     films = load_films(_workspace(sources, home), data, mapping, on_build=render.info)
+    config = BacktestConfig(test_years=years, break_even_multiple=break_even_multiple, horizons=horizons)
     with render.progress("Backtest") as report:
-        result = backtest(films, BacktestConfig(test_years=years, break_even_multiple=break_even_multiple), progress=report)
+        result = backtest(films, config, progress=report)
+    widening = widening_of(result, config.train.model.interval)
+    coverage = widened_coverage(result, config.train.model.interval).to_dict("records")
     if as_json:
-        render.emit_json({"pooled": result.summary(), "per_year": result.scores.to_dict("records")})
+        render.emit_json({"pooled": result.summary(), "per_year": result.scores.to_dict("records"),
+                          "horizon": horizons[0], "levels": result.level_summary(), "horizons": result.horizon_summary(),
+                          "widening": widening.to_dict() if widening else None, "widened_coverage": coverage})
         return
-    render.out.print(render.backtest_table(result.summary(), f"Backtest, {years} test years pooled"))
+    ahead = f", horizon {horizons[0]}" if horizons[0] else ""
+    render.out.print(render.backtest_table(result.summary(), f"Backtest, {years} test years pooled{ahead}"))
     if per_year:
         for who in ("model", "baseline"):
-            render.out.print(render.per_year_table(result.scores, who, f"Per year: {who}"))
+            render.out.print(render.per_year_table(result.scores, who, f"Per year: {who}{ahead}"))
+    for h, levels in result.horizon_summary().items():
+        render.out.print(render.levels_table(levels, f"Levels of detail, horizon {h} (train before Y−{h}, test on Y)"))
+    if coverage:
+        render.out.print(render.widening_table(coverage, widening.to_dict() if widening else None))

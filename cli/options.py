@@ -31,7 +31,7 @@ BREAK_EVEN = typer.Option(
 CSV = typer.Option(None, "--csv", help="Also write the table to this CSV file.")
 
 FILM_FLAGS = {
-    "genre": (List[str], typer.Option([], "--genre", "-g", help="Genre; repeat for several (action, comedy, sci-fi, …).")),
+    "genre": (List[str], typer.Option([], "--genre", "-g", help="Genre; repeat for several (action, comedy, sci-fi, …). Left out: not decided yet, so the forecast mixes over the genres of comparable films (similar budget and year) and says so.")),
     "budget": (Optional[str], typer.Option(None, "--budget", "-b", help="Production budget: 150m, $150,000,000, 1.2b, 800k.")),
     "cast": (Optional[str], typer.Option(None, "--cast", help="Billed cast, lead first: \"Tom Cruise, Emily Blunt\".")),
     "director": (Optional[str], typer.Option(None, "--director", help="Director's name.")),

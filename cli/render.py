@@ -183,6 +183,45 @@ def backtest_table(summary: dict, title: str) -> Table:
     return table
 
 
+LEVEL_ROWS = ("rmsle", "r2_log", "coverage_80", "median_p90_over_p10", "break_even_auc", "brier", "brier_base_rate",
+              "films")
+"""The metrics shown per level of detail (the README's table)."""
+
+
+def levels_table(levels: dict, title: str) -> Table:
+    """The same test films described at each level of detail (``BacktestResult.level_summary``), the
+    model at each level beside the baseline (budget alone, which no level changes)."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("metric")
+    for level in levels:
+        table.add_column(level, justify="right")
+    table.add_column("baseline", justify="right")
+    labels = dict(BACKTEST_ROWS)
+    base = next(iter(levels.values()), {}).get("baseline", {})
+    for key in LEVEL_ROWS:
+        table.add_row(labels[key], *(cell(key, scores.get("model", {}).get(key)) for scores in levels.values()),
+                      cell(key, base.get(key)) if key != "brier_base_rate" else "")
+    return table
+
+
+def widening_table(rows, widening: dict | None = None) -> Table:
+    """80% coverage per horizon before and after widening (``boxoffice.evaluation.horizons.widened_coverage``)."""
+    table = Table(title="How far ahead: 80% range coverage per horizon (full detail)", title_justify="left")
+    for head in ("horizon", "films", "as trained", "widened", "widening"):
+        table.add_column(head, justify="right")
+    factors = (widening or {}).get("factors", [])
+    for row in rows:
+        h = row["horizon"]
+        table.add_row(str(h), f"{row['films']:,}", f"{row['coverage_80']:.3f}", f"{row['widened_coverage_80']:.3f}",
+                      f"×{factors[h]:.2f}" if h < len(factors) else "")
+    table.caption = ("Horizon H: trained on films released before year Y−H, tested on year Y. 'widened': each test "
+                     "year's ranges stretched by the widening measured on the earlier test years only (the first "
+                     "year has none and is left out); 'widening': the factor measured on every test year, which "
+                     "`boxoffice train` stores in the model.")
+    table.caption_justify = "left"
+    return table
+
+
 def per_year_table(scores, who: str, title: str) -> Table:
     """One backtest metric per row and one test year per column (then all years pooled), for 'model' or
     'baseline': 15 metrics side by side would not fit a terminal."""
@@ -219,8 +258,9 @@ def forecast_table(result: dict, assumed_date: bool = False) -> Table:
         f"Median worldwide gross / budget: {result['median_multiple']:.2f}×.  Model {result['model']}."
     )
     if result.get("mixed_over"):
-        table.caption += (f"\nNot given, so mixed over {result['comparable_films']} comparable films (similar budget, "
-                          f"genres and years): {result['mixed_over']}.")
+        alike = "budget and years" if "genres" in result["mixed_over"].split(", ") else "budget, genres and years"
+        table.caption += (f"\nNot given, so mixed over {result['comparable_films']} comparable films (similar {alike}): "
+                          f"{result['mixed_over']}.")
     table.caption_justify = "left"
     return table
 

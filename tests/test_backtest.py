@@ -41,6 +41,18 @@ def test_first_predict_trains_the_default_model_with_its_backtest(tmp_path, shar
         assert model["rmsle"] < baseline["rmsle"], level
         assert model["break_even_auc"] > baseline["break_even_auc"], level
         assert model["brier"] < model["brier_base_rate"], level
+    # and years ahead (full detail at horizons 1-3: train before Y-H, test on Y), with ranges widened as measured
+    horizons = meta["metrics"]["horizons"]
+    assert set(horizons) == {"0", "1", "2", "3"} and horizons["0"] == levels
+    for horizon, scores in horizons.items():
+        model, baseline = scores["full"]["model"], scores["full"]["baseline"]
+        assert model["rmsle"] < baseline["rmsle"], horizon
+        assert model["break_even_auc"] > baseline["break_even_auc"], horizon
+        assert model["brier"] < model["brier_base_rate"], horizon
+    for row in meta["metrics"]["widened_coverage"]:  # each year widened as the earlier years measured
+        assert 0.75 <= row["widened_coverage_80"] <= 0.85, row
+    factors = meta["widening"]["factors"]
+    assert len(factors) == 4 and factors == sorted(factors) and factors[0] >= 1.0
 
 
 def test_the_backtest_scores_what_predict_input_gives(tmp_path, film_table):

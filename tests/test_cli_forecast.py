@@ -45,7 +45,7 @@ def test_money_spellings_give_the_same_forecast(model_home, budget):
     (["--genre", "action", "--budget", "abc"], "not an amount"),
     (["--genre", "action", "--budget", "-5m"], "budget"),
     (["--genre", "cowboy-opera", "--budget", "150m"], "unknown genre"),
-    (["--budget", "150m"], "genres is required"),
+    (["--genre", "action"], "budget is required"),
     (["--genre", "action", "--budget", "150m", "--release-date", "2027-13-45"], "not a date"),
 ])
 def test_bad_input_is_one_clear_message_and_exit_2(model_home, args, words):
@@ -53,6 +53,28 @@ def test_bad_input_is_one_clear_message_and_exit_2(model_home, args, words):
     assert result.exit_code == 2
     assert words in result.output
     assert "Traceback" not in result.output
+
+
+def test_no_genre_is_not_decided_yet_and_the_forecast_says_what_it_mixed_over(model_home):
+    result = run(model_home, "predict", "--budget", "150m", "--release-date", "2013-07-12", "--json")
+    assert result.exit_code == 0, result.output
+    forecast = json.loads(result.stdout)
+    assert forecast["mixed_over"].split(", ")[0] == "genres" and forecast["comparable_films"] > 0
+    table = run(model_home, "predict", "--budget", "150m", "--release-date", "2013-07-12")
+    assert "comparable films (similar budget and years): genres, cast" in " ".join(table.output.split())
+
+
+def test_a_slate_row_with_a_blank_genre_is_forecast_as_unknown(model_home, tmp_path):
+    slate = tmp_path / "slate.csv"
+    slate.write_text("title,release_date,genres,budget\nNo genre,2013-07-12,,20m\nDrama,2013-07-12,Drama,20m\n")
+    result = run(model_home, "predict", "--input", str(slate), "--json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert all(r["worldwide_p50"] > 0 for r in rows) and "genres" not in rows[0]["mixed_over"]
+    no_column = tmp_path / "no-genres.csv"
+    no_column.write_text("title,release_date,budget\nOpen,2013-07-12,20m\n")
+    rows = json.loads(run(model_home, "predict", "--input", str(no_column), "--json").stdout)
+    assert rows[0]["mixed_over"].startswith("genres")
 
 
 def test_unknown_cast_warns_with_closest_names_and_still_forecasts(model_home):

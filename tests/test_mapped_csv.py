@@ -153,9 +153,19 @@ def test_a_mapping_without_a_required_column_is_an_input_error_naming_it(tmp_pat
         validate(path, mapping)
 
 
+def test_films_to_train_on_need_no_genre(tmp_path):
+    """A studio with financials only: title, date, budget and gross; a blank or absent genre is unknown."""
+    blank = write_csv(tmp_path / "blank.csv", HEADER, [{**GOOD[0], "genres": ""}, GOOD[1]])
+    assert validate(blank) == []
+    assert read_films(blank).set_index("title").loc["The Glass Harbor", "genres"] == []
+    columns = ["title", "release_date", "budget", "worldwide_gross"]
+    bare = write_csv(tmp_path / "bare.csv", columns, [{c: film[c] for c in columns} for film in GOOD])
+    assert validate(bare) == [] and read_films(bare)["genres"].map(len).tolist() == [0, 0]
+
+
 def test_missing_columns_empty_and_header_only_files_are_data_source_errors(tmp_path):
     short = write_csv(tmp_path / "short.csv", ["title", "budget"], [{"title": "X", "budget": "1m"}])
-    with pytest.raises(DataSourceError, match="genres"):
+    with pytest.raises(DataSourceError, match="release_date, worldwide_gross"):  # genres are optional
         validate(short)
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")

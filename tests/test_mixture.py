@@ -109,3 +109,19 @@ def test_the_normal_cdf_matches_the_standard_library():
 def test_a_bad_mixture_setting_is_refused_by_name(bad):
     with pytest.raises(InputError, match=next(iter(bad))):
         MixtureConfig(**bad)
+
+
+def test_genres_left_out_are_open_and_taken_from_films_alike_in_budget_and_year():
+    """No genres column (a slate without one, `predict` without --genre): each copy takes a comparable film's
+    genres, nearest by budget and year alone."""
+    pool = Comparables.from_films(_history())
+    film = pd.DataFrame({"release_date": pd.to_datetime(["2007-07-01"]), "budget_usd": [18e6], "cast": [[]]})
+    mask = open_mask(film)
+    assert mask[0, OPEN_FIELDS.index("genres")]
+    copies, owner, k = pool.expand(film, mask, np.log([18e6]), k=1)
+    assert copies["genres"].tolist() == [["Comedy"]]  # the $20M film of 2007
+
+
+def test_a_blank_genres_cell_is_unknown_not_open():
+    frame = pd.DataFrame({"genres": [[]], "budget_usd": [1e8]})
+    assert not open_mask(frame)[0, OPEN_FIELDS.index("genres")]

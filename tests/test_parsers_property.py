@@ -117,7 +117,8 @@ def test_any_combination_of_fields_gives_a_valid_film_or_an_input_error(values):
 
 
 def _assert_valid_film(film: Film) -> None:
-    assert 1 <= len(film.genres) <= MAX_GENRES and set(film.genres) <= set(known_genres() + other_genres().values())
+    # no genre: not decided yet (mixed over comparable films)
+    assert len(film.genres) <= MAX_GENRES and set(film.genres) <= set(known_genres() + other_genres().values())
     assert math.isfinite(film.budget_usd) and 0 < film.budget_usd <= MAX_MONEY_USD
     assert film.release_date is None or (isinstance(film.release_date, dt.date) and 1900 <= film.release_date.year <= 2100)
     assert isinstance(film.title, str) and film.title
@@ -199,7 +200,7 @@ def test_any_csv_rows_parse_to_valid_records_or_row_problems(rows, purpose):
     for problem in problems:
         assert 2 <= problem.row < len(rows) + 2 and problem.message
     for rec in records:
-        assert rec["genres"] and set(rec["genres"]) <= set(known_genres() + other_genres().values())
+        assert set(rec["genres"]) <= set(known_genres() + other_genres().values())  # a blank genre: unknown
         assert math.isfinite(rec["budget_usd"]) and 0 < rec["budget_usd"] <= MAX_MONEY_USD
         assert rec["release_date"] is None or isinstance(rec["release_date"], dt.date)
         for col in ("worldwide_gross_usd", "domestic_gross_usd"):

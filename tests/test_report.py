@@ -24,8 +24,10 @@ def films(model_home):
 
 @pytest.fixture(scope="module")
 def small_backtest(films):
-    """Two test years with a small single-threaded model: real predictions, fast even on a busy machine."""
-    config = BacktestConfig(test_years=2, train=TrainConfig(model=ModelConfig(num_boost_round=60, num_threads=1)))
+    """Two test years at horizons 0 and 1 with a small single-threaded model: real predictions, fast even on a
+    busy machine (three models: one trained before each year from the first year minus one)."""
+    config = BacktestConfig(test_years=2, train=TrainConfig(model=ModelConfig(num_boost_round=60, num_threads=1)),
+                            horizons=(0, 1))
     return backtest(films, config)
 
 
@@ -55,6 +57,15 @@ def test_report_has_the_key_sections(page):
     for metric in ("RMSLE", "R² on log gross", "median |log error|", "80% range coverage", "break-even AUC",
                    "break-even Brier", "Brier of base rate", "Sharda-Delen bingo", "Sharda-Delen 1-away"):
         assert metric in page, metric
+
+
+def test_every_level_and_horizon_is_shown_beside_full_detail(page, small_backtest):
+    section = page[page.index("Every level of detail, every horizon"):]
+    for words in ("Horizon 0", "Horizon 1", "no distributor", "genre, budget and date", "baseline",
+                  "How far ahead", "80% coverage as trained", "widened"):
+        assert words in section, words
+    full = small_backtest.level_summary(1)["full"]["model"]
+    assert f"{full['rmsle']:.3f}" in section  # the figures are the backtest's own
 
 
 def test_per_year_table_lists_each_test_year(page, small_backtest):

@@ -166,8 +166,8 @@ def test_cast_warns_about_the_films_unknown_values(model_home):
     (["--budget", "1000"], "budget $1K is below every budget the model has seen"),
     (["--budget", "150m", "--runtime", "400"], "runtime 400 minutes is above every runtime the model has seen"),
     (["--budget", "150m", "--release-date", "1950-06-01"], "the model has seen films from 1980"),
-    (["--budget", "150m", "--release-date", "2027-07-16"], "the model has seen films up to 2012-12-31; this "
-                                                           "forecast is 15 years past its data"),
+    (["--budget", "150m", "--release-date", "2027-07-16"], "the model has seen films up to 2012-12-31; a 2027 "
+                                                           "release is 15 years past its data"),
 ])
 def test_beyond_what_the_model_has_seen_is_forecast_with_a_warning(model_home, args, words):
     with_date = [*args, "--release-date", "2013-07-12"] if "--release-date" not in args else args
@@ -179,8 +179,8 @@ def test_beyond_what_the_model_has_seen_is_forecast_with_a_warning(model_home, a
 def test_a_film_without_a_date_is_told_how_far_past_the_data_it_is(model_home):
     result = run(model_home, "predict", "--genre", "action", "--budget", "150m")
     assert result.exit_code == 0, result.output
-    gap = (dt.date.today() + dt.timedelta(days=365)).year - 2012
-    assert f"this forecast is {gap} years past its data" in result.stderr
+    year = (dt.date.today() + dt.timedelta(days=365)).year
+    assert f"a {year} release is {year - 2012} years past its data" in result.stderr
 
 
 def test_inside_what_the_model_has_seen_there_is_no_warning(model_home):

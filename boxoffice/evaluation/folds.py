@@ -42,20 +42,22 @@ class Fold:
     the features LightGBM pre-filters), reused by every trial: binning is a quarter of a trial."""
 
 
-def rolling_years(films, test_years: int = 5, min_year: int = 1980):
+def rolling_years(films, test_years: int = 5, min_year: int = 1980, horizon: int = 0):
     """The rolling time split, defined once for the backtest and tuning: (year, history, test) for each
     of the last ``test_years`` years of the trainable films, oldest first. ``history``: every film
-    released before ``year`` (track records read them all); ``test``: the trainable films of ``year``
-    that a slate can describe (a genre is required there, so films the data gives none are left out)."""
+    released before ``year - horizon`` (track records read them all; ``horizon`` years of films are
+    left out between, as a film green-lit years before its release is forecast: ``boxoffice.model.horizon``);
+    ``test``: the trainable films of ``year`` (those the data gives no genre included: a slate's blank
+    genres cell is unknown)."""
     data = trainable(films, min_year)
     if data.empty:
         raise InputError("no film has both a budget and a worldwide gross to test on",
                          hint="add films with budget and worldwide_gross columns")
     last = int(data["year"].max())
     for year in range(last - test_years + 1, last + 1):
-        history = films[(films["year"] < year).fillna(False).to_numpy(bool)]
+        history = films[(films["year"] < year - horizon).fillna(False).to_numpy(bool)]
         test = data[(data["year"] == year).to_numpy(bool)]
-        yield year, history, test[test["genres"].map(len).to_numpy() > 0]
+        yield year, history, test
 
 
 def prepare_folds(films, metric: str = "rmsle", test_years: int = 5, train: TrainConfig = TrainConfig(),

@@ -12,9 +12,11 @@ from boxoffice.model.mixture import OPEN_FIELDS
 LEVELS = {
     "full": (),
     "no distributor": ("distributor",),
-    "genre, budget and date": OPEN_FIELDS,
+    "genre, budget and date": tuple(f for f in OPEN_FIELDS if f != "genres"),
 }
-"""Level name -> fields its description leaves open. "full" is the data as it is (blanks stay blank)."""
+"""Level name -> fields its description leaves open. "full" is the data as it is (blanks stay blank): a
+film the data gives no genre keeps its blank genres cell (unknown) at every level, so for those films
+"genre, budget and date" is budget and date only."""
 
 FULL = "full"
 

@@ -11,11 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-MEASURED_HORIZON_YEARS = 1
-"""The backtest tests each year on a model trained on the years before it: forecasts for the year
-after the data's last are what it measures; later ones get a warning saying how far out they are."""
-
-
 @dataclass(frozen=True)
 class SeenRanges:
     """The training films' ranges: budget in constant 2012 USD, runtime in minutes, release dates."""
@@ -47,8 +42,9 @@ def film_warnings(forecaster, films) -> list[list[str]]:
 
     n = len(films)
     found: list[list[str]] = [[] for _ in range(n)]
+    seen = seen_ranges(forecaster)
     for rows, message in (*_value_warnings(forecaster.builder_, films), *_genre_warnings(forecaster.builder_, films),
-                          *_range_warnings(seen_ranges(forecaster), films)):
+                          *_range_warnings(seen, films), *_horizon_warnings(seen, forecaster.widening_, films)):
         for i in np.atleast_1d(rows):
             found[int(i)].append(message)
     return found
@@ -143,12 +139,34 @@ def _range_warnings(seen: SeenRanges, films):
                 yield at.to_numpy(), (f"runtime {minutes:g} minutes is {side} every runtime the model has seen "
                                       f"(the {word}: {edge:g} minutes): it forecasts it as it would that one")
     known = dates.notna().to_numpy()
-    late = np.flatnonzero(known & (years > seen.last_release.year + MEASURED_HORIZON_YEARS))
-    for year, at in pd.Series(late).groupby(years[late]):
-        yield at.to_numpy(), (f"the model has seen films up to {seen.last_release}; this forecast is "
-                              f"{int(year) - seen.last_release.year} years past its data (its backtest measures "
-                              f"forecasts {MEASURED_HORIZON_YEARS} year ahead)")
     early = np.flatnonzero(known & (dates < pd.Timestamp(seen.first_release)).to_numpy())
     for year, at in pd.Series(early).groupby(years[early]):
         yield at.to_numpy(), (f"the model has seen films from {seen.first_release} on; this forecast ({year}) is "
                               "before its data")
+
+
+def _horizon_warnings(seen: SeenRanges, widening, films):
+    """A release further past the data than the horizon backtests measured (``boxoffice.model.horizon``):
+    its ranges are widened as at the furthest measured horizon, which likely is not enough."""
+    import numpy as np
+    import pandas as pd
+
+    dates = pd.to_datetime(films["release_date"]).reset_index(drop=True)
+    years = dates.dt.year.to_numpy()
+    measured = widening.measured if widening is not None else 0
+    late = np.flatnonzero(dates.notna().to_numpy() & (years - seen.last_release.year - 1 > measured))
+    for year, at in pd.Series(late).groupby(years[late]):
+        ahead = int(year) - seen.last_release.year
+        said = (f"the model has seen films up to {seen.last_release}; a {year} release is {ahead} years past its data "
+                f"(horizon {ahead - 1} of `boxoffice evaluate --horizon`)")
+        if widening is None:
+            yield at.to_numpy(), (f"{said}, and this model was stored without its horizon backtests, so its ranges "
+                                  "are not widened for the gap (retrain with `boxoffice train`)")
+        elif widening.factors[-1] > 1:
+            yield at.to_numpy(), (f"{said}, but its backtest measures forecasts up to horizon {measured}: its ranges "
+                                  f"are widened as measured there (log-width ×{widening.factors[-1]:.2f}) and held "
+                                  "from there on, so they are likely too narrow")
+        else:
+            yield at.to_numpy(), (f"{said}, but its backtest measures forecasts up to horizon {measured}: its ranges "
+                                  f"needed no widening up to there (they held {widening.interval:.0%} of the films) "
+                                  "and are not widened beyond it, so they may be too narrow")

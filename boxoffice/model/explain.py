@@ -109,7 +109,7 @@ def drivers(forecaster, films_frame, logs: dict | None = None) -> Drivers:
                    p50_usd=pd.Series(release_year_dollars(np.exp(bias + total), years), index=index, name="p50_usd"))
 
 
-OPEN_FIELD_LEVERS = {"cast": ("cast",), "director": ("directors",), "distributor": ("distributor",),
+OPEN_FIELD_LEVERS = {"genre": ("genres",), "cast": ("cast",), "director": ("directors",), "distributor": ("distributor",),
                      "rating": ("mpaa_rating",), "runtime": ("runtime_min",), "origin": ("country", "language"),
                      "story": ("sequel",)}
 """The open fields behind each lever (``boxoffice.table.film.OPEN_FIELDS``)."""

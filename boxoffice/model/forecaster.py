@@ -15,6 +15,7 @@ import boxoffice.break_even as break_even
 from boxoffice.errors import check_kind, check_number
 from boxoffice.model.estimator import Estimator
 from boxoffice.model.features import FeatureBuilder, FeatureConfig, given_fields, log_budget_2012
+from boxoffice.model.horizon import WIDENING_SHAPE, Widening, horizons_of
 from boxoffice.model.json_shape import NUMBER, shape_error
 from boxoffice.model.mixture import OPEN_FIELDS, Comparables, MixtureConfig, mixture_quantiles, open_mask
 from boxoffice.model.revenue import BOOSTER_PARTS, ModelConfig, RevenueModel, films_needed
@@ -132,6 +133,7 @@ class Forecaster(Estimator):
         self.period_ = (str(train["release_date"].min().date()), str(train["release_date"].max().date()))
         self.n_films_ = int(len(train))
         self.metadata_ = {}
+        self.widening_ = None  # measured on the horizon backtests (``boxoffice.training``), else ranges as trained
         return self
 
     @property
@@ -139,6 +141,13 @@ class Forecaster(Estimator):
         """The grosses this model forecasts: 'worldwide', and 'domestic' when its films had enough of them."""
         self._check_fitted()
         return tuple(self.models_)
+
+    def horizons(self, release_dates):
+        """Each release date's horizon past this model's data (``boxoffice.model.horizon``: 0 = next year)."""
+        import pandas as pd
+
+        self._check_fitted()
+        return horizons_of(pd.to_datetime(pd.Series(release_dates)).dt.year.to_numpy(), int(self.period_[1][:4]))
 
     def ignored_fields(self, films) -> list[str]:
         """Film fields given a value in ``films`` that this model never learned (its training films had
@@ -185,6 +194,11 @@ class Forecaster(Estimator):
                     prob = out["break_even_prob"]
                     prob[mixed_rows] = prob[n:].reshape(-1, k).mean(axis=1)
         out["break_even_prob"] = out["break_even_prob"][:n]
+        if self.widening_ is not None:  # further past the data, wider ranges, as the horizon backtests measured
+            horizons = self.horizons(films["release_date"])
+            for target in self.models_:
+                out[f"{target}_p10"], out[f"{target}_p90"] = self.widening_.apply(
+                    out[f"{target}_p10"], out[f"{target}_p50"], out[f"{target}_p90"], horizons)
         # coherent: the home market never grosses more than the world
         for name in QUANTILES:
             if f"domestic_{name}" in out:
@@ -224,6 +238,8 @@ class Forecaster(Estimator):
                 "models": {t: m.get_state() for t, m in self.models_.items()},
                 "period": {"first_release": self.period_[0], "last_release": self.period_[1]},
                 "n_films": self.n_films_}
+        if self.widening_ is not None:
+            data["widening"] = self.widening_.to_dict()
         texts = {f"{t}_{part}": text for t, m in self.models_.items() for part, text in m.booster_texts().items()}
         return ForecasterState(data, texts, self.builder_.talent_.table, self.comparables_.get_table())
 
@@ -237,6 +253,8 @@ class Forecaster(Estimator):
         if problem is None:
             problem = next((f"{label}.models has an unknown model {t!r}" for t in data["models"] if t not in TARGETS),
                            None)
+        if problem is None and "widening" in data:  # optional: models stored before horizons were measured
+            problem = shape_error(data["widening"], WIDENING_SHAPE, f"{label}.widening")
         if problem:
             raise ValueError(problem)
         return [f"{t}_{part}" for t in TARGETS if t in data["models"] for part in BOOSTER_PARTS]
@@ -264,6 +282,7 @@ class Forecaster(Estimator):
         forecaster.models_ = models
         forecaster.period_ = (data["period"]["first_release"], data["period"]["last_release"])
         forecaster.n_films_ = data["n_films"]
+        forecaster.widening_ = Widening.from_dict(data["widening"]) if "widening" in data else None
         forecaster.metadata_ = dict(metadata or {})
         return forecaster
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from boxoffice.table.film import OPEN_COLUMN, OPEN_FIELDS
 
-LIST_FIELDS = ("cast", "directors")
+LIST_FIELDS = ("genres", "cast", "directors")
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,8 @@ class Comparables:
         if len(rows) == 0:
             return films.iloc[[]], rows, k
         years = pd.to_datetime(films["release_date"]).dt.year.to_numpy(float)[rows]
-        genres = [list(g) if isinstance(g, (list, tuple, np.ndarray)) else [] for g in films["genres"].to_numpy(object)[rows]]
+        given = films["genres"].to_numpy(object)[rows] if "genres" in films else [None] * len(rows)
+        genres = [list(g) if isinstance(g, (list, tuple, np.ndarray)) else [] for g in given]  # open: budget, year
         nearest = self.nearest(np.asarray(log_budget)[rows], genres, years, k)
         owner = np.repeat(rows, k)
         copies = films.iloc[owner].reset_index(drop=True).copy()
@@ -187,7 +188,7 @@ class Comparables:
         import numpy as np
 
         table = table.copy()
-        for name in ("genres", *LIST_FIELDS):
+        for name in LIST_FIELDS:
             table[name] = [list(v) if isinstance(v, (list, tuple, np.ndarray)) else [] for v in table[name]]
         for name in OPEN_FIELDS:
             if name not in LIST_FIELDS:

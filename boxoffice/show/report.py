@@ -10,22 +10,7 @@ import datetime as dt
 import html
 
 import boxoffice.break_even as break_even
-
-METRICS = (
-    # key, label, format, better: "lower" / "higher" / None, what it means
-    ("films", "test films", "{:,.0f}", None, "films scored"),
-    ("rmsle", "RMSLE", "{:.3f}", "lower", "root mean squared log error of the P50; 0.69 ≈ typically off by 2×"),
-    ("r2_log", "R² on log gross", "{:.3f}", "higher", "share of the spread in log gross the P50 explains"),
-    ("median_abs_log_error", "median |log error|", "{:.3f}", "lower", "half the films are off by less than e^this"),
-    ("coverage_80", "80% range coverage", "{:.1%}", "target", "share of films inside P10–P90; 80% is right"),
-    ("median_p90_over_p10", "median P90 / P10", "{:.1f}×", "lower", "how wide the range is (narrower is better at the right coverage)"),
-    ("break_even_auc", "break-even AUC", "{:.3f}", "higher", "how well the risk ranks losers above winners (0.5 = chance)"),
-    ("brier", "break-even Brier", "{:.3f}", "lower", "mean squared error of the chance of losing money"),
-    ("brier_base_rate", "Brier of base rate", "{:.3f}", None, "Brier of always saying the training films' loss rate: the bar to beat"),
-    ("loss_rate", "films that lost money", "{:.1%}", None, "share of test films under {multiple} budget worldwide"),
-    ("bingo", "Sharda-Delen bingo", "{:.1%}", "higher", "domestic P50 in the right one of 9 gross classes"),
-    ("one_away", "Sharda-Delen 1-away", "{:.1%}", "higher", "domestic P50 within one class"),
-)
+from boxoffice.show.scores import METRICS, better_side, formatted
 
 CSS = """
 body{font-family:-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#222;margin:0;background:#f6f6f4}
@@ -67,12 +52,6 @@ def how_to_read(multiple: float = break_even.MULTIPLE) -> str:
     return HOW_TO_READ.format(multiple=break_even.multiple_text(multiple), why=why)
 
 
-def _fmt(template: str, value) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return "–"
-    return template.format(value)
-
-
 def _metric_columns(scores, multiple: float = break_even.MULTIPLE) -> list[tuple]:
     """Known metrics in order, then any other numeric column ``score`` may add later."""
     text = break_even.multiple_text(multiple)
@@ -82,17 +61,6 @@ def _metric_columns(scores, multiple: float = break_even.MULTIPLE) -> list[tuple
     return known + extra
 
 
-def _better(key: str, better, model, base) -> str | None:
-    """'model' / 'baseline' for the better value, None if not comparable."""
-    if better is None or model is None or base is None or model != model or base != base:
-        return None
-    if better == "target":
-        model, base, better = abs(model - 0.8), abs(base - 0.8), "lower"
-    if model == base:
-        return None
-    return ("model" if model < base else "baseline") if better == "lower" else ("model" if model > base else "baseline")
-
-
 def pooled_table(scores, break_even_multiple: float = break_even.MULTIPLE) -> str:
     """Metric rows; model, baseline and their difference as columns (all test years pooled)."""
     pooled = scores[scores["year"] == "all"].set_index("who")
@@ -100,10 +68,10 @@ def pooled_table(scores, break_even_multiple: float = break_even.MULTIPLE) -> st
     for key, label, template, better, meaning in _metric_columns(scores, break_even_multiple):
         m = pooled.loc["model", key] if "model" in pooled.index else None
         b = pooled.loc["baseline", key] if "baseline" in pooled.index else None
-        win = _better(key, better, m, b)
+        win = better_side(key, better, m, b)
         rows.append(f"<tr><td title='{html.escape(meaning)}'>{html.escape(label)}</td>"
-                    f"<td class='{'better' if win == 'model' else ''}'>{_fmt(template, m)}</td>"
-                    f"<td class='{'better' if win == 'baseline' else ''}'>{_fmt(template, b)}</td>"
+                    f"<td class='{'better' if win == 'model' else ''}'>{formatted(template, m)}</td>"
+                    f"<td class='{'better' if win == 'baseline' else ''}'>{formatted(template, b)}</td>"
                     f"<td style='text-align:left;color:#555'>{html.escape(meaning)}</td></tr>")
     return ("<table><tr><th>metric</th><th>model</th><th>baseline</th><th style='text-align:left'>what it means</th></tr>"
             + "".join(rows) + "</table>")
@@ -122,8 +90,8 @@ def per_year_table(scores) -> str:
             cells = []
             for key, _, template, better, _ in columns:
                 value = part.loc[who, key]
-                win = None if other is None else _better(key, better, part.loc["model", key], part.loc["baseline", key])
-                cells.append(f"<td class='{'better' if win == who else ''}'>{_fmt(template, value)}</td>")
+                win = None if other is None else better_side(key, better, part.loc["model", key], part.loc["baseline", key])
+                cells.append(f"<td class='{'better' if win == who else ''}'>{formatted(template, value)}</td>")
             label = "all years" if year == "all" else str(year)
             klass = ("year-start " if i == 0 else "") + ("baseline" if who == "baseline" else "")
             rows.append(f"<tr class='{klass.strip()}'><td>{label if i == 0 else ''}</td><td>{who}</td>{''.join(cells)}</tr>")
@@ -158,6 +126,7 @@ def build_report(films, backtest_result, forecaster, title: str = "boxoffice: mo
     """The whole report as one HTML string (see the module docstring)."""
     from boxoffice.model.forecaster import model_id
     from boxoffice.show import plots
+    from boxoffice.show.levels import levels_section
 
     pred, scores = backtest_result.predictions, backtest_result.scores
     multiple = backtest_result.break_even_multiple
@@ -180,6 +149,7 @@ def build_report(films, backtest_result, forecaster, title: str = "boxoffice: mo
         "<h2>Backtest: model against the baseline</h2>",
         "<p>All test years pooled. Hover a metric for its meaning.</p>", pooled_table(scores, multiple),
         "<h3>Per test year</h3>", per_year_table(scores),
+        levels_section(backtest_result, forecaster.config.model.interval if hasattr(forecaster, "config") else 0.8),
         "<h2>Predicted vs actual</h2>",
         _figure(plots.predicted_vs_actual(pred), "forecast P50 against actual gross",
                 "Each dot is a test film. On the black line the forecast was exact; between the dashed lines it was "

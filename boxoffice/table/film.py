@@ -23,6 +23,7 @@ MAX_GENRES = 10
 @dataclass(frozen=True)
 class Film:
     genres: tuple[str, ...]
+    """Empty: not decided yet (mixed over comparable films, like every ``OPEN_FIELDS`` one)."""
     budget_usd: float
     """Production budget, USD of the release year."""
     release_date: dt.date | None = None
@@ -49,9 +50,12 @@ class Film:
 
 FIELD_NAMES = tuple(f.name for f in fields(Film))
 
-OPEN_FIELDS = ("cast", "directors", "distributor", "mpaa_rating", "runtime_min", "country", "language", "sequel")
+OPEN_FIELDS = ("genres", "cast", "directors", "distributor", "mpaa_rating", "runtime_min", "country", "language",
+               "sequel")
 """Fields a description may leave open (not decided yet): the forecast then mixes over what comparable
-films had there (``boxoffice.model.mixture``). Genres, budget and the release date every film has."""
+films had there (``boxoffice.model.mixture``). Budget and the release date every film has (a date left
+out is ``default_release_date``). A blank genres cell of a slate is unknown, not open: the model sees no
+genre, as it saw the films its data gives none."""
 
 OPEN_COLUMN = "open_fields"
 """Optional column of a films frame: per film, the tuple of its open fields. Without it, a field is
@@ -74,6 +78,9 @@ def _names(value, field_name: str, limit: int) -> tuple[str, ...]:
     return tuple(items)
 
 
+NO_GENRE_HINT = "e.g. --genre action, or leave --genre out: the forecast then mixes over comparable films' genres"
+
+
 def make_film(**values) -> Film:
     """Build a ``Film`` from user values; every bad one raises ``InputError`` naming its field."""
     given = {}
@@ -82,19 +89,19 @@ def make_film(**values) -> Film:
         if name not in FIELD_NAMES:
             raise InputError(f"unknown field {key!r}", hint=f"use one of: {', '.join(FIELD_NAMES)}")
         given[name] = value
-    for required in ("genres", "budget_usd"):
-        if given.get(required) in (None, "", [], ()):
-            raise InputError(f"{required.replace('_usd', '')} is required", hint="e.g. --genre action --budget 150m")
-    out = {}
-    genres = given["genres"]
-    genre_list = [g for v in (genres if isinstance(genres, (list, tuple)) else [genres]) for g in split_names(str(v))]
-    if not genre_list:
-        raise InputError("genres is empty", hint="e.g. --genre action")
-    if len(genre_list) > MAX_GENRES:
-        raise InputError(f"{len(genre_list)} genres given; at most {MAX_GENRES}")
-    out["genres"] = tuple(canonical_genres("|".join(genre_list), strict=True))
-    if not out["genres"]:  # only separators, e.g. "|"
-        raise InputError("genres is empty", hint="e.g. --genre action")
+    if given.get("budget_usd") in (None, "", [], ()):
+        raise InputError("budget is required", hint="e.g. --budget 150m (and --genre action, if decided)")
+    out = {"genres": ()}
+    genres = given.get("genres")
+    if genres not in (None, "", [], ()):  # left out: open, mixed over comparable films' genres
+        genre_list = [g for v in (genres if isinstance(genres, (list, tuple)) else [genres]) for g in split_names(str(v))]
+        if not genre_list:
+            raise InputError("genres is empty", hint=NO_GENRE_HINT)
+        if len(genre_list) > MAX_GENRES:
+            raise InputError(f"{len(genre_list)} genres given; at most {MAX_GENRES}")
+        out["genres"] = tuple(canonical_genres("|".join(genre_list), strict=True))
+        if not out["genres"]:  # only separators, e.g. "|"
+            raise InputError("genres is empty", hint=NO_GENRE_HINT)
     out["budget_usd"] = parse_money(given["budget_usd"], field="budget")
     if given.get("release_date") not in (None, ""):
         date = parse_date(given["release_date"], field="release date")

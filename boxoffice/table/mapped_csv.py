@@ -34,8 +34,10 @@ MAX_BYTES = 200_000_000
 MAX_PROBLEMS = 1000
 """Reading stops after this many bad cells: the file is most likely the wrong one."""
 
-FORECAST_REQUIRED = ("budget_usd", "genres")
-TRAIN_REQUIRED = ("title", "release_date", "genres", "budget_usd", "worldwide_gross_usd")
+FORECAST_REQUIRED = ("budget_usd",)
+"""A blank genres cell is unknown, an absent genres column open (``boxoffice.table.film.OPEN_FIELDS``)."""
+TRAIN_REQUIRED = ("title", "release_date", "budget_usd", "worldwide_gross_usd")
+"""Genres, cast and the rest are optional: a film without them trains as one the data gives none."""
 
 
 def header_key(name: object) -> str:

@@ -41,15 +41,16 @@ def slot(role) -> tuple[str, int]:
 
 def genre_pool(films_table, genres, before, kind: str = "cast", min_films: int = 2,
                active_years: float = 10.0) -> list[str]:
-    """People with at least ``min_films`` films sharing a genre with ``genres``, released before
-    ``before``, and a film in the last ``active_years`` of the table (so no one retired long ago)."""
+    """People with at least ``min_films`` films sharing a genre with ``genres`` (any film when no genre is
+    decided yet), released before ``before``, and a film in the last ``active_years`` of the table (so no
+    one retired long ago)."""
     import pandas as pd
 
     wanted = set(genres)
     dates = pd.to_datetime(films_table["release_date"])
     known = films_table["worldwide_gross_usd"].notna() & films_table["budget_usd"].notna()
     earlier = dates < pd.Timestamp(before)
-    in_genre = films_table["genres"].map(lambda gs: bool(wanted.intersection(gs)))
+    in_genre = films_table["genres"].map(lambda gs: bool(wanted.intersection(gs))) if wanted else True
     keep = (known & earlier & in_genre).to_numpy(bool)
     people = pd.DataFrame({"name": films_table.loc[keep, "cast" if kind == "cast" else "directors"],
                            "date": dates[keep]}).explode("name").dropna()
@@ -152,7 +153,7 @@ def rank_cast(base, forecaster, role="lead", candidates=None, top: int = 10, fil
             raise InputError(f"top {top} must be at least 1")
         names = genre_pool(films_table, base_film.genres, date, kind, min_films)
         if not names:
-            raise InputError(f"no {kind} has {min_films}+ earlier films in {', '.join(base_film.genres)}",
+            raise InputError(f"no {kind} has {min_films}+ earlier films in {', '.join(base_film.genres) or 'the data'}",
                              hint="pass candidates instead")
     scores = value_against_newcomer(forecaster, base_film, kind, index, names,
                                     also=[base_film, _place(base_film, kind, index, NEWCOMER)],
