@@ -105,7 +105,6 @@ def test_talent_and_names_for_autocompletion(client):
     ({"genres": "action", "budget": "15x"}, "budget"),
     ({"genres": "action", "budget": "1,5m"}, "budget"),
     ({"genres": "action"}, "budget"),
-    ({"budget": "15m"}, "genres"),
     ({"genres": "not-a-genre", "budget": "15m"}, "genres"),
     ({"genres": "action", "budget": "15m", "release_date": "2027-13-01"}, "release_date"),
     ({"genres": "action", "budget": "15m", "runtime": "long"}, "runtime"),
@@ -204,3 +203,9 @@ def test_serve_refuses_a_short_token_and_warns_off_loopback():
         ServeConfig(token="short")
     result = CliRunner().invoke(cli, ["serve", "--token", "short"])
     assert result.exit_code == 2 and "under 8 characters" in result.output
+
+
+def test_a_film_without_genres_is_mixed_over_comparable_films_genres(client):
+    body = client.post("/api/forecast", json={"budget": "15m", "release_date": "2010-07-16"}).json()
+    assert body["worldwide_p10"] <= body["worldwide_p50"] <= body["worldwide_p90"]
+    assert "genres" in body["mixed_over"] and body["comparable_films"] > 0
