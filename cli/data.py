@@ -11,7 +11,7 @@ from boxoffice_cli.options import HOME, SOURCES
 
 app = typer.Typer(
     help="Build and inspect the film table the models learn from, and add your own films to it.\n\n"
-    "Example:  boxoffice data add studio.csv --mapping data/mappings/studio-slate.yaml && boxoffice data summary",
+    "Example:  boxoffice data build && boxoffice data add my_films.csv && boxoffice data summary",
     no_args_is_help=True,
 )
 
@@ -88,7 +88,8 @@ def add(
     track record counts) and counted, but not trained on. `boxoffice train` then learns from all of it.
 
     Examples:
-      boxoffice data add studio.csv --mapping data/mappings/studio-slate.yaml --source studio
+      boxoffice data add my_films.csv --mapping data/mappings/studio-slate.yaml --source studio
+      boxoffice data summary
       boxoffice data remove --source studio
     """
     from boxoffice.table import workspace_table
