@@ -51,16 +51,26 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
+    forecaster = _forecaster(args.home)
+    described = {"title": "Untitled heist thriller", "genres": ["Action", "Thriller"], "budget": "150m",
+                 "release_date": "2027-07-16", "cast": ["Tom Cruise", "Emily Blunt"],
+                 "director": "Christopher McQuarrie", "mpaa_rating": "PG-13"}
+    # every field given: one row per variant; with fields left open, each variant is mixed over
+    # comparable films (``MixtureConfig.comparables`` rows per variant)
+    bases = {"every field given": described | {"distributor": "Paramount Pictures", "runtime_min": 130,
+                                               "country": "USA", "language": "English", "sequel": False},
+             "distributor, runtime, country, language, sequel open": described}
+    for label, base in bases.items():
+        print(f"-- base film: {label}")
+        _run(base, forecaster, args.variants, args.runs)
+
+
+def _run(base: dict, forecaster, n: int, runs: int) -> None:
     import datetime as dt
 
     from boxoffice.whatif.scenarios import compare, grid
     from boxoffice.whatif.scoring import as_film, score
 
-    forecaster = _forecaster(args.home)
-    base = {"title": "Untitled heist thriller", "genres": ["Action", "Thriller"], "budget": "150m",
-            "release_date": "2027-07-16", "cast": ["Tom Cruise", "Emily Blunt"], "director": "Christopher McQuarrie",
-            "mpaa_rating": "PG-13"}
-    n = args.variants
     start_day = dt.date(2027, 1, 1)
     variants = {f"v{i}": {"budget": f"{20 + 280 * i / n:.3f}m", "release_date": str(start_day + dt.timedelta(days=i % 365))}
                 for i in range(n)}
@@ -74,16 +84,15 @@ def main() -> None:
 
     compare(base, {"warm": {"budget": "90m"}}, forecaster)  # load boosters, caches
     seconds = {
-        f"compare: {n:,} named variants (budget + date each)": _median(lambda: compare(base, variants, forecaster), args.runs),
+        f"compare: {n:,} named variants (budget + date each)": _median(lambda: compare(base, variants, forecaster), runs),
         f"grid: {len(budgets)} budgets x {len(dates)} dates x {len(leads)} leads = "
-        f"{len(budgets) * len(dates) * len(leads):,}": _median(lambda: grid(base, levers, forecaster), args.runs),
-        f"score: {n:,} ready films, one predict call": _median(lambda: score(films, forecaster), args.runs),
+        f"{len(budgets) * len(dates) * len(leads):,}": _median(lambda: grid(base, levers, forecaster), runs),
+        f"score: {n:,} ready films, one predict call": _median(lambda: score(films, forecaster), runs),
     }
     width = max(map(len, seconds))
     for label, value in seconds.items():
         verdict = "ok" if value <= TARGET_SECONDS else f"OVER the {TARGET_SECONDS:g} s target"
         print(f"{label:<{width}}  {value:6.2f} s  {verdict}")
-
 
 if __name__ == "__main__":
     main()

@@ -178,3 +178,17 @@ def constant_dollars(usd, years):
     import numpy as np
 
     return np.asarray(usd, dtype=float) * to_constant_dollars(1.0, years)
+
+
+def iso_weeks(dates):
+    """ISO 8601 week numbers (1–53) of an array of dates, as floats: what ``Series.dt.isocalendar().week``
+    gives, without building its frame (a third of a single forecast's time went there)."""
+    import numpy as np
+
+    days = np.asarray(dates, dtype="datetime64[D]")
+    weekday = (days.astype(np.int64) + 3) % 7  # Monday 0 (1970-01-01 was a Thursday)
+    thursday = days - weekday + 3  # the week belongs to the year of its Thursday
+    first = thursday.astype("datetime64[Y]").astype("datetime64[D]")
+    weeks = ((thursday - first).astype(np.int64) // 7 + 1).astype(float)
+    weeks[np.isnat(days)] = np.nan
+    return weeks

@@ -79,6 +79,23 @@ def test_the_mixture_cdf_at_its_quantiles_is_the_level():
         assert np.allclose(_ndtr(gap / sigma).mean(axis=1), level, atol=1e-6)
 
 
+
+def test_far_apart_mixtures_converge_and_a_film_alone_gets_what_it_gets_in_a_batch():
+    from boxoffice.model.mixture import _ndtr
+
+    rng = np.random.default_rng(1)
+    p50 = rng.normal(15, 1, (400, 25))
+    p50[:200, :12] -= 5  # two humps: Newton's steps leave the bracket and bisection takes over
+    p10, p90 = p50 - rng.uniform(0.2, 2, p50.shape), p50 + rng.uniform(0.2, 2, p50.shape)
+    batch = mixture_quantiles(p10, p50, p90)
+    for level, x in batch.items():
+        gap = x[:, None] - p50
+        sigma = np.where(gap < 0, (p50 - p10), (p90 - p50)) / 1.2815515655446004
+        assert np.allclose(_ndtr(gap / sigma).mean(axis=1), level, atol=1e-9)
+    for row in (0, 199, 200, 399):
+        alone = mixture_quantiles(p10[row:row + 1], p50[row:row + 1], p90[row:row + 1])
+        assert all(alone[level][0] == batch[level][row] for level in batch)  # bit for bit
+
 def test_the_normal_cdf_matches_the_standard_library():
     import math
 

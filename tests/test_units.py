@@ -218,3 +218,14 @@ def test_years_outside_the_cpi_table_use_its_ends():
     table = cpi_table()
     assert cpi(1800) == table[min(table)]
     assert cpi(2999) == table[max(table)]
+
+
+def test_iso_weeks_are_pandas_isocalendar_weeks_over_two_centuries():
+    import numpy as np
+    import pandas as pd
+
+    from boxoffice.units import iso_weeks
+
+    days = pd.Series(pd.date_range("1900-01-01", "2100-12-31", freq="D"))
+    assert np.array_equal(iso_weeks(days.to_numpy("datetime64[ns]")), days.dt.isocalendar().week.to_numpy(float))
+    assert np.isnan(iso_weeks(np.array(["NaT"], dtype="datetime64[ns]"))[0])

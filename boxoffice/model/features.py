@@ -16,6 +16,7 @@ from boxoffice.model.columns import blank_column, column_values, explode, list_l
 from boxoffice.model.estimator import Estimator
 from boxoffice.model.track_records import STATS, TalentIndex
 from boxoffice.names import known_genres
+from boxoffice.units import iso_weeks
 
 CATEGORICAL = ("mpaa_rating", "distributor", "country", "language", "source_material", "creative_type")
 """Columns encoded as integer codes for LightGBM's categorical splits (NaN = unknown)."""
@@ -200,7 +201,7 @@ class FeatureBuilder(Estimator):
         out["genre_count"] = np.bincount(rows, minlength=n).astype(float)
         out["release_year"] = years.astype(float)
         out["release_month"] = dates.dt.month.to_numpy(float)
-        out["release_week"] = dates.dt.isocalendar().week.to_numpy(float)
+        out["release_week"] = iso_weeks(dates.to_numpy("datetime64[ns]"))
         day = dates.dt.day_of_year.to_numpy()
         out["summer"] = ((day >= 121) & (day <= 243)).astype(float)  # May-August
         out["holiday_season"] = (day >= 319).astype(float)  # from mid-November

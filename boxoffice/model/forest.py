@@ -86,11 +86,36 @@ class Forest:
         else:
             X, thresholds = X.astype(np.float64, copy=False), self.arrays["thresholds64"]
         a = self.arrays
+        X = np.ascontiguousarray(X)
         out = np.zeros((X.shape[0], self.n_outputs))
-        _score(np.ascontiguousarray(X), a["node_start"], a["feature"], thresholds, a["mask"], a["nan_right"],
-               a["categorical"], a["word_start"], a["word_count"], a["words"], a["cat_features"], a["cat_slot"],
-               a["initial"], a["leaf_start"], a["leaf_values"], a["output"], a["lowest_bit"], a["bit_constants"], out)
+        arrays = (a["node_start"], a["feature"], thresholds, a["mask"], a["nan_right"], a["categorical"],
+                  a["word_start"], a["word_count"], a["words"], a["cat_features"], a["cat_slot"], a["initial"],
+                  a["leaf_start"], a["leaf_values"], a["output"], a["lowest_bit"], a["bit_constants"])
+        parts = _parts(X.shape[0])
+        if len(parts) == 1:
+            _score(X, *arrays, out)
+            return out
+        # the kernel releases the GIL: one slice of the rows per core, each written in place
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(len(parts)) as pool:
+            list(pool.map(lambda part: _score(X[part], *arrays, out[part]), parts))
         return out
+
+
+PARALLEL_ROWS = 16 * BLOCK_ROWS
+"""Below this many rows a batch is scored on one core (threads cost more than they save)."""
+
+
+def _parts(n: int) -> list[slice]:
+    """Row slices, one per usable core, each a whole number of blocks."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if cores < 2 or n < PARALLEL_ROWS:
+        return [slice(0, n)]
+    step = -(-n // cores // BLOCK_ROWS) * BLOCK_ROWS
+    return [slice(start, min(start + step, n)) for start in range(0, n, step)]
 
 
 class _Nodes:
