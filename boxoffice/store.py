@@ -215,7 +215,8 @@ class ModelStore:
             if self.versions(name):
                 why = self._promotion_reason(name, self.versions(name)[-1])
                 raise ModelStoreError(f"model '{name}' has versions but none is current"
-                                      + (f": its newest was {why}" if why else f" (no {POINTER} pointer)"),
+                                      + (f": the newest one {why.removeprefix('not made current: ')}" if why
+                                         else f" (no {POINTER} pointer)"),
                                       hint=f"make one current with `boxoffice models use {name}/VERSION` (see "
                                            "`boxoffice models list`), or train again with `--force`")
             raise ModelStoreError(f"no trained model named '{name}' in {self.root}", hint="train one with `boxoffice train`")
@@ -228,13 +229,14 @@ class ModelStore:
         return version
 
     def _promotion_reason(self, name: str, version: str) -> str | None:
-        """Why training left ``version`` not current ("not made current: it loses to the baseline …"), if it says."""
+        """Why training left ``version`` not current ("not made current: it loses to the baseline …"); None
+        when training made it current (or it does not say)."""
         try:
             meta = json.loads((self._folder(name) / version / METADATA).read_text(encoding="utf-8"))
             reason = meta["promotion"]["reason"]
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        return reason if isinstance(reason, str) else None
+        return reason if isinstance(reason, str) and "not made current" in reason else None
 
     def prune(self, name: str = DEFAULT_NAME, keep: int = 3, dry_run: bool = False) -> list[str]:
         """Remove all but the ``keep`` newest versions of ``name``, never the current one; returns the

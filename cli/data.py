@@ -138,7 +138,9 @@ def remove(
 ) -> None:
     """Take films you added out of the film table again (public films keep their public values).
 
-    Example:  boxoffice data remove --source studio
+    Examples:
+      boxoffice data add my_films.csv --source studio
+      boxoffice data remove --source studio
     """
     from boxoffice.table import workspace_table
     from boxoffice.workspace import resolve_workspace
