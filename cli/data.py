@@ -97,7 +97,7 @@ def add(
     from boxoffice.workspace import resolve_workspace
 
     ws = resolve_workspace(sources, home, require_data=True)
-    ws.refuse_overwriting({}, {"FILE": file, "--mapping": mapping})
+    ws.refuse_overwriting({"the film table": ws.table_path}, {"FILE": file, "--mapping": mapping}, writes_table=True)
     with render.progress("Adding your films") as report:
         result = workspace_table.add(ws, file, mapping, source or source_name_for(file), progress=report)
     found, link = result.source, result.link

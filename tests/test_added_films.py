@@ -301,3 +301,13 @@ def test_added_newer_films_beat_the_public_only_model_on_later_films(tmp_path):
 def test_predict_mapping_needs_an_input(tmp_path):
     result = run("predict", "-g", "drama", "-b", "20m", "--mapping", MAPPING, "--home", tmp_path / "home")
     assert result.exit_code == 2 and "--mapping" in result.stderr and "--input" in result.stderr
+
+
+def test_adding_the_film_table_itself_is_refused_and_changes_nothing(added, sources_dir):
+    home, _ = added
+    before = _digest(home)
+    table = home / ".boxoffice" / "films.parquet"
+    result = run("data", "add", table, "--sources", sources_dir, "--home", home)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "the same file as FILE" in result.stderr
+    assert _digest(home) == before
