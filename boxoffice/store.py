@@ -213,8 +213,12 @@ class ModelStore:
         pick = "retrain with `boxoffice train`, or pick a version from `boxoffice models list`"
         if not pointer.is_file():
             if self.versions(name):
-                raise ModelStoreError(f"model '{name}' has versions but no {POINTER} pointer to the one in use",
-                                      hint=pick)
+                why = self._promotion_reason(name, self.versions(name)[-1])
+                raise ModelStoreError(f"model '{name}' has versions but none is current"
+                                      + (f": the newest one {why.removeprefix('not made current: ')}" if why
+                                         else f" (no {POINTER} pointer)"),
+                                      hint=f"make one current with `boxoffice models use {name}/VERSION` (see "
+                                           "`boxoffice models list`), or train again with `--force`")
             raise ModelStoreError(f"no trained model named '{name}' in {self.root}", hint="train one with `boxoffice train`")
         try:
             version = pointer.read_text(encoding="utf-8").strip()
@@ -223,6 +227,39 @@ class ModelStore:
         if not _plain(version) or not (pointer.parent / version).is_dir():
             raise ModelStoreError(f"model '{name}' points to a missing version {version!r}", hint=pick)
         return version
+
+    def _promotion_reason(self, name: str, version: str) -> str | None:
+        """Why training left ``version`` not current ("not made current: it loses to the baseline …"); None
+        when training made it current (or it does not say)."""
+        try:
+            meta = json.loads((self._folder(name) / version / METADATA).read_text(encoding="utf-8"))
+            reason = meta["promotion"]["reason"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return reason if isinstance(reason, str) and "not made current" in reason else None
+
+    def prune(self, name: str = DEFAULT_NAME, keep: int = 3, dry_run: bool = False) -> list[str]:
+        """Remove all but the ``keep`` newest versions of ``name``, never the current one; returns the
+        versions removed (or that would be, with ``dry_run``). A version is renamed out of sight
+        first, so an interrupted prune never leaves half of one looking like a model."""
+        if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
+            raise InputError(f"keep={keep!r}: at least one version must be kept", hint="pass --keep 1 or more")
+        with self.lock(name):
+            try:
+                current = self.current(name)
+            except ModelStoreError:
+                current = None
+            versions = self.versions(name)
+            doomed = [v for v in versions[:-keep] if v != current]
+            if dry_run:
+                return doomed
+            folder = self._folder(name)
+            for version in doomed:
+                hidden = folder / f".incomplete-pruned-{version}"
+                with _writable(folder):
+                    os.rename(folder / version, hidden)
+                shutil.rmtree(hidden, ignore_errors=True)
+        return doomed
 
     def outdated(self, name: str = DEFAULT_NAME) -> bool:
         """True when the current version of ``name`` was written by an older boxoffice (an older schema):
@@ -328,11 +365,13 @@ class ModelStore:
                 except (ModelStoreError, InputError) as err:
                     out.append(row | {"error": err.message})
                     continue
-                model = meta["metrics"].get("model")
-                model = model if isinstance(model, dict) else {}
+                model, baseline = (meta["metrics"].get(who) for who in ("model", "baseline"))
+                model, baseline = (part if isinstance(part, dict) else {} for part in (model, baseline))
                 out.append(row | {"created": meta["created"], "films": meta["n_films"],
                                   "period": f"{meta['period']['first_release']}..{meta['period']['last_release']}",
-                                  "rmsle": model.get("rmsle"), "break_even_auc": model.get("break_even_auc")})
+                                  "rmsle": model.get("rmsle"), "baseline_rmsle": baseline.get("rmsle"),
+                                  "break_even_auc": model.get("break_even_auc"),
+                                  "note": self._promotion_reason(folder.name, version) or ""})
         return out
 
 

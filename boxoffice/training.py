@@ -1,8 +1,9 @@
 """Train, evaluate and store a model in one step, the way `boxoffice train` does.
 
 A new model becomes current only after it has trained and its backtest has
-been scored; the backtest figures go into its metadata, and the range widening its horizon
-backtests measured (``boxoffice.evaluation.horizons``) into the model.
+been scored, and only if it does not lose to the baseline there (``promotion``); the backtest
+figures and that decision go into its metadata, and the range widening its horizon backtests
+measured (``boxoffice.evaluation.horizons``) into the model.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from boxoffice.evaluation.backtest import BacktestConfig, backtest
 from boxoffice.evaluation.horizons import TRAIN_HORIZONS, widened_coverage, widening_of
-from boxoffice.model.forecaster import Forecaster, TrainConfig
+from boxoffice.model.forecaster import Forecaster, TrainConfig, untrainable_counts
 from boxoffice.store import DEFAULT_NAME, ModelStore, check_name
 
 FIRST_RUN_WAIT_SECONDS = 600.0
@@ -25,14 +26,36 @@ class TrainRun:
     metrics: dict
     """Pooled backtest scores: {'model': {...}, 'baseline': {...}}."""
     films: int
+    current: bool = True
+    """Whether the new version was made current (``promotion``)."""
+    reason: str = ""
+    """Why it was (or was not) made current."""
+    not_trained_on: dict = None
+    """Films of the table the model could not learn from, by reason (``untrainable_counts``)."""
+
+
+def promotion(metrics: dict, force: bool = False) -> tuple[bool, str]:
+    """(make current?, why): a model that loses to the baseline on its own backtest (a higher pooled
+    RMSLE of the worldwide gross) is stored but not made current, unless ``force``."""
+    model, baseline = (metrics.get(who, {}).get("rmsle") if isinstance(metrics.get(who), dict) else None
+                       for who in ("model", "baseline"))
+    if model is None or baseline is None:
+        return True, "made current without a backtest (--no-evaluate)" if not metrics else "made current"
+    score = f"backtest RMSLE {model:.3f} against the baseline's {baseline:.3f}"
+    if model <= baseline:
+        return True, f"made current: it beats the baseline ({score})"
+    if force:
+        return True, f"made current with --force although it loses to the baseline ({score})"
+    return False, f"not made current: it loses to the baseline ({score})"
 
 
 def train_and_store(films, store: ModelStore, name: str = DEFAULT_NAME, config: TrainConfig | None = None,
                     evaluate: bool = True, progress=None, extra_metadata: dict | None = None,
-                    lock_wait_seconds: float = 0.0, on_wait=None, locked: bool = False) -> TrainRun:
-    """Backtest (if ``evaluate``), train on every film, and store the model as the current ``name``.
-    ``progress(step, total, label)``; ``on_wait(message)`` if another run holds the lock; ``locked``:
-    the caller already holds it."""
+                    lock_wait_seconds: float = 0.0, on_wait=None, locked: bool = False, force: bool = False) -> TrainRun:
+    """Backtest (if ``evaluate``), train on every film, and store the model as a new version of ``name``,
+    made current unless it loses to the baseline on the backtest (``promotion``; ``force`` makes it
+    current anyway). ``progress(step, total, label)``; ``on_wait(message)`` if another run holds the
+    lock; ``locked``: the caller already holds it."""
     check_name(name)  # before minutes of training, not after
     config = config or TrainConfig()
     # the lock covers the whole run: a second writer waits or gives up before it trains, not after
@@ -49,8 +72,10 @@ def train_and_store(films, store: ModelStore, name: str = DEFAULT_NAME, config: 
             progress(1, 1, "training on every film")
         forecaster = Forecaster(config).fit(films)
         forecaster.widening_ = widening
-        path = store.save(forecaster, name, films=films, metrics=metrics, extra=extra_metadata)
-    return TrainRun(path, metrics, forecaster.n_films_)
+        current, reason = promotion(metrics, force)
+        extra = (extra_metadata or {}) | {"promotion": {"current": current, "reason": reason, "forced": force}}
+        path = store.save(forecaster, name, films=films, metrics=metrics, extra=extra, make_current=current)
+    return TrainRun(path, metrics, forecaster.n_films_, current, reason, untrainable_counts(films, config.min_year))
 
 
 def load_or_train(workspace, name: str = DEFAULT_NAME, on_info=None, progress=None):

@@ -29,6 +29,11 @@ class Workspace:
         return self.home / ".boxoffice" / "films.parquet"
 
     @property
+    def added_dir(self) -> Path:
+        """The films a user added (``boxoffice data add``), one Parquet file per source."""
+        return self.home / ".boxoffice" / "added"
+
+    @property
     def models_dir(self) -> Path:
         return self.home / "models"
 

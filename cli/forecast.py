@@ -16,7 +16,7 @@ def _workspace(sources, home):
     return resolve_workspace(sources, home)
 
 
-def _train(ws, name, data=None, mapping=None, evaluate=True, wait=0.0, config=None, extra=None):
+def _train(ws, name, data=None, mapping=None, evaluate=True, wait=0.0, config=None, extra=None, force=False):
     from boxoffice.store import ModelStore
     from boxoffice.table.io import load_films
     from boxoffice.training import train_and_store
@@ -24,14 +24,16 @@ def _train(ws, name, data=None, mapping=None, evaluate=True, wait=0.0, config=No
     films = load_films(ws, data, mapping, on_build=render.info)
     with render.progress("Training") as report:
         return train_and_store(films, ModelStore(ws.models_dir), name, config=config, evaluate=evaluate,
-                               progress=report, lock_wait_seconds=wait, on_wait=render.info, extra_metadata=extra)
+                               progress=report, lock_wait_seconds=wait, on_wait=render.info, extra_metadata=extra,
+                               force=force)
 
 
 def train(
     data: Optional[Path] = DATA,
     mapping: Optional[Path] = MAPPING,
     name: str = typer.Option("default", "--name", help="Store the model under this name."),
-    no_evaluate: bool = typer.Option(False, "--no-evaluate", help="Skip the backtest (faster; no metrics are stored, and ranges do not widen for films released years past the data)."),
+    no_evaluate: bool = typer.Option(False, "--no-evaluate", help="Skip the backtest (faster; no metrics are stored, the model is made current untested, and ranges do not widen for films released years past the data)."),
+    force: bool = typer.Option(False, "--force", help="Make the new model current even if it loses to the baseline on its backtest."),
     wait: float = typer.Option(0.0, "--wait", help="Seconds to wait if another run is writing this model."),
     params: Optional[str] = typer.Option(None, "--params", help="LightGBM parameters: 'best' (the best trial of a `boxoffice tune` study) or a JSON file."),
     study: Optional[str] = typer.Option(None, "--study", help="With --params best: the study name. Default: boxoffice-rmsle."),
@@ -40,12 +42,16 @@ def train(
     home: Optional[Path] = HOME,
     as_json: bool = JSON,
 ) -> None:
-    """Train a model, backtest it against the baseline, and make it current.
+    """Train a model, backtest it against the baseline, and make it current if it wins.
 
-    With no flag: the default model on the public data (builds the film table first if needed).
-    The backtest scores every level of detail at horizon 0 and full detail up to 3 years ahead; how
-    much the 80% ranges had to widen at each horizon is stored with the model and applied to films
-    released that far past its data. The new model becomes current only after it trains and is scored.
+    With no flag: the default model on the whole film table, the public data and every film added
+    with `boxoffice data add`, so track records run through your newest films (builds the table first
+    if needed). `--data FILE` trains on that file alone instead. The backtest scores every level of
+    detail at horizon 0 and full detail up to 3 years ahead; how much the 80% ranges had to widen at
+    each horizon is stored with the model and applied to films released that far past its data. The
+    new version is always stored; it becomes current only after it trains and is scored, and only if
+    it does not lose to the baseline (log budget alone) on its own backtest: `--force` makes it current
+    anyway, and `boxoffice models use NAME/VERSION` switches to any stored version.
 
     Examples:
       boxoffice train
@@ -58,13 +64,30 @@ def train(
 
         record = resolve_params(params, storage or default_storage(ws.models_dir), study)
         config, extra = train_config(record), {"tuning": record}
-    run = _train(ws, name, data, mapping, evaluate=not no_evaluate, wait=wait, config=config, extra=extra)
+    run = _train(ws, name, data, mapping, evaluate=not no_evaluate, wait=wait, config=config, extra=extra, force=force)
+    left_out = [f"{render.counted(n, 'film')} with {why}" if why.startswith("no ") else f"{n:,} {why}"
+                for why, n in (run.not_trained_on or {}).items() if n]
+    if left_out:
+        render.warn(f"not trained on: {'; '.join(left_out)}")
+    if not run.current:
+        from boxoffice.errors import ModelStoreError
+        from boxoffice.store import ModelStore
+
+        try:
+            kept = f"forecasts keep {name}/{ModelStore(ws.models_dir).current(name)}"
+        except ModelStoreError:
+            kept = f"{name} has no current version to forecast with"
+        render.warn(f"{name}/{run.path.name} is stored but {run.reason}; {kept}. "
+                    f"Use it anyway with `boxoffice models use {name}/{run.path.name}` (or train with --force)")
     if as_json:
-        render.emit_json({"model": str(run.path), "films": run.films, "backtest": run.metrics})
+        render.emit_json({"model": str(run.path), "films": run.films, "current": run.current, "reason": run.reason,
+                          "not_trained_on": run.not_trained_on, "backtest": run.metrics})
         return
     render.out.print(f"Trained on {run.films:,} films → {run.path}")
     if run.metrics:
         render.out.print(render.backtest_table(run.metrics, "Backtest (last 5 years, pooled)"))
+    if run.current:
+        render.out.print(f"{name}/{run.path.name} is now current: {run.reason.removeprefix('made current: ')}")
 
 
 def load_model(ws, name):
@@ -79,6 +102,7 @@ def load_model(ws, name):
 def predict(
     film: FilmFlags = FILM,
     input_csv: Optional[Path] = typer.Option(None, "--input", help="Batch: a slate CSV (title, release_date, genres, budget, cast, …)."),
+    mapping: Optional[Path] = typer.Option(None, "--mapping", help="With --input: a YAML column mapping for your slate's headers, as `data validate` takes (see data/mappings/)."),
     output_csv: Optional[Path] = typer.Option(None, "--output", help="Batch: where to write the forecasts CSV."),
     explain: bool = typer.Option(False, "--explain", help="Also show what drives the P50: budget, cast, genre, timing, … in dollars (with --input: one driver_<lever>_usd column per lever)."),
     blank_means_open: bool = typer.Option(False, "--blank-means-open", help="With --input: an empty cell means 'not decided yet' (mixed over comparable films, like a column the slate lacks), not 'unknown'."),
@@ -103,18 +127,24 @@ def predict(
       boxoffice predict --budget 40m --release-date 2014-03-07
       boxoffice predict -g action -g thriller -b 150m --cast "Tom Cruise, Emily Blunt" --release-date 2027-07-16 --json
       boxoffice predict --input slate.csv --output forecasts.csv
+      boxoffice predict --input slate.csv --mapping data/mappings/studio-slate.yaml --output forecasts.csv
     """
     from boxoffice.whatif.slates import forecast_film, forecast_warnings
 
     ws = _workspace(sources, home)
-    ws.refuse_overwriting({"--output": output_csv}, {"--input": input_csv})
+    ws.refuse_overwriting({"--output": output_csv}, {"--input": input_csv, "--mapping": mapping})
+    if mapping is not None and input_csv is None:
+        from boxoffice.errors import InputError
+
+        raise InputError("--mapping names the columns of a slate CSV, but no --input was given",
+                         hint="pass --input slate.csv with it, or drop --mapping")
     if input_csv is not None:
         if film.given():
             from boxoffice.errors import InputError
 
             raise InputError(f"{', '.join(film.given())} describe one film, but with --input each CSV row describes "
                              "its own", hint="drop those flags, or put the values in the CSV's columns")
-        _predict_batch(ws, model, input_csv, output_csv, break_even_multiple, as_json, explain, blank_means_open)
+        _predict_batch(ws, model, input_csv, output_csv, break_even_multiple, as_json, explain, blank_means_open, mapping)
         return
     base = film.build()
     forecaster = load_model(ws, model)
@@ -131,11 +161,13 @@ def predict(
         render.out.print(render.drivers_table(drivers(forecaster, films_frame([base]))))
 
 
-def _predict_batch(ws, model, input_csv, output_csv, multiple, as_json, explain, blank_means_open=False):
+def _predict_batch(ws, model, input_csv, output_csv, multiple, as_json, explain, blank_means_open=False, mapping=None):
+    from boxoffice.table.mapped_csv import ColumnMapping
     from boxoffice.whatif.slates import model_warnings, predict_slate
 
+    columns = ColumnMapping.load(mapping)  # a bad mapping is refused before the model loads
     forecaster = load_model(ws, model)
-    result = predict_slate(forecaster, input_csv, break_even_multiple=multiple, explain=explain,
+    result = predict_slate(forecaster, input_csv, columns, break_even_multiple=multiple, explain=explain,
                            blank_means_open=blank_means_open)
     render.warn_all(model_warnings(forecaster, result.ignored_fields))
     for problem in result.problems:

@@ -41,6 +41,8 @@ CHEAP = {
     ("report",): ["--years", "1", "--data", "my_films.csv"],
     ("tune",): ["--trials", "1", "--years", "1"],
     ("data", "build"): ["--sources", "{small}"],
+    ("data", "add"): ["--sources", "{small}"],
+    ("data", "remove"): ["--sources", "{small}"],
 }
 """Options added after an example's own (the last value of an option wins) to keep CI time down: one
 test year, 300 made-up films (``_files``) instead of the public 4,366, made-up public files (samples.py)
@@ -186,11 +188,25 @@ def tuned_home(model_home, tmp_path_factory) -> Path:
     return home
 
 
+def _version(word: str) -> str:
+    """A model version an example names (``default/20270101T120000000000Z``, or ``NAME/VERSION``) is the
+    current one of the home it runs in: versions are made when a model trains."""
+    import os
+
+    from boxoffice.store import ModelStore
+
+    found = re.fullmatch(r"([A-Za-z0-9._-]+)/(\d{8}T\d+Z|VERSION)", word)
+    if not found:
+        return word
+    name = "default" if found.group(1) == "NAME" else found.group(1)
+    return f"{name}/{ModelStore(Path(os.environ['BOXOFFICE_HOME']) / 'models').current(name)}"
+
+
 def _args(line: str, small: Path) -> list[str]:
     words = shlex.split(line, comments=True)[1:]
     filled = []
     for word in words:
-        filled += FILM_FLAGS if word == "…" else [PLACEHOLDERS.get(word, word)]
+        filled += FILM_FLAGS if word == "…" else [_version(PLACEHOLDERS.get(word, word))]
     for command, extra in CHEAP.items():
         if tuple(filled[: len(command)]) == command and "--help" not in filled:
             filled += [e.format(small=small) for e in extra]

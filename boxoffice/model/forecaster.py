@@ -63,6 +63,16 @@ def trainable_mask(films, min_year: int = 1980):
     return keep.fillna(False).to_numpy(bool)
 
 
+def untrainable_counts(films, min_year: int = 1980) -> dict:
+    """Films ``trainable_mask`` leaves out, by the first reason that applies: a gross of 0 or blank is
+    unknown, so the film informs track records but is not learned from; a user is told, never left guessing."""
+    no_budget = films["budget_usd_2012"].isna().to_numpy()
+    no_gross = films["worldwide_gross_usd_2012"].isna().to_numpy() & ~no_budget
+    early = (films["year"] < min_year).fillna(True).to_numpy(bool) & ~no_budget & ~no_gross
+    return {"no budget": int(no_budget.sum()), "no worldwide gross (0 or blank: unknown)": int(no_gross.sum()),
+            f"released before {min_year}": int(early.sum())}
+
+
 def trainable(films, min_year: int = 1980):
     return films[trainable_mask(films, min_year)]
 

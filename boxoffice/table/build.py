@@ -163,7 +163,8 @@ def _attach(attached, pairs, frame, source, report):
         report.linked[(source, method)] += 1
 
 
-def _present(value) -> bool:
+def present(value) -> bool:
+    """Whether a cell holds a value: not None, NaN or an empty list."""
     if value is None:
         return False
     if isinstance(value, float):
@@ -183,7 +184,7 @@ def _merge_fields(by_source: dict) -> dict:
     for column, priority in FIELD_PRIORITY.items():
         for source in priority:
             value = by_source.get(source, {}).get(column)
-            if _present(value):
+            if present(value):
                 row[column] = value
                 origin[column] = source
                 break
@@ -240,7 +241,7 @@ def finish_table(table, origin: str | None = None):
     table["sequel"] = table["sequel"].astype("boolean").fillna(guessed) if "sequel" in table else guessed
     if origin is not None:
         table["field_sources"] = [
-            json.dumps({c: origin for c in FIELD_PRIORITY if c in row and _present(row[c])}, sort_keys=True)
+            json.dumps({c: origin for c in FIELD_PRIORITY if c in row and present(row[c])}, sort_keys=True)
             for row in table.to_dict("records")
         ]
     keys = table["title"].map(title_key)

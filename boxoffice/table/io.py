@@ -14,22 +14,22 @@ from boxoffice.table.build import TABLE_VERSION
 from boxoffice.table.schema import COLUMN_NAMES, LIST_COLUMNS
 
 _VERSION_ATTR = "boxoffice_table_version"
+_SOURCES_ATTR = "boxoffice_added_sources"
 
 
-def save_table(table, path: Path) -> Path:
-    """Write Parquet atomically (temp file, then rename), stamped with ``TABLE_VERSION``."""
+def save_table(table, path: Path, added: list[str] | None = None) -> Path:
+    """Write Parquet atomically (temp file, then rename), stamped with ``TABLE_VERSION`` and the
+    added sources linked in (``added.stamps``), so a table that missed one is built again."""
     from boxoffice.atomic import atomic_path
 
     stamped = table.copy(deep=False)  # pandas keeps ``attrs`` in the Parquet metadata
-    stamped.attrs = {_VERSION_ATTR: TABLE_VERSION}
+    stamped.attrs = {_VERSION_ATTR: TABLE_VERSION, _SOURCES_ATTR: list(added or [])}
     with atomic_path(Path(path), suffix=".parquet.tmp") as tmp:
         stamped.to_parquet(tmp, index=False)
     return Path(path)
 
 
-def table_version(path: Path) -> int | None:
-    """The ``TABLE_VERSION`` a saved table was built with: 1 for tables from before the stamp,
-    None if the file cannot be read (``load_table`` then says why)."""
+def _attrs(path: Path) -> dict | None:
     import pyarrow.parquet as pq
 
     try:
@@ -37,8 +37,23 @@ def table_version(path: Path) -> int | None:
         attrs = json.loads(metadata.get(b"PANDAS_ATTRS", b"{}"))
     except Exception:  # a missing or damaged file: pyarrow raises several types
         return None
-    version = attrs.get(_VERSION_ATTR, 1) if isinstance(attrs, dict) else 1
+    return attrs if isinstance(attrs, dict) else {}
+
+
+def table_version(path: Path) -> int | None:
+    """The ``TABLE_VERSION`` a saved table was built with: 1 for tables from before the stamp,
+    None if the file cannot be read (``load_table`` then says why)."""
+    attrs = _attrs(path)
+    if attrs is None:
+        return None
+    version = attrs.get(_VERSION_ATTR, 1)
     return version if isinstance(version, int) else 1
+
+
+def table_sources(path: Path) -> list[str] | None:
+    """The added sources a saved table was built with (``added.stamps``); None if unreadable."""
+    attrs = _attrs(path)
+    return None if attrs is None else list(attrs.get(_SOURCES_ATTR) or [])
 
 
 def table_is_stale(path: Path) -> bool:
@@ -78,6 +93,13 @@ def summarize(table) -> dict:
         for source in set(json.loads(text).values()):
             sources[source] += 1
     dates = table["release_date"].dropna()
+    per_source = {}
+    for source in sorted(sources):
+        has = table["field_sources"].map(lambda text, s=source: s in json.loads(text).values())
+        span = table.loc[has.to_numpy(), "release_date"].dropna()
+        per_source[source] = {"films": int(has.sum()),
+                              "first_release": span.min().date().isoformat() if len(span) else None,
+                              "last_release": span.max().date().isoformat() if len(span) else None}
     return {
         "films": int(len(table)),
         "with_budget": int(has_budget.sum()),
@@ -92,26 +114,33 @@ def summarize(table) -> dict:
         "first_release": dates.min().date().isoformat() if len(dates) else None,
         "last_release": dates.max().date().isoformat() if len(dates) else None,
         "films_per_source": dict(sorted(sources.items())),
+        "sources": per_source,
     }
 
 
 def load_films(workspace, data: Path | None = None, mapping: Path | None = None, on_build=None):
     """The film table to train on: a user's CSV, the built table, or build it from the public data.
 
-    A built table from an older build (``boxoffice.table.build.TABLE_VERSION``) is built again when the public data is there.
+    The built table holds the public films and every source added with ``boxoffice data add``. It is
+    built again when the public data is there and it came from an older build
+    (``boxoffice.table.build.TABLE_VERSION``) or missed a change of the added sources.
     """
-    from boxoffice.table.build import BuildConfig, build_film_table
+    from boxoffice.table import added
 
     if data is not None:
         from boxoffice.table.mapped_csv import ColumnMapping, read_films
 
         return read_films(data, ColumnMapping.load(mapping))
     path = workspace.table_path
-    if path.is_file() and not (table_is_stale(path) and Path(workspace.data_dir).is_dir()):
+    stamps = added.stamps(workspace.added_dir)
+    can_build = Path(workspace.data_dir).is_dir()
+    if path.is_file() and not (can_build and (table_is_stale(path) or table_sources(path) != stamps)):
         return load_table(path)
     if on_build:
-        why = "rebuilding the film table (it came from an older build)" if path.is_file() else "building the film table"
+        why = ("rebuilding the film table (it came from an older build)" if path.is_file() and table_is_stale(path)
+               else "rebuilding the film table (the films added to it changed)" if path.is_file()
+               else "building the film table")
         on_build(f"{why} from {workspace.data_dir}")
-    table = build_film_table(BuildConfig(workspace.data_dir)).table
-    save_table(table, workspace.table_path)
+    table = added.build_with_added(workspace).table
+    save_table(table, workspace.table_path, stamps)
     return table

@@ -301,10 +301,16 @@ def duplicate_films(records, mapping: ColumnMapping) -> list[RowProblem]:
 
 def validate(path: Path, mapping: ColumnMapping = ColumnMapping(), *, for_training: bool = True) -> list[RowProblem]:
     """Every problem of a user's film CSV, by row; an empty list means it is good."""
+    return check(path, mapping, for_training=for_training)[0]
+
+
+def check(path: Path, mapping: ColumnMapping = ColumnMapping(), *, for_training: bool = True) -> tuple[list[RowProblem], int]:
+    """(``validate``'s problems, how many good rows have an unknown worldwide gross: 0 or blank)."""
     required = TRAIN_REQUIRED if for_training else FORECAST_REQUIRED
     frame = read_frame(path, mapping, required)
     records, problems = parse_rows(frame, mapping, required, strict_ratings=for_training)
-    return problems + duplicate_films(records, mapping)
+    unknown = sum(rec["worldwide_gross_usd"] is None for rec in records)
+    return problems + duplicate_films(records, mapping), unknown
 
 
 def read_films(path: Path, mapping: ColumnMapping = ColumnMapping()):

@@ -1,0 +1,94 @@
+"""The workspace's film table, with your own films on top: add a source, remove it, build it all again.
+
+In a notebook, as ``boxoffice data add`` / ``data remove`` / ``data build`` do it::
+
+    from boxoffice.table import workspace_table as table
+    from boxoffice.workspace import resolve_workspace
+
+    ws = resolve_workspace()
+    result = table.add(ws, "studio.csv", mapping="data/mappings/studio-slate.yaml", source="studio")
+    result.link.matched, result.link.new, result.source.refused   # what happened to each row
+    films = result.table                                          # public films and yours, one row per film
+
+Each step builds the table in memory first, then writes the source's rows (Parquet, in
+``.boxoffice/added/``) and the table, each atomically; the user's own file is only read.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from boxoffice.errors import InputError
+from boxoffice.table import added
+from boxoffice.table.io import save_table
+
+
+@dataclass
+class AddResult:
+    source: "added.AddedSource"
+    """The rows read, the rows refused (by reason, with every problem) and what is unknown."""
+    link: "added.LinkReport"
+    """How many rows matched a film already in the table (by method), and how many are new films."""
+    table: "object"
+    path: Path
+    """Where the film table was written."""
+    replaced: int | None = None
+    """Rows of an earlier source of the same name, which this one replaces (None: a new source)."""
+
+
+def _mapping(mapping):
+    from boxoffice.table.mapped_csv import ColumnMapping
+
+    return mapping if isinstance(mapping, ColumnMapping) else ColumnMapping.load(mapping)
+
+
+def _save(workspace, build) -> Path:
+    return save_table(build.table, workspace.table_path, added.stamps(workspace.added_dir))
+
+
+def add(workspace, path, mapping=None, source: str | None = None, progress=None) -> AddResult:
+    """Add the films of a CSV to the workspace's film table as the source ``source`` (default: the
+    file's stem); a source of that name added before is replaced. ``mapping``: a ``ColumnMapping``
+    or the path of a YAML one. Rows that cannot be read are refused and counted, not raised; a file
+    with no good row at all raises ``InputError`` before anything is written."""
+    found = added.read_source(Path(path), _mapping(mapping), source)
+    if found.frame.empty:
+        reasons = ", ".join(f"{n} {reason}" for reason, n in found.refused.most_common())
+        raise InputError(f"no film of {path} could be added ({reasons or 'no rows'})", file=str(path),
+                         hint=f"run `boxoffice data validate {path}` to see every problem by row")
+    earlier = added.load_sources(workspace.added_dir)
+    replaced = next((len(s.frame) for s in earlier if s.name == found.name), None)
+    build = added.build_with_added(workspace, progress=progress,
+                                   sources=[s for s in earlier if s.name != found.name] + [found])
+    added.save_source(found, workspace.added_dir)
+    table_path = _save(workspace, build)
+    return AddResult(found, build.links[-1], build.table, table_path, replaced)
+
+
+def remove(workspace, source: str, progress=None):
+    """Take the films of ``source`` out of the workspace's film table again; returns the rebuilt build
+    (``added.WorkspaceBuild``). A film the source shared with the public data keeps its public values."""
+    earlier = added.load_sources(workspace.added_dir)
+    names = [s.name for s in earlier]
+    if source not in names:
+        listed = ", ".join(names) if names else "none yet"
+        raise InputError(f"no added source named {source!r} (added: {listed})",
+                         hint="see `boxoffice data summary` for the sources of the film table")
+    build = added.build_with_added(workspace, progress=progress, sources=[s for s in earlier if s.name != source])
+    added.source_path(workspace.added_dir, source).unlink()
+    _save(workspace, build)
+    return build
+
+
+def rebuild(workspace, config=None, out: Path | None = None, progress=None):
+    """Build the film table from the public files and every added source, and save it (to ``out``, or
+    the workspace's table); returns the ``added.WorkspaceBuild`` and the path written."""
+    build = added.build_with_added(workspace, config, progress)
+    stamps = added.stamps(workspace.added_dir)
+    return build, save_table(build.table, out or workspace.table_path, stamps)
+
+
+def sources(workspace) -> list[dict]:
+    """The sources added to the workspace, oldest first: name, file, added (UTC), rows kept, rows refused."""
+    return [{"source": s.name, "file": s.file, "added": s.added, "rows": int(len(s.frame)),
+             "refused": int(sum(s.refused.values()))} for s in added.load_sources(workspace.added_dir)]
