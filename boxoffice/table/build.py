@@ -3,8 +3,9 @@
 The Numbers is the spine (budget and grosses); vega films it lacks join the
 spine; IMDB 5000 and Box Office Mojo attach to the spine by record linkage,
 by The Numbers' title or else by vega's title of the same film ("Twelve
-Monkeys" for "12 Monkeys"). Each field is taken from the first source in its
-priority list that has it, and ``field_sources`` records which one did.
+Monkeys" for "12 Monkeys"). Wikidata's credits attach by IMDb id, else by title.
+Each field is taken from the first source in its priority list that has it, and
+``field_sources`` records which one did.
 """
 from __future__ import annotations
 
@@ -17,12 +18,13 @@ from boxoffice.errors import DataSourceError
 from boxoffice.names import distributor_aliases, genre_aliases
 from boxoffice.table.schema import LIST_COLUMNS, conform
 from boxoffice.table import linkage
-from boxoffice.table.sources import box_office_mojo, imdb5000, the_numbers, vega
+from boxoffice.table.sources import box_office_mojo, imdb5000, the_numbers, vega, wikidata
 
-TABLE_VERSION = 2
+TABLE_VERSION = 3
 """Bumped whenever the build would give a different table from the same files, so a
 cached table of an older build is rebuilt. 2: vega films linked by their figures;
-IMDB 5000 and Box Office Mojo also linked by vega titles; stricter sequel flags."""
+IMDB 5000 and Box Office Mojo also linked by vega titles; stricter sequel flags.
+3: ``imdb_id``, and Wikidata's full credits (``credited_cast``, ``credited_directors``)."""
 
 FIELD_PRIORITY: dict[str, tuple[str, ...]] = {
     "title": ("the-numbers", "vega"),
@@ -41,6 +43,9 @@ FIELD_PRIORITY: dict[str, tuple[str, ...]] = {
     "plot_keywords": ("imdb-5000",),
     "source_material": ("vega",),
     "creative_type": ("vega",),
+    "imdb_id": ("imdb-5000", "wikidata"),
+    "credited_cast": ("wikidata",),
+    "credited_directors": ("wikidata",),
 }
 """Which source wins for each column, best first."""
 
@@ -86,14 +91,16 @@ def build_film_table(config: BuildConfig) -> BuildResult:
     vg = vega.read(folder / vega.FILE, distributors, genres)
     im = imdb5000.read(folder / imdb5000.FILE, genres)
     bom = box_office_mojo.read(folder / box_office_mojo.FILE, distributors)
+    wd = wikidata.read(folder / wikidata.FILE)
 
-    for recs, name in ((tn, the_numbers.FILE), (vg, vega.FILE), (im, imdb5000.FILE), (bom, box_office_mojo.FILE)):
+    for recs, name in ((tn, the_numbers.FILE), (vg, vega.FILE), (im, imdb5000.FILE), (bom, box_office_mojo.FILE),
+                       (wd, wikidata.FILE)):
         if len(recs.frame) == 0:
             reasons = ", ".join(f"{n} {reason}" for reason, n in recs.dropped.items() if n) or "none read"
             raise DataSourceError(f"no usable rows (dropped: {reasons})", file=str(folder / name),
                                   hint="check the file holds films with titles and dates")
     report = BuildReport()
-    for recs in (tn, vg, im, bom):
+    for recs in (tn, vg, im, bom, wd):
         report.rows_read[recs.source] = len(recs.frame) + sum(recs.dropped.values())
         for reason, count in recs.dropped.items():
             if count:
@@ -117,10 +124,12 @@ def build_film_table(config: BuildConfig) -> BuildResult:
     report.linked[("vega", "added as a film The Numbers lacks")] += len(extra)
     spine = pd.concat([spine, extra[spine.columns.intersection(extra.columns)]], ignore_index=True)
 
-    for recs in (im, bom):
-        pairs = linkage.link(spine, recs.frame, config.linkage)
+    for recs in (im, bom, wd):
+        by_id, settled = _imdb_id_pairs(attached, recs.frame) if recs is wd else (None, [])
+        left, right = spine.drop(index=settled), recs.frame.drop(index=[] if by_id is None else by_id["right"])
+        pairs = pd.concat([by_id, linkage.link(left, right, config.linkage)], ignore_index=True)
         rest = recs.frame.drop(index=pairs["right"])
-        more = linkage.link(other_titles.drop(index=pairs["left"], errors="ignore"), rest, config.linkage)
+        more = linkage.link(other_titles.drop(index=[*pairs["left"], *settled], errors="ignore"), rest, config.linkage)
         more["method"] = more["method"] + " by vega title"
         pairs = pd.concat([pairs, more], ignore_index=True)
         _attach(attached, pairs, recs.frame, recs.source, report)
@@ -135,6 +144,17 @@ def _other_titles(spine, vega_frame, pairs):
     """Vega's title of each spine film linked to a vega row under another title key, indexed like the spine."""
     titled = vega_frame.loc[pairs["right"], ["title_key", "year"]].set_index(pairs["left"].to_numpy())
     return titled[titled["title_key"].to_numpy() != spine.loc[titled.index, "title_key"].to_numpy()]
+
+
+def _imdb_id_pairs(attached, frame):
+    """((left, right, 'imdb id') pairs, spine rows with an IMDb id): each spine film whose IMDB 5000
+    row has the id of a row of ``frame`` pairs with it; a film with an id is never linked by title."""
+    import pandas as pd
+
+    rows = {imdb_id: i for i, imdb_id in frame["imdb_id"].items()}
+    ids = {left: by["imdb-5000"]["imdb_id"] for left, by in attached.items() if by.get("imdb-5000", {}).get("imdb_id")}
+    pairs = pd.DataFrame([(left, rows[i]) for left, i in ids.items() if i in rows], columns=["left", "right"])
+    return pairs.drop_duplicates("right").assign(method="imdb id"), list(ids)
 
 
 def _attach(attached, pairs, frame, source, report):
