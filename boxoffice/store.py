@@ -23,7 +23,9 @@ from pathlib import Path
 
 from boxoffice.errors import InputError, ModelStoreError
 
-MODEL_SCHEMA_VERSION = 1
+MODEL_SCHEMA_VERSION = 2
+"""Bumped when a stored model's features change meaning; an older model is refused with "retrain".
+2: order-free cast features (no lead_*, no cast_listed), Wikidata credits, a blank distributor as a value."""
 DEFAULT_NAME = "default"
 POINTER = "CURRENT"
 METADATA = "metadata.json"

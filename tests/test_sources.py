@@ -110,7 +110,7 @@ def test_the_numbers_rows_without_title_are_dropped_and_counted(tmp_path):
 # ---------------------------------------------------------------- IMDB 5000
 
 
-def test_imdb_gives_cast_in_billing_order_and_pre_release_facts(tmp_path):
+def test_imdb_gives_cast_and_pre_release_facts(tmp_path):
     frame = read_imdb(tmp_path, IMDB_ROWS).frame.set_index("title")
     harbor = frame.loc["The Glass Harbor"]  # the trailing no-break space is gone
     assert harbor["cast"] == ["Lena Marsh", "Tom Reyes", "Ivo Park"]

@@ -15,12 +15,13 @@ from boxoffice.names import known_genres
 from boxoffice.model.track_records import STATS, TalentIndex
 
 CATEGORICAL = ("mpaa_rating", "distributor", "country", "language", "source_material", "creative_type")
-"""Columns encoded as integer codes for LightGBM's categorical splits (NaN = unknown)."""
+"""Columns encoded as integer codes for LightGBM's categorical splits: the known values, then 'other'
+(seen too rarely), then 'blank' for a blank distributor with ``FeatureConfig.blank_distributor``; NaN = unknown."""
 
 LEVERS = {
     "budget": ("log_budget",),
     "genre": ("genre_", "genre_count"),
-    "cast": ("lead_", "cast_"),
+    "cast": ("cast_",),
     "director": ("director_",),
     "distributor": ("distributor",),
     "release timing": ("release_", "holiday_season", "summer"),
@@ -35,7 +36,7 @@ LEVERS = {
 LIST_FIELDS = ("genres", "cast", "directors")
 
 UNSPECIFIED_FIELDS = {
-    "cast": ("lead_", "cast_"),
+    "cast": ("cast_",),
     "directors": ("director_",),
     "distributor": ("distributor",),
     "runtime_min": ("runtime_min",),
@@ -62,6 +63,11 @@ class FeatureConfig:
     distributor_recent_years: float = 3.0
     """Window of the distributor's recent releases (count and mean log gross): a proxy for its size
     and release width now, which its all-time record blurs."""
+    blank_distributor: bool = False
+    """Code a blank distributor as a value of its own ('blank', mostly small releases) rather than
+    unknown. Off: on the public data it changed nothing the backtest can see (mean RMSLE of four seeds
+    +0.003, AUC and coverage the same), as a blank already shows as a distributor with no record, and
+    a blank there means "not in vega" before 2010 but "not in Box Office Mojo" after."""
 
 
 def log_budget_2012(films, years=None):
@@ -127,9 +133,9 @@ class FeatureBuilder:
             part = X[band == b]
             values = {}
             for col in X.columns:
-                present = part[col].dropna()
+                present = _present(part[col], self._blank_code(col) if col in self.categories_ else None)
                 if present.empty:
-                    present = X[col].dropna()
+                    present = _present(X[col], self._blank_code(col) if col in self.categories_ else None)
                 if present.empty:
                     values[col] = None
                 elif col in CATEGORICAL or col == "sequel":
@@ -138,6 +144,11 @@ class FeatureBuilder:
                     values[col] = float(present.median())
             typical.append(values)
         return {"edges": edges.tolist(), "values": typical, "features": list(X.columns)}
+
+    def _blank_code(self, col: str) -> float:
+        """The code of a blank ``col``: 'blank' after 'other' (``FeatureConfig.blank_distributor``), else NaN (unknown)."""
+        blank_is_a_value = col == "distributor" and self.config.blank_distributor
+        return float(len(self.categories_[col]) + 1) if blank_is_a_value else float("nan")
 
     @property
     def categorical_features_(self) -> list[str]:
@@ -172,8 +183,9 @@ class FeatureBuilder:
         out["sequel"] = pd.array(seq, dtype="boolean").astype("Float64").to_numpy(float, na_value=np.nan)
         for col in self.categorical_features_:
             coded = pd.Index(self.categories_[col], dtype=object).get_indexer(_column(films, col, n)).astype(float)
-            coded[(coded < 0) & ~_blank_column(films, col, n)] = len(self.categories_[col])  # seen too rarely: 'other'
-            coded[coded < 0] = np.nan
+            blank = _blank_column(films, col, n)
+            coded[(coded < 0) & ~blank] = len(self.categories_[col])  # seen too rarely: 'other'
+            coded[(coded < 0) & blank] = self._blank_code(col)
             out[col] = coded
         out.update(self._track_records(films, dates))
         for name in out:  # float32: half the memory of float64, and LightGBM bins them anyway
@@ -216,7 +228,8 @@ class FeatureBuilder:
         ids = self.talent_.key_ids(roles, names)
         row_dates = dates.to_numpy()[rows] if len(rows) else []
         stats = self.talent_.records_of_ids(ids, row_dates)
-        # rows are scattered back with numpy: one film has one lead, one director, one distributor
+        # rows are scattered back with numpy: one film has one director and one distributor, and its cast
+        # names are summed up with no regard to their order (IMDB 5000's is by Facebook likes in 2016)
         out = {}
 
         def scatter(prefix, mask, names, source=None):
@@ -227,21 +240,8 @@ class FeatureBuilder:
                                       else source[stat].to_numpy(float))
                 out[f"{prefix}_{stat}"] = column
 
-        scatter("lead", billing == 0, STATS)
         scatter("director", billing == -1, STATS)
-        listed = billing >= 0
-        cast_rows, cast_n = rows[listed], stats["n"].to_numpy(float)[listed]
-        out["cast_listed"] = np.bincount(cast_rows, minlength=n).astype(float)
-        out["cast_known"] = np.bincount(cast_rows, weights=(cast_n > 0).astype(float), minlength=n)
-        out["cast_total_films"] = np.bincount(cast_rows, weights=cast_n, minlength=n)
-        mean_gross = stats["mean_log_gross"].to_numpy(float)[listed]
-        with np.errstate(invalid="ignore", divide="ignore"):  # NaN where no cast member has a record
-            known = ~np.isnan(mean_gross)
-            out["cast_mean_log_gross"] = (np.bincount(cast_rows[known], weights=mean_gross[known], minlength=n)
-                                          / np.bincount(cast_rows[known], minlength=n))
-        best = np.full(n, -np.inf)
-        np.fmax.at(best, cast_rows, stats["best_log_gross"].to_numpy(float)[listed])
-        out["cast_best_log_gross"] = np.where(np.isinf(best), np.nan, best)
+        out.update(_cast_records(rows[billing >= 0], stats[billing >= 0], n))
         scatter("distributor", billing == -2, ("n", "mean_log_gross", "mean_log_roi"))
         recent = self.talent_.recent_of_ids(ids[billing == -2], dates.to_numpy()[dist_rows],
                                             self.config.distributor_recent_years)
@@ -262,6 +262,29 @@ class FeatureBuilder:
         builder.typical_ = state["typical"]
         builder.talent_ = TalentIndex(talent_table)
         return builder
+
+
+def _cast_records(rows, stats, n: int) -> dict:
+    """Per film, from its cast names' records (one row per name), in no order of the names: how many
+    have an earlier film, their films in all, the mean of their mean log gross and the best log gross
+    of any of them. Not how many names are listed: in history that says how complete IMDB 5000's record
+    of the film is (0-3), for a user how many names they typed."""
+    import numpy as np
+
+    films = stats["n"].to_numpy(float)
+    known = films > 0
+    count = np.bincount(rows[known], minlength=n).astype(float)
+    best = np.full(n, -np.inf)
+    np.fmax.at(best, rows, stats["best_log_gross"].to_numpy(float))
+    with np.errstate(invalid="ignore", divide="ignore"):  # NaN where no name has a record
+        mean = np.bincount(rows[known], weights=stats["mean_log_gross"].to_numpy(float)[known], minlength=n) / count
+    return {"cast_known": count, "cast_total_films": np.bincount(rows, weights=films, minlength=n),
+            "cast_mean_log_gross": mean, "cast_best_log_gross": np.where(np.isinf(best), np.nan, best)}
+
+
+def _present(values, blank_code):
+    """``values`` without NaN, nor the blank code of a categorical: typical among films that have it."""
+    return values[values.notna() & (values != blank_code)] if blank_code is not None else values.dropna()
 
 
 def _column(films, name, n):
