@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL server on loopback, for the distributed-tuning tests.
 #
-#   . .ci/postgres.sh          # from .ci/run: starts (or reuses) it, exports BOXOFFICE_TEST_PG_URL
+#   . .ci/postgres.sh          # from .ci/run: starts (or reuses) it, exports BOXOFFICE_TEST_PG_URL, and
+#                              # BOXOFFICE_PG_STARTED=1 if it started it (0: reused), so the caller stops only its own
 #   bash .ci/postgres.sh       # prints the URL
 #   bash .ci/postgres.sh stop  # stops it and removes its data
 #
@@ -82,7 +83,11 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     _boxoffice_pg "${1:-start}"
 else
     # A child bash, so that `set -e` holds inside (it is ignored in a function called before `||`).
+    # A server started afresh has a new password, so a URL other than the saved one means "started here".
+    _boxoffice_pg_before="$(cat "${BOXOFFICE_PG_DIR:-/tmp/boxoffice-pg-$(id -u)}/url" 2>/dev/null || true)"
     BOXOFFICE_TEST_PG_URL="$(bash "${BASH_SOURCE[0]}" start)" || return 1
-    export BOXOFFICE_TEST_PG_URL
+    BOXOFFICE_PG_STARTED=$([ "$BOXOFFICE_TEST_PG_URL" != "$_boxoffice_pg_before" ] && echo 1 || echo 0)
+    unset _boxoffice_pg_before
+    export BOXOFFICE_TEST_PG_URL BOXOFFICE_PG_STARTED
     echo "PostgreSQL for the tests: ${BOXOFFICE_TEST_PG_URL%%:*}://…@${BOXOFFICE_TEST_PG_URL##*@}" >&2
 fi

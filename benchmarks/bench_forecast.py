@@ -40,7 +40,7 @@ def main() -> None:
     import numpy as np
     import pandas as pd
 
-    from boxoffice import store
+    from boxoffice.store import ModelStore
     from boxoffice.table.film import films_frame, make_film
     from boxoffice.table.io import load_films
     from boxoffice.training import train_and_store
@@ -49,13 +49,14 @@ def main() -> None:
     ws = resolve_workspace(require_data=True)
     films = load_films(ws)
     home = Path(tempfile.mkdtemp(prefix="bench-home-"))
+    store = ModelStore(home / "models")
     start = time.perf_counter()
-    train_and_store(films, home / "models", "default", evaluate=False)
+    train_and_store(films, store, "default", evaluate=False)
     fit_seconds = time.perf_counter() - start
     start = time.perf_counter()
-    train_and_store(films, home / "models", "evaluated", evaluate=True)
+    train_and_store(films, store, "evaluated", evaluate=True)
     full_seconds = time.perf_counter() - start
-    forecaster = store.load(home / "models", "default")
+    forecaster = store.load("default")
 
     one = films_frame([make_film(genres="action", budget="150m", release_date="2027-07-16", cast="Tom Cruise")])
     forecaster.predict(one)
@@ -75,11 +76,9 @@ def main() -> None:
     batch_seconds = statistics.median(_timed(lambda: forecaster.predict(sample)) for _ in range(3))
     feature_seconds = statistics.median(
         _timed(lambda: forecaster.builder_.transform(sample, fill_unspecified=True)) for _ in range(3))
-    from boxoffice.model import revenue as model_module
-
-    model_module.USE_FOREST = False
+    forecaster.set_params(predictor="lightgbm")
     lightgbm_seconds = _timed(lambda: forecaster.predict(sample))  # the same batch through LightGBM's predictor
-    model_module.USE_FOREST = True
+    forecaster.set_params(predictor="auto")
 
     # the same films as a slate CSV, as `boxoffice predict --input` reads it (parsing included)
     from boxoffice.whatif.slates import predict_slate

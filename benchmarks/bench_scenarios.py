@@ -29,18 +29,19 @@ def _median(fn, runs: int) -> float:
 
 
 def _forecaster(home: Path | None):
-    from boxoffice import store
+    from boxoffice.store import ModelStore
     from boxoffice.table.io import load_films
     from boxoffice.training import train_and_store
     from boxoffice.workspace import Workspace, resolve_workspace
 
     if home is not None:
-        return store.load(resolve_workspace(home=home).models_dir, "default")
+        return ModelStore(resolve_workspace(home=home).models_dir).load("default")
     ws = resolve_workspace(require_data=True)
     temp = Workspace(data_dir=ws.data_dir, home=Path(tempfile.mkdtemp(prefix="bench-scenarios-")))
     print(f"training a model in {temp.home} (pass --home to reuse one)…")
-    train_and_store(load_films(temp), temp.models_dir, "default", evaluate=False)
-    return store.load(temp.models_dir, "default")
+    store = ModelStore(temp.models_dir)
+    train_and_store(load_films(temp), store, "default", evaluate=False)
+    return store.load("default")
 
 
 def main() -> None:

@@ -13,10 +13,10 @@ def default_forecaster(name: str = "default", home=None):
 
     Raises ``ModelStoreError`` when there is none yet: run ``boxoffice train`` first.
     """
-    from boxoffice import store
+    from boxoffice.store import ModelStore
     from boxoffice.workspace import resolve_workspace
 
-    return store.load(resolve_workspace(home=home).models_dir, name)
+    return ModelStore(resolve_workspace(home=home).models_dir).load(name)
 
 
 def compare(base, variants, forecaster=None, break_even_multiple: float = _BREAK_EVEN_MULTIPLE):

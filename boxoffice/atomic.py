@@ -9,6 +9,26 @@ from pathlib import Path
 from boxoffice.errors import InputError
 
 
+def _umask() -> int:
+    """The process umask; read from /proc where Linux shows it, as setting it to read it races threads."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def honour_umask(path: Path) -> Path:
+    """Give a ``tempfile`` file (0600) or folder (0700) the mode of one the user makes: 0666 or 0777
+    less the umask (0644 / 0755 under the usual 022), before it is renamed into place."""
+    os.chmod(path, (0o777 if os.path.isdir(path) else 0o666) & ~_umask())
+    return Path(path)
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path, suffix: str = ".tmp"):
     """Yield a temp path beside ``target``; on success rename it over ``target``, else delete it."""
@@ -25,6 +45,7 @@ def atomic_path(target: Path, suffix: str = ".tmp"):
         yield Path(tmp)
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
+        honour_umask(tmp)
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):

@@ -1,9 +1,10 @@
 """Normalising names so the same film, person, studio or genre meets itself.
 
 Titles become a linkage key (case, accents, punctuation, "&"/"and", a leading
-article, a trailing "(2010)", roman numerals); distributors and genres go
-through one alias table each (package data, extendable with a user's CSV). A name
-nothing matches gets the nearest known ones (``closest_names``) for a "did you mean".
+article, a trailing "(2010)", roman numerals); distributors, genres, countries and
+languages go through one alias table each (package data, extendable with a user's CSV;
+``boxoffice.table.vocabulary`` says what a value none maps means). A name nothing
+matches gets the nearest known ones (``closest_names``) for a "did you mean".
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -97,6 +98,17 @@ def split_list(value: object, sep: str = "|") -> list[str]:
     return [clean_text(v) for v in items if clean_text(v)]
 
 
+def split_names(value: object, sep: str = "|") -> list[str]:
+    """People (or genres) in one flag or cell: 'Tom Cruise, Emily Blunt' and 'Tom Cruise|Emily Blunt' alike,
+    also split on ``sep`` (a mapping's list separator); a list's items are names as they are."""
+    if isinstance(value, (list, tuple)):
+        return split_list(value)
+    if value is None or (isinstance(value, float) and value != value):
+        return []
+    pattern = "|".join(re.escape(s) for s in dict.fromkeys([sep, "|", ","]) if s)
+    return split_list(re.split(pattern, str(value)))
+
+
 def _read_alias_csv(handle) -> dict[str, str]:
     rows = csv.reader(line for line in handle if line.strip() and not line.startswith("#"))
     return {person_key(alias): target.strip() for alias, target in rows}
@@ -127,10 +139,25 @@ class AliasTable:
         return cls(table)
 
     def canonical(self, name: object) -> str | None:
+        """The canonical name of ``name`` (any case, spacing, accents and punctuation); a name no alias
+        lists comes back cleaned, as written; None for a blank or an alias of "unknown" (empty target)."""
         text = clean_text(name)
         if not text:
             return None
-        return self.aliases.get(person_key(text), text)
+        return self.aliases.get(person_key(text), text) or None
+
+    def knows(self, name: object) -> bool:
+        """True if some alias lists ``name`` (or a canonical name is ``name``)."""
+        key = person_key(name)
+        return key in self.aliases or key in self._value_keys
+
+    def values(self) -> list[str]:
+        """The canonical names, sorted."""
+        return sorted({v for v in self.aliases.values() if v})
+
+    @cached_property
+    def _value_keys(self) -> frozenset:
+        return frozenset(person_key(v) for v in self.aliases.values() if v)
 
 
 def distributor_aliases(extra: Path | None = None) -> AliasTable:
@@ -141,22 +168,42 @@ def genre_aliases(extra: Path | None = None) -> AliasTable:
     return AliasTable.load("genre_aliases.csv", extra)
 
 
+@lru_cache(maxsize=None)
+def other_genres() -> AliasTable:
+    """Real genres (IMDb's) that have no feature of their own: too few films to learn ("News",
+    "Reality-TV"). A film may have them; the model counts them only in its number of genres."""
+    return AliasTable.load("other_genre_aliases.csv")
+
+
+def country_aliases(extra: Path | None = None) -> AliasTable:
+    return AliasTable.load("country_aliases.csv", extra)
+
+
+def language_aliases(extra: Path | None = None) -> AliasTable:
+    return AliasTable.load("language_aliases.csv", extra)
+
+
 def canonical_genres(values: object, table: AliasTable | None = None, *, strict: bool = False) -> list[str]:
     """Map genre names through the alias table, splitting 'Comedy|Romance' targets.
 
-    With ``strict``, a genre not in the table raises ``InputError`` listing the known ones.
+    A real genre with no feature (``other_genres``) keeps its canonical spelling. With ``strict``,
+    any other genre raises ``InputError``: "did you mean" the closest, and the known ones listed.
     """
     table = table or genre_aliases()
     out: list[str] = []
     for name in split_list(values):
         key = person_key(name)
-        if key not in table.aliases:
-            if strict:
-                known = ", ".join(known_genres(table))
-                raise InputError(f"unknown genre {name!r}", hint=f"use one of: {known}")
-            target = name.title()
-        else:
+        if key in table.aliases:
             target = table.aliases[key]
+        elif key in other_genres().aliases:
+            target = other_genres().aliases[key]
+        elif strict:
+            known = known_genres(table)
+            near = closest_names(name, known + other_genres().values())
+            guess = f": did you mean {' or '.join(near)}?" if near else ""
+            raise InputError(f"unknown genre {name!r}{guess}", hint=f"use one of: {', '.join(known)}")
+        else:
+            target = name.title()
         for genre in target.split("|"):
             if genre not in out:
                 out.append(genre)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from boxoffice.evaluation.backtest import BacktestConfig, backtest
 from boxoffice.model.forecaster import Forecaster, TrainConfig
+from boxoffice.store import DEFAULT_NAME, ModelStore, check_name
 
 
 @dataclass(frozen=True)
@@ -20,20 +21,38 @@ class TrainRun:
     films: int
 
 
-def train_and_store(films, models_dir: Path, name: str = "default", config: TrainConfig | None = None,
+def train_and_store(films, store: ModelStore, name: str = DEFAULT_NAME, config: TrainConfig | None = None,
                     evaluate: bool = True, progress=None, extra_metadata: dict | None = None,
                     lock_wait_seconds: float = 0.0, on_wait=None) -> TrainRun:
-    from boxoffice import store
-
-    store.check_name(name)  # before minutes of training, not after
+    """Backtest (if ``evaluate``), train on every film, and store the model as the current ``name``.
+    ``progress(step, total, label)``; ``on_wait(message)`` if another run holds the lock."""
+    check_name(name)  # before minutes of training, not after
     config = config or TrainConfig()
     # the lock covers the whole run: a second writer waits or gives up before it trains, not after
-    with store.store_lock(Path(models_dir) / name, lock_wait_seconds, on_wait):
+    with store.lock(name, lock_wait_seconds, on_wait):
         metrics = {}
         if evaluate:
-            metrics = backtest(films, BacktestConfig(train=config), progress=progress).summary()
+            result = backtest(films, BacktestConfig(train=config), progress=progress)
+            metrics = result.summary() | {"levels": result.level_summary()}  # every level of detail, pooled
         if progress:
             progress(1, 1, "training on every film")
         forecaster = Forecaster(config).fit(films)
-        path = store.save(forecaster, models_dir, name, films=films, metrics=metrics, extra=extra_metadata)
+        path = store.save(forecaster, name, films=films, metrics=metrics, extra=extra_metadata)
     return TrainRun(path, metrics, forecaster.n_films_)
+
+
+def load_or_train(workspace, name: str = DEFAULT_NAME, on_info=None, progress=None):
+    """The stored model ``name`` of ``workspace``; the default one is first trained (with its backtest)
+    on the public data if nothing is stored yet. A model that exists but is broken is reported
+    (``ModelStoreError``), never silently replaced; a default one an older boxoffice stored is trained
+    again (the old version stays in the store). ``on_info(message)`` hears what happens."""
+    from boxoffice.table.io import load_films
+
+    store = ModelStore(workspace.models_dir)
+    missing = not store.exists(name)
+    if name == DEFAULT_NAME and (missing or store.outdated(name)):
+        if on_info:
+            on_info("No model yet: training the default one on the public data first (about a minute)…" if missing else
+                    "The default model was stored by an older boxoffice: training it again (about a minute)…")
+        train_and_store(load_films(workspace, on_build=on_info), store, name, progress=progress, on_wait=on_info)
+    return store.load(name)

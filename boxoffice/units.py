@@ -1,6 +1,7 @@
 """Money and dates as users write them, and constant dollars.
 
-Money: ``150m``, ``$150,000,000``, ``1.2b``, ``800k`` -> USD as float.
+Money: ``150m``, ``$150,000,000``, ``1.2b``, ``800k``, ``1.5e8`` -> USD as float; a decimal comma
+(``1,5m``) is refused, not guessed. Money shown or emitted is rounded to the cent (``round_money``).
 Dates: ISO ``2027-07-16`` and the sources' ``Dec 18, 2009`` / ``Jun 12 1998``.
 Constant dollars: US CPI-U annual averages (``resources/cpi_us.csv``),
 expressed in dollars of ``BASE_YEAR`` (the last year of the public data); the model
@@ -24,7 +25,10 @@ BASE_YEAR = 2012
 MAX_MONEY_USD = 1e12
 """No film costs or grosses a trillion dollars: larger input is a typo."""
 
-_MONEY = re.compile(r"^\$?\s*(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<unit>[kmb]|bn|mn|mil|million|billion|thousand)?$")
+_MONEY = re.compile(r"^\$?\s*(?P<num>\d[\d,]*(?:\.\d+)?(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?)\s*"
+                    r"(?P<unit>[kmb]|bn|mn|mil|million|billion|thousand)?$")
+_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.|e|$)")
+"""Commas only between groups of three digits (150,000,000): a comma anywhere else is a decimal comma or a typo."""
 _UNIT = {None: 1.0, "k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mil": 1e6,
          "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9}
 
@@ -43,8 +47,12 @@ def parse_money(text: object, *, field: str = "money", allow_zero: bool = False)
                 f"{field} {str(text)!r} is not an amount of money",
                 hint="write it like 150m, $150,000,000, 1.2b or 800k",
             )
-        num = match["num"].replace(",", "")
-        value = float(num) * _UNIT[match["unit"]]
+        num = match["num"]
+        if "," in num and not _THOUSANDS.match(num):
+            _refuse_comma(text, num, field)
+        value = float(num.replace(",", "")) * _UNIT[match["unit"]]
+        if not math.isfinite(value):  # 1e400
+            raise InputError(f"{field} {str(text)!r} is over $1 trillion", hint="e.g. 150m or 1.2b")
     if not math.isfinite(value) or value < 0:
         raise InputError(f"{field} {text!r} must be a positive amount", hint="e.g. 150m")
     if value == 0 and not allow_zero:
@@ -52,6 +60,43 @@ def parse_money(text: object, *, field: str = "money", allow_zero: bool = False)
     if value > MAX_MONEY_USD:
         raise InputError(f"{field} {text!r} is over $1 trillion", hint="e.g. 150m or 1.2b")
     return value
+
+
+def _refuse_comma(text, num: str, field: str):
+    """'1,5m' is 1.5 million to much of the world and 15 million to a thousands-separator reader: refuse it."""
+    if num.count(",") == 1 and "." not in num:
+        point = str(text).strip().replace(",", ".")
+        raise InputError(f"{field} {str(text)!r} has a decimal comma", hint=f"write {point} (commas only between "
+                         "thousands, as in 150,000,000)")
+    raise InputError(f"{field} {str(text)!r} has commas that do not separate thousands",
+                     hint="write it like 150m or 150,000,000")
+
+
+def round_money(usd):
+    """USD to the cent: model arithmetic leaves float noise (375000000.0000008) that no reader wants.
+    None and NaN pass through."""
+    if usd is None or isinstance(usd, bool) or not isinstance(usd, (int, float)) or usd != usd:
+        return usd
+    return round(float(usd), 2) if math.isfinite(usd) else usd
+
+
+_MONEY_KEY = re.compile(r"(?:^|_)(?:usd|gross)(?:_\d{4})?$|^(?:worldwide|domestic)_p(?:10|50|90)$")
+"""Keys holding money: ``*_usd``, ``*gross``, ``*_usd_2012``, ``worldwide_p50``…; never ``break_even_prob``
+or ``median_p90_over_p10``."""
+
+
+def is_money_key(key: object) -> bool:
+    return isinstance(key, str) and bool(_MONEY_KEY.search(key))
+
+
+def money_fields_rounded(obj):
+    """A copy of a JSON-ready value (dicts, lists, scalars) with every money field rounded to the cent."""
+    if isinstance(obj, dict):
+        return {k: round_money(v) if is_money_key(k) and not isinstance(v, (dict, list))
+                else money_fields_rounded(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [money_fields_rounded(v) for v in obj]
+    return obj
 
 
 def format_money(usd: float | None) -> str:

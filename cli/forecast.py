@@ -31,14 +31,15 @@ def _progress_bar(title: str):
 
 
 def _train(ws, name, data=None, mapping=None, evaluate=True, wait=0.0, config=None, extra=None):
+    from boxoffice.store import ModelStore
     from boxoffice.table.io import load_films
     from boxoffice.training import train_and_store
 
     films = load_films(ws, data, mapping, on_build=render.info)
     bar, report = _progress_bar("Training")
     with bar:
-        return train_and_store(films, ws.models_dir, name, config=config, evaluate=evaluate, progress=report,
-                               lock_wait_seconds=wait, on_wait=render.info, extra_metadata=extra)
+        return train_and_store(films, ModelStore(ws.models_dir), name, config=config, evaluate=evaluate,
+                               progress=report, lock_wait_seconds=wait, on_wait=render.info, extra_metadata=extra)
 
 
 def train(
@@ -79,20 +80,21 @@ def train(
         render.out.print(render.backtest_table(run.metrics, "Backtest (last 5 years, pooled)"))
 
 
-def load_or_train(ws, name):
-    """The stored model `name`; the default one is trained first if none exists yet."""
-    from boxoffice import store
-    from boxoffice.errors import ModelStoreError
+def load_model(ws, name):
+    """``boxoffice.training.load_or_train`` with its messages on stderr and a progress bar if it trains."""
+    from boxoffice.training import load_or_train
+
+    bar, report = _progress_bar("Training")
+
+    def progress(step, total, label):
+        bar.start()  # only once training starts: a plain load shows no bar
+        report(step, total, label)
 
     try:
-        store.current_version(ws.models_dir, name)
-    except ModelStoreError:
-        folder = ws.models_dir / name
-        if name != "default" or folder.is_dir() and any(not p.name.startswith(".") for p in folder.iterdir()):
-            raise  # a model that exists but is broken is reported, never silently replaced
-        render.info("No model yet: training the default one on the public data first (about a minute)…")
-        _train(ws, name)
-    return store.load(ws.models_dir, name)
+        return load_or_train(ws, name, on_info=render.info, progress=progress)
+    finally:
+        if bar.live.is_started:
+            bar.stop()
 
 
 @film_options
@@ -101,6 +103,7 @@ def predict(
     input_csv: Optional[Path] = typer.Option(None, "--input", help="Batch: a slate CSV (title, release_date, genres, budget, cast, …)."),
     output_csv: Optional[Path] = typer.Option(None, "--output", help="Batch: where to write the forecasts CSV."),
     explain: bool = typer.Option(False, "--explain", help="Also show what drives the P50: budget, cast, genre, timing, … in dollars (with --input: one driver_<lever>_usd column per lever)."),
+    blank_means_open: bool = typer.Option(False, "--blank-means-open", help="With --input: an empty cell means 'not decided yet' (mixed over comparable films, like a column the slate lacks), not 'unknown'."),
     break_even_multiple: float = BREAK_EVEN,
     model: str = MODEL,
     sources: Optional[Path] = SOURCES,
@@ -110,14 +113,16 @@ def predict(
     """Forecast a film's worldwide and domestic gross (P10/P50/P90) and its break-even risk.
 
     P10/P50/P90: a 10% chance of less than P10, an even chance either side of P50, 10% of more than P90.
-    Money is in dollars of the release year. Unknown people get a warning and count as newcomers.
+    Money is in dollars of the release year. Unknown people count as newcomers; a country, language,
+    distributor or rating the model does not know counts as unknown; a budget, runtime or date beyond
+    the model's data is forecast as the nearest it has seen. Each gets a warning.
 
     Examples:
       boxoffice predict --genre action --budget 150m
       boxoffice predict -g action -g thriller -b 150m --cast "Tom Cruise, Emily Blunt" --release-date 2027-07-16 --json
       boxoffice predict --input slate.csv --output forecasts.csv
     """
-    from boxoffice.whatif.slates import forecast_film, talent_warnings
+    from boxoffice.whatif.slates import forecast_film, forecast_warnings
 
     ws = _workspace(sources, home)
     if input_csv is not None:
@@ -126,11 +131,11 @@ def predict(
 
             raise InputError(f"{', '.join(film.given())} describe one film, but with --input each CSV row describes "
                              "its own", hint="drop those flags, or put the values in the CSV's columns")
-        _predict_batch(ws, model, input_csv, output_csv, break_even_multiple, as_json, explain)
+        _predict_batch(ws, model, input_csv, output_csv, break_even_multiple, as_json, explain, blank_means_open)
         return
     base = film.build()
-    forecaster = load_or_train(ws, model)
-    render.warn_all(talent_warnings(forecaster, base))
+    forecaster = load_model(ws, model)
+    render.warn_all(forecast_warnings(forecaster, base))
     result = forecast_film(forecaster, base, break_even_multiple)
     if explain:
         from boxoffice.model.explain import drivers
@@ -146,13 +151,16 @@ def predict(
         render.out.print(render.drivers_table(found))
 
 
-def _predict_batch(ws, model, input_csv, output_csv, multiple, as_json, explain):
-    from boxoffice.whatif.slates import predict_slate
+def _predict_batch(ws, model, input_csv, output_csv, multiple, as_json, explain, blank_means_open=False):
+    from boxoffice.whatif.slates import model_warnings, predict_slate
 
-    forecaster = load_or_train(ws, model)
-    result = predict_slate(forecaster, input_csv, break_even_multiple=multiple, explain=explain)
+    forecaster = load_model(ws, model)
+    result = predict_slate(forecaster, input_csv, break_even_multiple=multiple, explain=explain,
+                           blank_means_open=blank_means_open)
+    render.warn_all(model_warnings(forecaster, result.ignored_fields))
     for problem in result.problems:
         render.warn(str(problem))
+    render.warn_all(result.warnings)
     if output_csv is not None:
         from boxoffice.atomic import write_csv_atomic
 

@@ -20,10 +20,10 @@ def list_(home: Optional[Path] = HOME, as_json: bool = JSON) -> None:
     """
     import pandas as pd
 
-    from boxoffice import store
+    from boxoffice.store import ModelStore
     from boxoffice.workspace import resolve_workspace
 
-    rows = store.list_models(resolve_workspace(home=home).models_dir)
+    rows = ModelStore(resolve_workspace(home=home).models_dir).list()
     if as_json:
         render.emit_json(rows)
     elif not rows:
@@ -45,10 +45,10 @@ def show(
 
     Example:  boxoffice models show default
     """
-    from boxoffice import store
+    from boxoffice.store import ModelStore
     from boxoffice.workspace import resolve_workspace
 
-    meta = store.read_metadata(resolve_workspace(home=home).models_dir, name, version)
+    meta = ModelStore(resolve_workspace(home=home).models_dir).read_metadata(name, version)
     if as_json:
         render.emit_json(meta)
         return

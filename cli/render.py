@@ -32,7 +32,20 @@ def info(message: str) -> None:
 
 
 def emit_json(obj) -> None:
-    sys.stdout.write(json.dumps(obj, indent=2, default=str) + "\n")
+    """Valid JSON for scripts: money to the cent, a missing number (NaN) null."""
+    from boxoffice.units import money_fields_rounded
+
+    sys.stdout.write(json.dumps(_null_nan(money_fields_rounded(obj)), indent=2, default=str) + "\n")
+
+
+def _null_nan(obj):
+    if isinstance(obj, float):
+        return None if obj != obj else obj
+    if isinstance(obj, dict):
+        return {k: _null_nan(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_null_nan(v) for v in obj]
+    return obj
 
 
 def key_value_table(title: str, rows: dict) -> Table:
@@ -104,12 +117,17 @@ def forecast_table(result: dict, assumed_date: bool = False) -> Table:
     for head in ("P10", "P50", "P90"):
         table.add_column(head, justify="right")
     for target in ("worldwide", "domestic"):
-        table.add_row(f"{target} gross", *(format_money(result[f"{target}_{q}"]) for q in ("p10", "p50", "p90")))
+        values = [result[f"{target}_{q}"] for q in ("p10", "p50", "p90")]
+        missing = all(v is None or v != v for v in values)  # a model trained without this gross
+        table.add_row(f"{target} gross" + (" (unavailable)" if missing else ""), *map(format_money, values))
     table.caption = (
         f"Chance of losing money (worldwide gross under {multiple_text(result['break_even_multiple'])} budget = "
         f"{format_money(result['break_even_gross'])}): {result['break_even_prob']:.0%}.  "
-        f"Expected worldwide gross / budget: {result['expected_multiple']:.2f}×.  Model {result['model']}."
+        f"Median worldwide gross / budget: {result['median_multiple']:.2f}×.  Model {result['model']}."
     )
+    if result.get("mixed_over"):
+        table.caption += (f"\nNot given, so mixed over {result['comparable_films']} comparable films (similar budget, "
+                          f"genres and years): {result['mixed_over']}.")
     table.caption_justify = "left"
     return table
 
@@ -138,6 +156,7 @@ def frame_table(frame, title: str) -> Table:
 
 def drivers_table(found, row: int = 0) -> Table:
     """A film's P50 as the model's average film plus one line per lever (``boxoffice.model.explain``)."""
+    from boxoffice.model.features import lever_label
     from boxoffice.units import format_money
 
     table = Table(title="What drives the worldwide P50", title_justify="left")
@@ -147,7 +166,7 @@ def drivers_table(found, row: int = 0) -> Table:
     table.add_row("average film (model baseline)", format_money(found.baseline_usd.iloc[row]), "")
     for item in found.for_film(row).itertuples(index=False):
         sign = "+" if item.usd >= 0 else ""
-        table.add_row(item.lever, sign + format_money(item.usd), f"{item.percent:+.0%}")
+        table.add_row(lever_label(item.lever), sign + format_money(item.usd), f"{item.percent:+.0%}")
     table.add_row("= P50", format_money(found.p50_usd.iloc[row]), "", style="bold")
     table.caption = ("From LightGBM's per-feature contributions to log P50, grouped by lever and split in dollars "
                      "in proportion to them; they add up exactly to the P50 (dollars of the release year).")

@@ -36,11 +36,11 @@ def report(
     from boxoffice.show.report import build_report
     from boxoffice.table.io import load_films
 
-    from boxoffice_cli.forecast import _progress_bar, _workspace, load_or_train
+    from boxoffice_cli.forecast import _progress_bar, _workspace, load_model
 
     ws = _workspace(sources, home)
     films = load_films(ws, data, mapping, on_build=render.info)
-    forecaster = load_or_train(ws, model)
+    forecaster = load_model(ws, model)
     bar, progress = _progress_bar("Backtest")
     with bar:
         result = backtest(films, BacktestConfig(test_years=years, break_even_multiple=break_even_multiple), progress=progress)

@@ -110,9 +110,12 @@ def write_csv(frame, path: Path | None) -> None:
 
 
 def warn_problems(frame) -> bool:
+    """Print the frame's problems (bad variants) and warnings (what variants have that the model has
+    not seen); True if there was a problem."""
     problems = frame.attrs.get("problems", [])
     for problem in problems:
         render.warn(str(problem))
+    render.warn_all(frame.attrs.get("warnings", []))
     return bool(problems)
 
 

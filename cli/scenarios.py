@@ -17,16 +17,16 @@ from boxoffice_cli.options import BREAK_EVEN, CSV, FILM, HOME, JSON, MODEL, SOUR
 
 
 def _model(sources, home, model, base=None):
-    """The workspace and its model; warns about the base film's unknown talent."""
-    from boxoffice.whatif.slates import talent_warnings
+    """The workspace and its model; warns about the base film (``forecast_warnings``)."""
+    from boxoffice.whatif.slates import forecast_warnings
     from boxoffice.workspace import resolve_workspace
 
-    from boxoffice_cli.forecast import load_or_train
+    from boxoffice_cli.forecast import load_model
 
     ws = resolve_workspace(sources, home)
-    forecaster = load_or_train(ws, model)
+    forecaster = load_model(ws, model)
     if base is not None:
-        render.warn_all(talent_warnings(forecaster, base))
+        render.warn_all(forecast_warnings(forecaster, base))
     return ws, forecaster
 
 
@@ -193,6 +193,7 @@ def release_window(
     frame = release_windows(base, forecaster, year=year, between=between, by=by,
                             break_even_multiple=break_even_multiple)
     by = frame.attrs["by"]
+    render.warn_all(frame.attrs["warnings"])
     if plot is not None:
         from boxoffice.show.scenario_plots import window_curve
 
@@ -229,7 +230,7 @@ def cast_command(
     from boxoffice.whatif.casting import rank_cast
 
     base = film.build()
-    ws, forecaster = _model(sources, home, model)
+    ws, forecaster = _model(sources, home, model, base)
     table_films = None
     if candidates is None:
         from boxoffice.table.io import load_films
@@ -260,7 +261,7 @@ def comps(
     from boxoffice.table.io import load_films
 
     base = film.build()
-    ws, forecaster = _model(sources, home, model)
+    ws, forecaster = _model(sources, home, model, base)
     frame = find_comps(base, forecaster, load_films(ws, on_build=render.info), k=k)
     table = tables.table(frame, tables.COMPS_HEADS, f"{base.title}: {len(frame)} comparable films",
                          tables.COMPS_CAPTION + f" Median multiple of these comps: {np.nanmedian(frame['multiple']):.2f}×.")

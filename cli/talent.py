@@ -41,14 +41,14 @@ def talent(
     from boxoffice.whatif.talent import rank_talent, talent_profile
     from boxoffice.table.io import load_films
 
-    from boxoffice_cli.forecast import _workspace, load_or_train
+    from boxoffice_cli.forecast import _workspace, load_model
 
     if name is not None and (top is not None or genre is not None):
         render.error("give either a name, or --top/--genre to rank people, not both")
         raise typer.Exit(code=2)
     ws = _workspace(sources, home)
     films = load_films(ws, data, mapping, on_build=render.info)
-    forecaster = load_or_train(ws, model)
+    forecaster = load_model(ws, model)
     if name is not None:
         profile = talent_profile(forecaster, films, name, role, as_of, break_even_multiple)
         if as_json:

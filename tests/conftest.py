@@ -56,22 +56,23 @@ def model_home(tmp_path_factory, shared_data_dir, film_table):
 
     Trained once per session; pass ``--home str(model_home.home)`` to CLI tests.
     """
+    from boxoffice.store import ModelStore
     from boxoffice.table.io import save_table
     from boxoffice.training import train_and_store
     from boxoffice.workspace import Workspace
 
     ws = Workspace(data_dir=shared_data_dir, home=tmp_path_factory.mktemp("model-home"))
     save_table(film_table, ws.table_path)
-    train_and_store(film_table, ws.models_dir, "default", evaluate=False)
+    train_and_store(film_table, ModelStore(ws.models_dir), "default", evaluate=False)
     return ws
 
 
 @pytest.fixture(scope="session")
 def forecaster(model_home):
     """The trained default model of ``model_home``, loaded from the store. Do not mutate it."""
-    from boxoffice import store
+    from boxoffice.store import ModelStore
 
-    return store.load(model_home.models_dir, "default")
+    return ModelStore(model_home.models_dir).load("default")
 
 
 @pytest.fixture

@@ -95,7 +95,7 @@ def accepted(args, home: Path) -> str:
 # ---------------------------------------------------------------- film flags: money, dates, genres, cast
 
 MONEY = [("abc", "not an amount of money"), ("-5m", "positive"), ("0", "more than zero"),
-         ("1e400", "not an amount of money"), ("150mm", "not an amount of money"), ("", "budget is required")]
+         ("1e400", "over $1 trillion"), ("150mm", "not an amount of money"), ("", "budget is required")]
 
 
 @pytest.mark.parametrize("command", FILM_COMMANDS)
@@ -109,7 +109,7 @@ def test_bad_budget_on_every_film_command(home, command, money, words):
     (["sweep", "budget", "abc..150m", "--genre", "action"], "not an amount of money"),
     (["sweep", "budget", "5m..-5m", "--genre", "action"], "positive"),
     (["sweep", "budget", "0..150m", "--genre", "action"], "more than zero"),
-    (["sweep", "budget", "10m..1e400", "--genre", "action"], "not an amount of money"),
+    (["sweep", "budget", "10m..1e400", "--genre", "action"], "over $1 trillion"),
     (["sweep", "budget", "150m", "--genre", "action"], "START..END"),
 ])
 def test_bad_money_in_levers_and_ranges(home, args, words):
@@ -182,7 +182,7 @@ def test_empty_cast_names_are_ignored_not_an_error(home):
     (["predict", *FILM, "--title", "[/]"], None),  # user text is not rich markup
     (["predict", "--genre", "action", "--budget", "[/]"], "'[/]' is not an amount"),
     (["predict", *FILM, "--runtime", "-5"], "outside 1-1000"),
-    (["predict", *FILM, "--rating", "XXX"], "unknown rating"),
+    (["predict", *FILM, "--rating", "XXX"], None),  # kept, forecast as unknown, with a warning
     (["predict", *FILM, "--model", "../../etc"], "model name '../../etc' is not allowed"),
     (["predict", *FILM, "--break-even-multiple", "0"], "break-even-multiple"),
     (["whatif", *FILM, "--vary", "colour=red"], "unknown field 'colour'"),
@@ -239,7 +239,7 @@ def csv_commands(path: Path, home: Path):
 BAD_FILES = {
     "empty": (b"", "the file is empty"),
     "header only": (SLATE.encode(), "header but no rows"),
-    "wrong delimiter": (SLATE.replace(",", ";").encode() + GOOD_ROW.replace(",", ";").encode(), "check the delimiter"),
+    "wrong delimiter": (SLATE.replace(",", "|").encode() + GOOD_ROW.replace(",", "|").encode(), "check the delimiter"),
     "missing required column": (b"title,release_date,worldwide_gross\nA,2010-01-01,5m\n", "missing column(s)"),
     "non-UTF-8": (SLATE.encode() + "Amélie,2001-04-25,Comedy,10m,170m\n".encode("latin-1"), "not UTF-8"),
     "more fields than the header": (SLATE.encode() + b"A,2010-01-01,Action,10m,50m,extra,extra\n", "line 2 has 7 fields"),
@@ -509,3 +509,138 @@ def test_a_damaged_model_store_is_reported_never_replaced(own_home, case):
         refused(["models", "show", "default"], own_home)
     listed = invoke(["models", "list", "--json"], own_home)
     assert listed.exit_code == 0 and "Traceback" not in listed.output
+
+
+# ---------------------------------------------------------------- hardening, second round
+
+MAPPED = "columns:\n  title: Film\n  release_date: Opens\n  genres: Genres\n  budget_usd: Cost\n  worldwide_gross_usd: {gross}\n"
+
+
+def test_a_mapping_that_points_two_columns_at_one_header(tmp_path):
+    path = tmp_path / "films.csv"
+    path.write_text("Film,Opens,Genres,Cost\nGlass Harbor,2010-07-16,Action,150m\n", encoding="utf-8")
+    mapping = tmp_path / "m.yaml"
+    for header in ("Cost", " cost "):  # headers match whatever their case and surrounding spaces
+        mapping.write_text(MAPPED.format(gross=f"'{header}'"), encoding="utf-8")
+        refused(["data", "validate", path, "--mapping", mapping], None,
+                "budget_usd", "worldwide_gross_usd", "'Cost'", "m.yaml")
+
+
+@pytest.mark.parametrize("params, words", [
+    ({"num_leaves": "many"}, ["num_leaves", "'many'", "whole number"]),
+    ({"learning_rate": 0}, ["learning_rate", "0"]),
+    ({"feature_fraction": 1.5}, ["feature_fraction", "1.5"]),
+    ({"max_depth": 2.5}, ["max_depth", "2.5"]),
+    ({"lambda_l1": -1}, ["lambda_l1", "-1"]),
+    ({"min_data_in_leaf": True}, ["min_data_in_leaf", "True"]),
+])
+def test_train_params_with_a_bad_value_are_refused_when_read(own_home, tmp_path, params, words):
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(params), encoding="utf-8")
+    started = time.monotonic()
+    refused(["train", "--no-evaluate", "--params", path], own_home, *words, "p.json")
+    assert time.monotonic() - started < 10  # before the film table is even read
+
+
+@pytest.mark.parametrize("params, words", [
+    ({"bagging_freq": "often"}, ["bagging_freq", "often"]),
+    ({"boosting": "nonsense"}, ["boosting", "nonsense"]),
+])
+def test_a_parameter_lightgbm_refuses_while_training_is_named(own_home, tmp_path, params, words):
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(params), encoding="utf-8")
+    result = refused(["train", "--no-evaluate", "--params", path], own_home, *words, "LightGBM")
+    assert "LightGBMError" not in result.output
+
+
+def test_yaml_scalars_are_the_text_the_user_wrote(home, tmp_path):
+    """YAML 1.1 would read NO as False, yes as True and 1984 as a number."""
+    path = tmp_path / "scenarios.yaml"
+    path.write_text("base: {title: 1984, genres: [Action], budget: 150m, release_date: 2027-07-16, runtime: 120}\n"
+                    "variants:\n  no: {country: NO}\n  yes: {country: 'NO'}\n  on: {country: Norway, budget: 150000000}\n",
+                    encoding="utf-8")
+    rows = {r["scenario"]: r for r in json.loads(accepted(["compare", path, "--json"], home))}
+    assert list(rows) == ["base", "no", "yes", "on"]
+    assert rows["no"]["worldwide_p50"] == rows["yes"]["worldwide_p50"]
+    assert {r["title"] for r in rows.values()} == {"1984"}
+    table = accepted(["compare", path], home)
+    assert "False" not in table and "True" not in table
+
+
+def test_slates_with_semicolons_or_tabs_and_loose_headers(home, tmp_path):
+    plain = tmp_path / "plain.csv"
+    plain.write_text("title,release_date,genres,budget,cast\nHeist,2027-07-16,Action,150m,Tom Cruise|Emily Blunt\n",
+                     encoding="utf-8")
+    expected = json.loads(accepted(["predict", "--input", plain, "--json"], home))
+    for name, text in {
+        "semicolons.csv": "title;release_date;genres;budget;cast\nHeist;2027-07-16;Action;150m;Tom Cruise, Emily Blunt\n",
+        "tabs.csv": "title\trelease_date\tgenres\tbudget\tcast\nHeist\t2027-07-16\tAction\t150m\tTom Cruise|Emily Blunt\n",
+        "loose.csv": ' Title ,Release_Date,GENRES, Budget ,Cast\nHeist,2027-07-16,Action,150m,"Tom Cruise, Emily Blunt"\n',
+    }.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        assert json.loads(accepted(["predict", "--input", path, "--json"], home)) == expected, name
+
+
+def test_a_header_given_twice_is_refused_naming_it(home, tmp_path):
+    path = tmp_path / "slate.csv"
+    path.write_text("title,genres,budget,Budget\nHeist,Action,150m,90m\n", encoding="utf-8")
+    for command in ("predict --input", "data validate --forecast-only"):
+        refused(csv_commands(path, home)[command], None, "'budget'", "twice", "slate.csv")
+
+
+def test_a_film_given_twice_in_a_slate_is_a_problem_of_the_slate(tmp_path):
+    path = tmp_path / "dup.csv"
+    path.write_text(SLATE + GOOD_ROW + GOOD_ROW, encoding="utf-8")
+    out = json.loads(refused(["data", "validate", path, "--forecast-only", "--json"], None, single=False).stdout)
+    assert [(p["row"], p["column"]) for p in out] == [(3, "title")] and "the same film as row 2" in out[0]["problem"]
+
+
+@pytest.mark.parametrize("budget, words", [("1,5m", ["'1,5m'", "1.5m"]), ("2,25b", ["'2,25b'", "2.25b"])])
+def test_a_decimal_comma_in_money_is_refused_with_a_hint(home, budget, words):
+    refused(["predict", "--genre", "action", "--budget", budget], home, *words)
+
+
+def test_money_in_scientific_notation_is_an_amount(home):
+    plain = json.loads(accepted(["predict", *FILM, "--json"], home))
+    for budget in ("1.5E+08", "1.5e8", "150,000,000"):
+        other = json.loads(accepted(["predict", *FILM[:2], "--budget", budget, *FILM[4:], "--json"], home))
+        assert other["worldwide_p50"] == plain["worldwide_p50"], budget
+
+
+def _decimals(value: float) -> int:
+    text = repr(value)
+    return len(text.split(".")[1]) if "." in text and "e" not in text else 0
+
+
+def test_money_in_json_is_rounded_to_cents_and_probabilities_are_not(home, tmp_path):
+    single = json.loads(accepted(["predict", *FILM, "--cast", "Tom Cruise", "--explain", "--json"], home))
+    slate = tmp_path / "slate.csv"
+    slate.write_text(SLATE + GOOD_ROW, encoding="utf-8")
+    batch = json.loads(accepted(["predict", "--input", slate, "--explain", "--json"], home))[0]
+    windows = json.loads(accepted(["release-window", *FILM, "--year", "2027", "--by", "month", "--json"], home))[0]
+    for out in (single, batch, windows):
+        money = {k: v for k, v in out.items()
+                 if isinstance(v, float) and (k.endswith(("_usd", "_gross")) or k[-3:] in ("p10", "p50", "p90"))}
+        assert {"worldwide_p50", "break_even_gross"} <= set(money)
+        assert all(_decimals(v) <= 2 for v in money.values()), money
+    assert all(_decimals(v) <= 2 for v in single["drivers"].values()), single["drivers"]
+    assert _decimals(single["break_even_prob"]) > 2  # a probability keeps its precision
+
+
+def test_release_windows_are_labelled_in_the_requested_year(home):
+    rows = json.loads(accepted(["release-window", *FILM, "--year", "2027", "--json"], home))
+    labels = {r["release_date"]: r["window"] for r in rows}
+    assert labels["2027-01-01"].startswith("2027") and labels["2027-12-31"].startswith("2027")
+    assert len(set(labels.values())) == 53 and all(w.startswith("2027-") for w in labels.values())
+
+
+def test_explain_columns_are_safe_names_and_the_table_keeps_the_words(home, tmp_path):
+    slate = tmp_path / "slate.csv"
+    slate.write_text(SLATE + GOOD_ROW, encoding="utf-8")
+    accepted(["predict", "--input", slate, "--explain", "--output", tmp_path / "out.csv"], home)
+    header = (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert "driver_release_timing_usd" in header and not [c for c in header if " " in c]
+    single = json.loads(accepted(["predict", *FILM, "--explain", "--json"], home))
+    assert "release_timing" in single["drivers"]
+    assert "release timing" in accepted(["predict", *FILM, "--explain"], home)

@@ -41,7 +41,7 @@ def test_compare_a_scenario_file_to_json_csv_and_png(model_home, tmp_path):
     rows = json.loads(result.stdout)
     assert [r["scenario"] for r in rows] == ["base", "leaner", "holiday", "new-lead"]
     for key in ("worldwide_p10", "worldwide_p50", "worldwide_p90", "domestic_p50", "break_even_prob",
-                "break_even_gross", "expected_multiple", "budget_usd", "release_date", "worldwide_p50_change_pct"):
+                "break_even_gross", "median_multiple", "budget_usd", "release_date", "worldwide_p50_change_pct"):
         assert all(key in r for r in rows), key
     assert rows[1]["worldwide_p50"] < rows[0]["worldwide_p50"] and rows[1]["budget_usd"] == 90e6
     table = pd.read_csv(csv)

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from boxoffice import store
 from boxoffice.errors import ModelStoreError
+from boxoffice.store import ModelStore
 
 CLI = Path(sys.executable).parent / "boxoffice"
 REPO = Path(__file__).resolve().parents[1]
@@ -34,15 +34,15 @@ def home(home_copy) -> Path:
     return home_copy
 
 
-def models(home: Path) -> Path:
-    return home / "models"
+def models(home: Path) -> ModelStore:
+    return ModelStore(home / "models")
 
 
 def snapshot(home: Path) -> tuple[str, str]:
     """The current version and a SHA-256 over its files."""
-    version = store.current_version(models(home), "default")
+    version = models(home).current("default")
     sha = hashlib.sha256()
-    for path in sorted((models(home) / "default" / version).iterdir()):
+    for path in sorted((models(home).root / "default" / version).iterdir()):
         sha.update(path.name.encode() + b"\0" + path.read_bytes())
     return version, sha.hexdigest()
 
@@ -95,8 +95,8 @@ def wait_until(condition, timeout: float, step: float = 0.01) -> bool:
 def assert_store_intact(home: Path, before: tuple[str, str]) -> None:
     """The current model is the one before, unchanged, and loads; nothing half-written shows."""
     assert snapshot(home) == before
-    store.load(models(home), "default")
-    listed = store.list_models(models(home))
+    models(home).load("default")
+    listed = models(home).list()
     assert all(not row["version"].startswith(".") and "error" not in row for row in listed)
     assert [row["version"] for row in listed if row["current"]] == [before[0]]
 
@@ -126,7 +126,7 @@ def test_killed_while_training_leaves_the_current_model_intact(home, shared_data
 def test_killed_while_writing_files_leaves_the_current_model_intact(home, shared_data_dir):
     """Killed the moment the new version's temp folder appears: that folder is never listed, loaded or current."""
     before = snapshot(home)
-    folder = models(home) / "default"
+    folder = models(home).root / "default"
     for _attempt in range(3):  # the write takes a fraction of a second: retry if this run slipped through
         run = Train(home, data_dir=shared_data_dir)
         caught = wait_until(lambda: any(p.name.startswith(".incomplete-") for p in folder.iterdir())
@@ -137,7 +137,7 @@ def test_killed_while_writing_files_leaves_the_current_model_intact(home, shared
         if caught and leftovers:
             break
         # it finished (or got past the write) first: start again from the same current model
-        store.set_current(models(home), "default", before[0])
+        models(home).use("default", before[0])
         for path in folder.iterdir():
             if path.is_dir() and path.name not in (before[0],) and not path.name.startswith("."):
                 shutil.rmtree(path)
@@ -145,24 +145,24 @@ def test_killed_while_writing_files_leaves_the_current_model_intact(home, shared
         pytest.skip("could not catch a run while it wrote its files (machine too fast or too slow)")
     assert_store_intact(home, before)
     with pytest.raises(ModelStoreError):  # a half-written folder is not a version
-        store.load(models(home), "default", version=leftovers[0].name)
-    with store.store_lock(folder):  # the dead run's lock went with it
+        models(home).load("default", version=leftovers[0].name)
+    with models(home).lock("default"):  # the dead run's lock went with it
         pass
 
 
 def test_a_run_after_a_crash_trains_and_becomes_current(home, shared_data_dir):
-    folder = models(home) / "default"
+    folder = models(home).root / "default"
     (folder / ".incomplete-crashed").mkdir()
     (folder / ".incomplete-crashed" / "worldwide_p50.txt").write_text("tree\nversion=v4\n")  # cut short
     run = Train(home, data_dir=shared_data_dir)
     assert run.wait() == 0, run.output
-    version = store.current_version(models(home), "default")
-    assert store.load(models(home), "default").metadata_["version"] == version
-    assert ".incomplete-crashed" not in [row["version"] for row in store.list_models(models(home))]
+    version = models(home).current("default")
+    assert models(home).load("default").metadata_["version"] == version
+    assert ".incomplete-crashed" not in [row["version"] for row in models(home).list()]
 
 
 def test_stale_temp_files_of_killed_runs_are_cleaned_by_the_next_save(forecaster, tmp_path):
-    first = store.save(forecaster, tmp_path, "m")
+    first = ModelStore(tmp_path).save(forecaster, "m")
     folder = tmp_path / "m"
     old_dir, old_pointer, fresh_dir = folder / ".incomplete-old", folder / ".current-old", folder / ".incomplete-fresh"
     old_dir.mkdir()
@@ -172,9 +172,9 @@ def test_stale_temp_files_of_killed_runs_are_cleaned_by_the_next_save(forecaster
     two_hours_ago = time.time() - 7200
     for path in (old_dir, old_pointer):
         os.utime(path, (two_hours_ago, two_hours_ago))
-    second = store.save(forecaster, tmp_path, "m")
+    second = ModelStore(tmp_path).save(forecaster, "m")
     assert not old_dir.exists() and not old_pointer.exists() and fresh_dir.exists()
-    assert first.is_dir() and store.current_version(tmp_path, "m") == second.name
+    assert first.is_dir() and ModelStore(tmp_path).current("m") == second.name
 
 
 # ---------------------------------------------------------------- Ctrl-C
@@ -191,7 +191,7 @@ def test_ctrl_c_during_training_says_nothing_changed_and_exits_130(home, shared_
     assert "interrupted: nothing stored was changed" in run.output
     assert "Traceback" not in run.output
     assert_store_intact(home, before)
-    assert not [p for p in (models(home) / "default").iterdir() if p.name.startswith(".incomplete-")]
+    assert not [p for p in (models(home).root / "default").iterdir() if p.name.startswith(".incomplete-")]
 
 
 # ---------------------------------------------------------------- two writers
@@ -199,7 +199,7 @@ def test_ctrl_c_during_training_says_nothing_changed_and_exits_130(home, shared_
 
 def test_a_second_writer_gives_up_with_a_clear_message(home, shared_data_dir):
     before = snapshot(home)
-    with store.store_lock(models(home) / "default"):  # another run is saving right now
+    with models(home).lock("default"):  # another run is saving right now
         run = Train(home, data_dir=shared_data_dir)
         code = run.wait()
     assert code == 2, run.output
@@ -210,7 +210,7 @@ def test_a_second_writer_gives_up_with_a_clear_message(home, shared_data_dir):
 
 def test_a_second_writer_with_wait_waits_then_succeeds(home, shared_data_dir):
     before = snapshot(home)
-    lock = store.store_lock(models(home) / "default")
+    lock = models(home).lock("default")
     lock.__enter__()
     try:
         run = Train(home, "--wait", "120", data_dir=shared_data_dir)
@@ -222,8 +222,8 @@ def test_a_second_writer_with_wait_waits_then_succeeds(home, shared_data_dir):
     assert run.wait() == 0, run.output
     after = snapshot(home)
     assert after[0] != before[0]
-    store.load(models(home), "default")
-    assert (models(home) / "default" / before[0]).is_dir()
+    models(home).load("default")
+    assert (models(home).root / "default" / before[0]).is_dir()
 
 
 def test_two_train_runs_at_once_leave_a_consistent_store(home, shared_data_dir):
@@ -231,14 +231,57 @@ def test_two_train_runs_at_once_leave_a_consistent_store(home, shared_data_dir):
     runs = [Train(home, "--wait", "120", data_dir=shared_data_dir) for _ in range(2)]
     codes = [run.wait() for run in runs]
     assert codes == [0, 0], [run.output for run in runs]
-    listed = store.list_models(models(home))
+    listed = models(home).list()
     versions = sorted(row["version"] for row in listed)
     assert len(versions) == 3 and before[0] in versions and all("error" not in row for row in listed)
     current = [row["version"] for row in listed if row["current"]]
     assert len(current) == 1 and current[0] != before[0]
     for version in versions:
-        store.load(models(home), "default", version=version)
-    assert not [p for p in (models(home) / "default").iterdir() if p.name.startswith((".incomplete-", ".current-"))]
+        models(home).load("default", version=version)
+    assert not [p for p in (models(home).root / "default").iterdir() if p.name.startswith((".incomplete-", ".current-"))]
+
+
+# ---------------------------------------------------------------- written files honour the umask
+
+
+@pytest.fixture
+def umask_022():
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_written_files_and_model_versions_get_the_users_usual_permissions(forecaster, tmp_path, umask_022):
+    """Temp files are private (0600, 0700) until renamed; what lands must be 0644 / 0755 under umask 022,
+    like any file the user writes (a shared models folder stays readable by the team)."""
+    import pandas as pd
+
+    from boxoffice.atomic import atomic_path, write_csv_atomic
+    from boxoffice.show.scenario_plots import scenario_ranges
+    from boxoffice.table.io import save_table
+    from boxoffice.whatif.scenarios import compare
+
+    frame = pd.DataFrame({"title": ["A"], "worldwide_p50": [1e8]})
+    write_csv_atomic(frame, tmp_path / "forecasts.csv")
+    save_table(frame, tmp_path / "films.parquet")
+    with atomic_path(tmp_path / "report.html", suffix=".html") as tmp:
+        tmp.write_text("<html></html>", encoding="utf-8")
+    scenario_ranges(compare({"genres": "action", "budget": "150m"}, {"leaner": {"budget": "90m"}}, forecaster),
+                    tmp_path / "ranges.png")
+    for name in ("forecasts.csv", "films.parquet", "report.html", "ranges.png"):
+        assert _mode(tmp_path / name) == 0o644, name
+    version = ModelStore(tmp_path / "models").save(forecaster, "m")
+    assert _mode(version) == 0o755
+    assert {p.name: _mode(p) for p in version.iterdir()} == {p.name: 0o644 for p in version.iterdir()}
+    assert _mode(tmp_path / "models" / "m" / "CURRENT") == 0o644
+    os.umask(0o077)  # a private umask is honoured too
+    write_csv_atomic(frame, tmp_path / "private.csv")
+    assert _mode(tmp_path / "private.csv") == 0o600
+    assert _mode(ModelStore(tmp_path / "models").save(forecaster, "m")) == 0o700
 
 
 # ---------------------------------------------------------------- model files are data, never code
@@ -280,19 +323,19 @@ def test_no_pickle_eval_or_exec_anywhere_in_the_code():
 def test_yaml_loaders_are_safe_loaders():
     import yaml
 
-    from boxoffice.whatif.scenario_file import _loader
+    from boxoffice.table.user_yaml import text_loader
 
-    assert issubclass(_loader(), yaml.SafeLoader)
+    assert issubclass(text_loader(), yaml.SafeLoader)
 
 
 def test_a_stored_model_is_text_json_and_parquet_only(model_home):
-    version = store.current_version(model_home.models_dir, "default")
+    version = ModelStore(model_home.models_dir).current("default")
     suffixes = {p.suffix for p in (model_home.models_dir / "default" / version).iterdir()}
     assert suffixes <= {".txt", ".json", ".parquet"}
 
 
 def _tampered(forecaster, tmp_path, change):
-    path = store.save(forecaster, tmp_path, "m")
+    path = ModelStore(tmp_path).save(forecaster, "m")
     meta = json.loads((path / "metadata.json").read_text())
     change(meta)
     (path / "metadata.json").write_text(json.dumps(meta))
@@ -327,7 +370,7 @@ TAMPERINGS = {
 def test_tampered_metadata_fails_with_a_model_store_error(forecaster, tmp_path, case):
     models_dir = _tampered(forecaster, tmp_path, TAMPERINGS[case])
     with pytest.raises(ModelStoreError) as err:
-        store.load(models_dir, "m")
+        ModelStore(models_dir).load("m")
     assert "retrain" in str(err.value) or "version" in str(err.value)
 
 
@@ -346,11 +389,11 @@ def _rewrite_with_checksums(path: Path, filename: str, edit) -> None:
 def test_a_corrupt_model_file_with_a_matching_checksum_is_an_error_not_a_crash(forecaster, tmp_path, edit, words):
     """Checksums catch accidents; a file edited with its checksum must still fail cleanly (LightGBM's
     own parser would segfault on a cut text, or abort the process on a bad tree)."""
-    path = store.save(forecaster, tmp_path, "m")
+    path = ModelStore(tmp_path).save(forecaster, "m")
     _rewrite_with_checksums(path, "worldwide_p50.txt", edit)
-    code = (f"from boxoffice import store\n"
-            f"try:\n    store.load({str(tmp_path)!r}, 'm')\n"
-            f"except store.ModelStoreError as err:\n    print('ModelStoreError:', err)\n")
+    code = (f"from boxoffice.errors import ModelStoreError\nfrom boxoffice.store import ModelStore\n"
+            f"try:\n    ModelStore({str(tmp_path)!r}).load('m')\n"
+            f"except ModelStoreError as err:\n    print('ModelStoreError:', err)\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, f"the process died ({result.returncode}): {result.stderr[-500:]}"
     assert "ModelStoreError:" in result.stdout and words in result.stdout
@@ -367,18 +410,18 @@ def test_a_corrupt_model_file_with_a_matching_checksum_is_an_error_not_a_crash(f
 def test_trees_that_lightgbm_would_trust_are_checked_on_load(forecaster, tmp_path, edit, words):
     """LightGBM does not check child links or feature indices (it reads outside its arrays);
     every stored tree is checked when the model loads, so such a file is refused by name."""
-    path = store.save(forecaster, tmp_path, "m")
+    path = ModelStore(tmp_path).save(forecaster, "m")
     _rewrite_with_checksums(path, "worldwide_p50.txt", edit)
     with pytest.raises(ModelStoreError) as err:
-        store.load(tmp_path, "m")
+        ModelStore(tmp_path).load("m")
     assert "worldwide" in str(err.value) and words in str(err.value) and "retrain" in str(err.value)
 
 
 def test_forecasting_from_a_stored_model_does_not_import_lightgbm(model_home):
     """Cold start: a stored model forecasts through boxoffice.model.forest; LightGBM (and scikit-learn,
     which it imports) load only to train or explain."""
-    code = (f"import sys\nfrom boxoffice import store\nfrom boxoffice.table.film import films_frame, make_film\n"
-            f"f = store.load({str(model_home.models_dir)!r})\n"
+    code = (f"import sys\nfrom boxoffice.store import ModelStore\nfrom boxoffice.table.film import films_frame, make_film\n"
+            f"f = ModelStore({str(model_home.models_dir)!r}).load()\n"
             f"f.predict(films_frame([make_film(genres='action', budget='150m', release_date='2027-07-16')]))\n"
             f"print(sorted(m for m in ('lightgbm', 'sklearn') if m in sys.modules))\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
@@ -406,5 +449,5 @@ def test_a_model_stored_before_features_were_float32_still_forecasts(forecaster,
 
     models_dir = _tampered(forecaster, tmp_path, lambda m: [
         row.update({k: v + 1e-9 for k, v in row.items() if v is not None}) for row in m["features"]["typical"]["values"]])
-    out = store.load(models_dir, "m").predict(films_frame([make_film(genres="action", budget="150m")]))
+    out = ModelStore(models_dir).load("m").predict(films_frame([make_film(genres="action", budget="150m")]))
     assert out["worldwide_p50"].iloc[0] > 0

@@ -58,6 +58,13 @@ def test_predict_explain_shows_a_drivers_table(run):
     assert "budget" in result.output and "average film" in result.output
 
 
+def test_lever_keys_are_column_safe_and_labels_read_as_words():
+    from boxoffice.model.features import lever_label
+
+    assert all(key.isidentifier() and key.islower() for key in LEVERS)
+    assert lever_label("release_timing") == "release timing" and lever_label("budget") == "budget"
+
+
 def test_predict_explain_json_has_drivers_that_add_up(run):
     result = run("predict", "--genre", "action", "--budget", "150m", "--cast", "Tom Cruise",
                  "--release-date", "2027-07-16", "--explain", "--json")

@@ -103,6 +103,19 @@ def test_a_film_years_after_the_data_sees_the_distributors_latest_years():
     assert far.loc[0, "distributor_n"] == 3
 
 
+def test_a_career_does_not_fade_because_the_data_stops():
+    """Years since a distributor's (or a person's) last film stop growing at the data's end: a film
+    forecast for 2030 sees the same record as one released the day after the last film."""
+    history = _films(("Old", "2000-01-07", "Alpha", 10), ("New", "2005-01-07", "Alpha", 40))
+    builder = FeatureBuilder().fit(history)
+    soon, far = builder.transform(_films(("Soon", "2005-01-08", "Alpha", 1), ("Far", "2030-07-16", "Alpha", 1))).to_dict("records")
+    assert far["distributor_n"] == soon["distributor_n"] == 2
+    records = builder.talent_.records_as_of(["distributor:alpha"] * 2, ["2005-01-08", "2030-07-16"])
+    assert records["years_since_last"].tolist() == pytest.approx([1 / 365.25, 1 / 365.25])
+    within = builder.talent_.records_as_of(["distributor:alpha"], ["2004-01-07"])  # inside the data: as before
+    assert within["years_since_last"].iloc[0] == pytest.approx((pd.Timestamp("2004-01-07") - pd.Timestamp("2000-01-07")).days / 365.25)
+
+
 def test_a_described_film_gets_its_distributors_recent_record(film_table):
     from boxoffice.table.film import films_frame, make_film
 
@@ -210,9 +223,10 @@ def test_a_blank_distributor_can_be_a_value_of_its_own():
     X = builder.transform(history).set_axis(history["title"])
     alpha, blank, rare = X.loc["Wide 0", "distributor"], X.loc["Small 0", "distributor"], X.loc["Rare", "distributor"]
     assert not np.isnan(blank) and len({alpha, blank, rare}) == 3
-    new = _films(("Slate blank", "2010-01-08", None, 1), ("Slate rare", "2010-01-08", "Other Tiny Co", 1),
-                 ("Slate blank text", "2010-01-08", "", 1))
-    assert builder.transform(new)["distributor"].tolist() == [blank, rare, blank]
+    new = _films(("Slate blank", "2010-01-08", None, 1), ("Slate rare", "2010-01-08", "Tiny Pictures", 1),
+                 ("Slate blank text", "2010-01-08", "", 1), ("Slate unknown", "2010-01-08", "Never Heard Of Co", 1))
+    coded = builder.transform(new)["distributor"].tolist()
+    assert coded[:3] == [blank, rare, blank] and np.isnan(coded[3])  # a name the model does not know: unknown
     # a distributor left unsaid still takes a typical distributor, not 'blank'
     unsaid = builder.transform(new.drop(columns=["distributor"]), fill_unspecified=True)
-    assert unsaid["distributor"].tolist() == [alpha] * 3
+    assert unsaid["distributor"].tolist() == [alpha] * 4

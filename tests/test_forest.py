@@ -101,13 +101,16 @@ def _property_booster():
     return _BOOSTER["b"]
 
 
-def test_forecaster_batches_match_lightgbm_exactly(forecaster, film_table, monkeypatch):
-    """The forecaster scores with the forest; the numbers are LightGBM's own."""
+def test_forecaster_batches_match_lightgbm_exactly(forecaster, model_home, film_table):
+    """The forecaster scores with the forest; the numbers are LightGBM's own (``predictor="lightgbm"``)."""
+    from boxoffice.store import ModelStore
+
     films = film_table.sample(6000, replace=True, random_state=0).reset_index(drop=True)
     fast = forecaster.predict(films)
     assert all(m.forest_ for m in forecaster.models_.values())  # the forest path really ran
-    monkeypatch.setattr(model_module, "USE_FOREST", False)
-    slow = forecaster.predict(films)
+    other = ModelStore(model_home.models_dir).load().set_params(predictor="lightgbm")
+    slow = other.predict(films)
+    assert all(m.forest_ is None for m in other.models_.values())  # and this one did not
     pd.testing.assert_frame_equal(fast, slow, check_exact=True)
 
 
@@ -129,12 +132,12 @@ def test_forecasts_still_come_when_the_forest_cannot_load(model_home, film_table
     """numba missing, or unable to cache its kernel: LightGBM answers instead, with the same numbers."""
     import sys
 
-    from boxoffice import store
+    from boxoffice.store import ModelStore
 
     films = film_table.head(50)
-    want = store.load(model_home.models_dir).predict(films)
+    want = ModelStore(model_home.models_dir).load().predict(films)
     monkeypatch.setitem(sys.modules, "boxoffice.model.forest", None)  # any import of it now fails
-    loaded = store.load(model_home.models_dir)
+    loaded = ModelStore(model_home.models_dir).load()
     got = loaded.predict(films)
     assert all(m.forest_ is False for m in loaded.models_.values())
     pd.testing.assert_frame_equal(got, want, check_exact=True)

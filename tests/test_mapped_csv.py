@@ -183,3 +183,74 @@ def test_a_repeated_cell_is_parsed_once_yet_every_film_gets_its_own_list(tmp_pat
     assert [(p.row, p.column) for p in problems] == [(5, "budget"), (6, "budget")]
     records[0]["cast"].append("Someone Else")
     assert records[1]["cast"] == ["Lena Marsh", "Tom Reyes"]
+
+
+# ---------------------------------------------------------------- delimiters, headers, duplicates, lists
+
+
+def test_two_canonical_columns_on_one_header_is_one_input_error():
+    with pytest.raises(InputError) as caught:
+        ColumnMapping(dict(DEFAULT_COLUMNS, worldwide_gross_usd="budget"))
+    assert all(word in str(caught.value) for word in ("budget_usd", "worldwide_gross_usd", "'budget'"))
+
+
+def test_a_mapping_reads_headers_as_the_text_written(tmp_path):
+    """YAML 1.1 would make NO a boolean and 1984 a number; a header is the text in the file."""
+    spec = tmp_path / "m.yaml"
+    spec.write_text("columns: {title: 1984, genres: NO, budget_usd: yes, country: 2.5}\n", encoding="utf-8")
+    assert ColumnMapping.load(spec).columns == {"title": "1984", "genres": "NO", "budget_usd": "yes", "country": "2.5"}
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t"])
+def test_comma_semicolon_and_tab_files_read_alike(tmp_path, sep):
+    path = tmp_path / "films.csv"
+    path.write_text(sep.join(HEADER) + "\n" + "\n".join(sep.join(f'"{r[c]}"' for c in HEADER) for r in GOOD) + "\n",
+                    encoding="utf-8")
+    assert validate(path) == []
+    expected = read_films(write_csv(tmp_path / "plain.csv", HEADER, GOOD))
+    pd.testing.assert_frame_equal(read_films(path).drop(columns="film_id"), expected.drop(columns="film_id"))
+
+
+def test_headers_match_whatever_their_case_and_surrounding_spaces(tmp_path):
+    spec = tmp_path / "m.yaml"
+    spec.write_text("columns: {title: Film, release_date: Opens, genres: Genres, budget_usd: Cost, "
+                    "worldwide_gross_usd: Global}\n", encoding="utf-8")
+    path = tmp_path / "films.csv"
+    path.write_text(" FILM ,opens,Genres ,COST,global\nX,2004-03-05,Comedy,cheap,1m\n", encoding="utf-8")
+    assert [(p.row, p.column) for p in validate(path, ColumnMapping.load(spec))] == [(2, "Cost")]
+
+
+def test_a_header_given_twice_is_a_data_source_error_naming_it(tmp_path):
+    path = tmp_path / "films.csv"
+    path.write_text("title,budget,genres, Budget\nX,1m,Drama,2m\n", encoding="utf-8")
+    with pytest.raises(DataSourceError, match=r"header 'budget' is given twice \(columns 2 and 4\)"):
+        validate(path, for_training=False)
+    path.write_text("title,budget,genres,notes,notes\nX,1m,Drama,a,b\n", encoding="utf-8")
+    assert validate(path, for_training=False) == []  # columns the mapping does not use are ignored
+
+
+def test_a_film_given_twice_is_a_problem_of_a_slate_too(tmp_path):
+    path = write_csv(tmp_path / "slate.csv", HEADER, [GOOD[0], GOOD[1], dict(GOOD[0], budget="90m")])
+    problems = validate(path, for_training=False)
+    assert [(p.row, p.column) for p in problems] == [(4, "title")] and "row 2" in problems[0].message
+
+
+def test_names_in_a_cell_split_like_the_cast_flag(tmp_path):
+    """"Tom Cruise, Emily Blunt" in a cast cell names two people, as it does after --cast."""
+    from boxoffice.table.film import make_film
+    from boxoffice.table.mapped_csv import FORECAST_REQUIRED, parse_rows, read_frame
+
+    cells = ["Tom Cruise, Emily Blunt", "Tom Cruise|Emily Blunt", "Tom Cruise | Emily Blunt,"]
+    rows = [dict(GOOD[0], title=f"T{i}", cast=cell, director=cell) for i, cell in enumerate(cells)]
+    path = write_csv(tmp_path / "slate.csv", HEADER, rows)
+    mapping = ColumnMapping()
+    records, problems = parse_rows(read_frame(path, mapping, FORECAST_REQUIRED), mapping, FORECAST_REQUIRED)
+    assert problems == []
+    for cell, record in zip(cells, records):
+        flag = make_film(genres="action", budget="1m", cast=cell)
+        assert record["cast"] == list(flag.cast) == ["Tom Cruise", "Emily Blunt"]
+        assert record["directors"] == ["Tom Cruise", "Emily Blunt"]
+    semicolons = ColumnMapping(list_separator=";")
+    path = write_csv(tmp_path / "semi.csv", HEADER, [dict(GOOD[0], cast="Tom Cruise; Emily Blunt, Ben Whishaw")])
+    records, _ = parse_rows(read_frame(path, semicolons, FORECAST_REQUIRED), semicolons, FORECAST_REQUIRED)
+    assert records[0]["cast"] == ["Tom Cruise", "Emily Blunt", "Ben Whishaw"]

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from boxoffice import store
+from boxoffice.store import ModelStore
 from boxoffice.errors import ModelStoreError
 from boxoffice.table.film import films_frame, make_film
 from boxoffice.model.forecaster import Forecaster
@@ -45,8 +46,8 @@ def test_training_is_deterministic(film_table):
 
 
 def test_store_round_trip_gives_the_same_forecast(forecaster, tmp_path):
-    path = store.save(forecaster, tmp_path, "copy")
-    loaded = store.load(tmp_path, "copy")
+    path = ModelStore(tmp_path).save(forecaster, "copy")
+    loaded = ModelStore(tmp_path).load("copy")
     films = _films({"genres": "drama", "budget": "15m", "cast": "Meryl Streep", "release_date": "2027-03-01"})
     pd.testing.assert_frame_equal(forecaster.predict(films), loaded.predict(films))
     assert {p.name for p in path.iterdir()} >= {"metadata.json", "talent.parquet", "worldwide_p50.txt"}
@@ -55,7 +56,7 @@ def test_store_round_trip_gives_the_same_forecast(forecaster, tmp_path):
 
 
 def _copy(forecaster, tmp_path):
-    return store.save(forecaster, tmp_path, "m")
+    return ModelStore(tmp_path).save(forecaster, "m")
 
 
 def test_truncated_model_file_is_caught_by_its_checksum(forecaster, tmp_path):
@@ -63,7 +64,7 @@ def test_truncated_model_file_is_caught_by_its_checksum(forecaster, tmp_path):
     text = (path / "worldwide_p50.txt").read_text()
     (path / "worldwide_p50.txt").write_text(text[: len(text) // 2])
     with pytest.raises(ModelStoreError, match="checksum"):
-        store.load(tmp_path, "m")
+        ModelStore(tmp_path).load("m")
 
 
 def test_newer_schema_version_says_upgrade(forecaster, tmp_path):
@@ -72,7 +73,7 @@ def test_newer_schema_version_says_upgrade(forecaster, tmp_path):
     meta["schema_version"] = store.MODEL_SCHEMA_VERSION + 1
     (path / "metadata.json").write_text(json.dumps(meta))
     with pytest.raises(ModelStoreError, match="schema version") as err:
-        store.load(tmp_path, "m")
+        ModelStore(tmp_path).load("m")
     assert "upgrade" in str(err.value)
 
 
@@ -80,9 +81,9 @@ def test_corrupt_metadata_and_missing_pointer_are_clear(forecaster, tmp_path):
     path = _copy(forecaster, tmp_path)
     (path / "metadata.json").write_text("{not json")
     with pytest.raises(ModelStoreError, match="corrupt"):
-        store.load(tmp_path, "m")
+        ModelStore(tmp_path).load("m")
     with pytest.raises(ModelStoreError, match="no trained model"):
-        store.load(tmp_path, "other")
+        ModelStore(tmp_path).load("other")
 
 
 def test_a_failed_save_leaves_the_current_model_untouched(forecaster, tmp_path, monkeypatch):
@@ -90,18 +91,57 @@ def test_a_failed_save_leaves_the_current_model_untouched(forecaster, tmp_path, 
     monkeypatch.setattr(forecaster.builder_.talent_.table, "to_parquet",
                         lambda *a, **k: (_ for _ in ()).throw(OSError("disk full")), raising=False)
     with pytest.raises(OSError):
-        store.save(forecaster, tmp_path, "m")
+        ModelStore(tmp_path).save(forecaster, "m")
     monkeypatch.undo()
-    assert store.current_version(tmp_path, "m") == first.name
+    assert ModelStore(tmp_path).current("m") == first.name
     assert sorted(p.name for p in (tmp_path / "m").iterdir() if p.is_dir()) == [first.name]
-    store.load(tmp_path, "m")
+    ModelStore(tmp_path).load("m")
 
 
 def test_metadata_records_what_a_reviewer_needs(model_home):
-    meta = store.read_metadata(model_home.models_dir)
+    meta = ModelStore(model_home.models_dir).read_metadata()
     assert meta["schema_version"] == store.MODEL_SCHEMA_VERSION
     assert meta["period"]["last_release"] < "2013-01-01"
     assert len(meta["data_fingerprint"]) == 64
     assert meta["libraries"]["lightgbm"]
     assert set(meta["checksums"]) >= {"worldwide_p50.txt", "domestic_p50.txt", "talent.parquet"}
     assert meta["features"]["feature_names"]
+
+
+def test_the_store_needs_only_the_forecasters_own_state(forecaster, tmp_path):
+    """``ModelStore.save`` asks the forecaster for ``get_state()`` and nothing else."""
+
+    class OnlyState:
+        def get_state(self):
+            return forecaster.get_state()
+
+    store = ModelStore(tmp_path)
+    path = store.save(OnlyState(), "m")
+    films = _films({"genres": "comedy", "budget": "30m", "release_date": "2027-03-01"})
+    pd.testing.assert_frame_equal(store.load("m").predict(films), forecaster.predict(films))
+    assert store.versions("m") == [path.name] and store.current("m") == path.name
+    assert store.load("m").metadata_["version"] == path.name
+
+
+def test_load_or_train_loads_a_stored_model_and_trains_only_a_missing_default(forecaster, home_copy, monkeypatch):
+    import shutil
+
+    from boxoffice import training
+    from boxoffice.workspace import Workspace
+
+    ws = Workspace(data_dir=home_copy, home=home_copy)
+    heard = []
+    assert training.load_or_train(ws, on_info=heard.append).metadata_["name"] == "default" and heard == []
+    with pytest.raises(ModelStoreError, match="no trained model named 'other'"):
+        training.load_or_train(ws, "other")  # only the default one is trained on demand
+    trained = []
+    monkeypatch.setattr(training, "train_and_store",
+                        lambda films, store, name, **kw: trained.append(len(films)) or store.save(forecaster, name))
+    pointer = ws.models_dir / "default" / "CURRENT"
+    pointer.unlink()  # versions without a pointer: a broken model is reported, never replaced
+    with pytest.raises(ModelStoreError, match="no CURRENT pointer"):
+        training.load_or_train(ws)
+    assert trained == []
+    shutil.rmtree(ws.models_dir / "default")
+    assert training.load_or_train(ws, on_info=heard.append).metadata_["name"] == "default"
+    assert trained and "No model yet" in heard[0]

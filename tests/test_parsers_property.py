@@ -1,6 +1,7 @@
 """Every parser of user input, fed anything: it returns a valid value or raises ``InputError``, nothing else.
 
 ``parse_money`` on arbitrary text is covered in ``test_units.py``; here: money from non-text values,
+thousands separators, scientific notation and decimal commas,
 dates, every ``make_film`` field, strict genres, the cells of a user's CSV (one by one and whole
 rows), the public sources' cells, scenario files, column mappings and sweep ranges.
 """
@@ -15,8 +16,8 @@ from hypothesis import strategies as st
 
 from boxoffice.errors import InputError
 from boxoffice.table.film import FIELD_NAMES, MAX_CAST, MAX_GENRES, Film, make_film
-from boxoffice.names import canonical_genres, known_genres
-from boxoffice.table.schema import MPAA_RATINGS
+from boxoffice.names import canonical_genres, known_genres, other_genres
+from boxoffice.table.schema import MPAA_RATINGS, canonical_rating
 from boxoffice.units import MAX_MONEY_USD, parse_date, parse_money
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -55,6 +56,31 @@ def test_money_from_any_value_is_sane_or_an_input_error(value, allow_zero):
         assert (0 <= usd if allow_zero else 0 < usd) and usd <= MAX_MONEY_USD
 
 
+amounts = st.integers(min_value=1, max_value=int(MAX_MONEY_USD))
+
+
+@SETTINGS
+@given(amounts, st.sampled_from(["", "$"]))
+def test_thousands_separators_never_change_an_amount(usd, dollar):
+    assert parse_money(f"{dollar}{usd:,}") == parse_money(str(usd)) == float(usd)
+
+
+@SETTINGS
+@given(st.floats(min_value=1e-2, max_value=MAX_MONEY_USD), st.sampled_from(["e", "E"]), st.integers(0, 6))
+def test_scientific_notation_is_the_amount_it_spells(usd, e, digits):
+    text = f"{usd:.{digits}{e}}"
+    assert parse_money(text) == float(text)
+
+
+@SETTINGS
+@given(st.integers(0, 999), st.from_regex(r"\A(\d{1,2}|\d{4,6})\Z"), st.sampled_from(["", "k", "m", "b", " million"]))
+def test_a_decimal_comma_is_refused_with_a_hint_never_misread(whole, decimals, unit):
+    text = f"{whole},{decimals}{unit}"
+    with pytest.raises(InputError, match="decimal comma") as caught:
+        parse_money(text)
+    assert f"write {whole}.{decimals}{unit}" in str(caught.value)
+
+
 @SETTINGS
 @given(st.one_of(anything, st.from_regex(r"\A\d{1,5}-\d{1,3}-\d{1,3}\Z"),
                  st.from_regex(r"\A[A-Za-z]{3,9} \d{1,2},? \d{1,5}\Z")))
@@ -91,13 +117,14 @@ def test_any_combination_of_fields_gives_a_valid_film_or_an_input_error(values):
 
 
 def _assert_valid_film(film: Film) -> None:
-    assert 1 <= len(film.genres) <= MAX_GENRES and set(film.genres) <= set(known_genres())
+    assert 1 <= len(film.genres) <= MAX_GENRES and set(film.genres) <= set(known_genres() + other_genres().values())
     assert math.isfinite(film.budget_usd) and 0 < film.budget_usd <= MAX_MONEY_USD
     assert film.release_date is None or (isinstance(film.release_date, dt.date) and 1900 <= film.release_date.year <= 2100)
     assert isinstance(film.title, str) and film.title
     for names in (film.cast, film.directors):
         assert isinstance(names, tuple) and len(names) <= MAX_CAST and all(isinstance(n, str) and n for n in names)
-    assert film.mpaa_rating is None or film.mpaa_rating in MPAA_RATINGS
+    # a rating no alias maps is kept as written (the forecast warns): real ones are canonical
+    assert film.mpaa_rating is None or film.mpaa_rating in MPAA_RATINGS or canonical_rating(film.mpaa_rating) is None
     assert film.runtime_min is None or 1 <= film.runtime_min <= 1000
     assert film.sequel is None or isinstance(film.sequel, bool)
     for text in (film.distributor, film.country, film.language, film.source_material, film.creative_type):
@@ -109,10 +136,10 @@ def _assert_valid_film(film: Film) -> None:
 @example("cowboy-opera")
 @example("")
 @example("action|" * 50)
-def test_strict_genres_are_known_genres_or_an_input_error(text):
+def test_strict_genres_are_known_or_real_genres_or_an_input_error(text):
     genres = outcome(lambda t: canonical_genres(t, strict=True), text)
     if genres is not None:
-        assert set(genres) <= set(known_genres()) and len(genres) == len(set(genres))
+        assert set(genres) <= set(known_genres() + other_genres().values()) and len(genres) == len(set(genres))
 
 
 # ---------------------------------------------------------------- a user's CSV: each cell, and whole rows
@@ -172,7 +199,7 @@ def test_any_csv_rows_parse_to_valid_records_or_row_problems(rows, purpose):
     for problem in problems:
         assert 2 <= problem.row < len(rows) + 2 and problem.message
     for rec in records:
-        assert rec["genres"] and set(rec["genres"]) <= set(known_genres())
+        assert rec["genres"] and set(rec["genres"]) <= set(known_genres() + other_genres().values())
         assert math.isfinite(rec["budget_usd"]) and 0 < rec["budget_usd"] <= MAX_MONEY_USD
         assert rec["release_date"] is None or isinstance(rec["release_date"], dt.date)
         for col in ("worldwide_gross_usd", "domestic_gross_usd"):

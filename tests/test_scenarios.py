@@ -48,10 +48,10 @@ def test_identical_variants_give_identical_forecasts(forecaster):
 
 def test_a_bad_variant_is_reported_by_name_and_field_and_the_others_still_run(forecaster):
     frame = compare(BASE, {"leaner": {"budget": "90m"}, "typo": {"budget": "lots"}, "zombies": {"genres": "zombie"},
-                           "colour": {"colour": "red"}, "two-bad": {"budget": "-5m", "rating": "X-99"}}, forecaster)
+                           "colour": {"colour": "red"}, "two-bad": {"budget": "-5m", "runtime": "long"}}, forecaster)
     problems = {(p.scenario, p.field) for p in frame.attrs["problems"]}
     assert problems == {("typo", "budget"), ("zombies", "genres"), ("colour", "colour"),
-                        ("two-bad", "budget"), ("two-bad", "rating")}
+                        ("two-bad", "budget"), ("two-bad", "runtime")}
     by = frame.set_index("scenario")
     assert by.loc["leaner", "worldwide_p50"] > 0 and by.loc["leaner", "problem"] == ""
     for name in ("typo", "zombies", "colour", "two-bad"):
@@ -157,6 +157,16 @@ def test_release_windows_between_two_dates(forecaster):
     for between, words in [("2027-05-01", "START..END"), ("2027-05-01..someday", "not a date")]:
         with pytest.raises(InputError, match=words):
             release_windows(BASE, forecaster, between=between)
+
+
+def test_release_weeks_are_labelled_in_the_year_of_their_friday(forecaster):
+    """1 January 2027 is a Friday: ISO counts it in week 53 of 2026, a producer in the first week of 2027."""
+    weeks = release_windows(BASE, forecaster, year=2027).sort_values("release_date")
+    assert weeks["window"].iloc[0] == "2027-W01" and weeks["window"].iloc[-1] == "2027-W53"
+    assert weeks["window"].is_unique
+    across = release_windows(BASE, forecaster, start=__import__("datetime").date(2026, 12, 20),
+                             end=__import__("datetime").date(2027, 1, 10)).sort_values("release_date")
+    assert across["window"].tolist() == ["2026-W52", "2027-W01", "2027-W02"]
 
 
 def test_cast_candidates_ranked_with_their_track_record(forecaster):
@@ -272,3 +282,29 @@ def test_scenario_file_mistakes_are_named(text, words):
     with pytest.raises(InputError) as err:
         parse_scenarios(text, "s.yaml")
     assert words in str(err.value) and "s.yaml" in str(err.value)
+
+
+def test_scenario_values_are_the_text_the_user_wrote():
+    """YAML 1.1 reads NO (Norway) as False, yes as True and 1984 as a number: a scenario file does not."""
+    from boxoffice.whatif.scenario_file import parse_scenarios
+
+    spec = parse_scenarios("base: {title: 1984, genres: [Action], budget: 150m, release_date: 2027-07-16, "
+                           "runtime: 120, sequel: no}\n"
+                           "variants:\n  no: {country: NO}\n  yes: {country: 'NO', runtime: 95.5}\n  on: {title: }\n"
+                           "break_even_multiple: 3\n", "s.yaml")
+    assert spec.base == {"title": "1984", "genres": ["Action"], "budget": "150m", "release_date": "2027-07-16",
+                         "runtime": "120", "sequel": "no"}
+    assert spec.variants == {"no": {"country": "NO"}, "yes": {"country": "NO", "runtime": "95.5"}, "on": {"title": None}}
+    assert spec.break_even_multiple == 3.0
+    film = make_film(**spec.base)
+    assert film.title == "1984" and film.runtime_min == 120 and film.sequel is False and film.budget_usd == 150e6
+
+
+@pytest.mark.parametrize("text", ["variants: {a: {budget: 90m}}\nbreak_even_multiple: yes\n",
+                                  "variants: {a: {budget: 90m}}\nbreak_even_multiple: lots\n",
+                                  "variants: {a: {budget: 90m}}\nbreak_even_multiple: 30\n"])
+def test_a_bad_break_even_multiple_is_still_refused(text):
+    from boxoffice.whatif.scenario_file import parse_scenarios
+
+    with pytest.raises(InputError, match="break_even_multiple"):
+        parse_scenarios("base: {genres: action, budget: 1m}\n" + text, "s.yaml")

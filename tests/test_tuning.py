@@ -182,6 +182,46 @@ def test_train_params_from_a_missing_or_bad_file_exits_2(film_table, tmp_path):
         assert result.exit_code == 2 and message in result.output
 
 
+@pytest.mark.parametrize("params, words", [
+    ({"num_leaves": "many"}, "num_leaves 'many' must be a whole number"),
+    ({"num_leaves": 1}, "num_leaves 1 must be"),
+    ({"learning_rate": "fast"}, "learning_rate 'fast' must be a number"),
+    ({"bagging_fraction": 0}, "bagging_fraction 0 must be"),
+    ({"lambda_l2": float("nan")}, "lambda_l2 nan must be"),
+    ({"max_depth": 1e300}, "max_depth 1e+300"),
+])
+def test_a_params_file_with_a_bad_value_names_the_parameter_and_the_value(tmp_path, params, words):
+    from boxoffice.evaluation.studies import load_params_file
+
+    path = tmp_path / "params.json"
+    path.write_text(json.dumps(params))
+    with pytest.raises(InputError, match=words.replace("+", "\\+")) as caught:
+        load_params_file(path)
+    assert "params.json" in str(caught.value)
+
+
+def test_params_file_accepts_whole_floats_and_unknown_parameters(tmp_path):
+    from boxoffice.evaluation.studies import load_params_file
+
+    path = tmp_path / "params.json"
+    path.write_text(json.dumps({"num_leaves": 31.0, "max_depth": -1, "min_data_in_leaf": 0, "extra_trees": True}))
+    assert load_params_file(path)["params"] == {"num_leaves": 31, "max_depth": -1, "min_data_in_leaf": 0,
+                                                "extra_trees": True}
+
+
+def test_a_parameter_lightgbm_refuses_while_training_is_an_input_error_naming_it(film_table):
+    from dataclasses import replace
+
+    from boxoffice.model.forecaster import Forecaster, TrainConfig
+    from boxoffice.model.revenue import ModelConfig
+
+    films = film_table[(film_table["year"] >= 1990) & film_table["budget_usd"].notna()
+                       & film_table["worldwide_gross_usd"].notna()].head(400)
+    config = replace(TrainConfig(), model=replace(ModelConfig(), params={"boosting": "nonsense"}, num_boost_round=5))
+    with pytest.raises(InputError, match="LightGBM refuses parameter 'boosting' = 'nonsense'"):
+        Forecaster(config).fit(films)
+
+
 def test_params_file_becomes_the_training_config(tmp_path):
     from boxoffice.evaluation.studies import load_params_file, train_config
 
@@ -189,8 +229,9 @@ def test_params_file_becomes_the_training_config(tmp_path):
     path.write_text(json.dumps({"learning_rate": 0.1, "num_leaves": 7, "num_boost_round": 120}))
     config = train_config(load_params_file(path))
     assert config.model.num_boost_round == 120
-    assert config.model.params["learning_rate"] == 0.1 and config.model.params["num_leaves"] == 7
-    assert "lambda_l2" in config.model.params  # untuned parameters keep their defaults
+    params = dict(config.model.params)
+    assert params["learning_rate"] == 0.1 and params["num_leaves"] == 7
+    assert "lambda_l2" in params  # untuned parameters keep their defaults
 
 
 # ---------------------------------------------------------------- tuned training
@@ -199,8 +240,8 @@ def test_params_file_becomes_the_training_config(tmp_path):
 def test_tune_then_train_params_best_records_the_tuning(film_table, tmp_path):
     import optuna
 
-    from boxoffice import store
     from boxoffice.evaluation.studies import default_storage
+    from boxoffice.store import ModelStore
 
     ws = _home(tmp_path, film_table)
     tuned = _cli(["tune", "--trials", "1", "--years", "1", "--study", "quick", "--home", str(ws.home), "--json"])
@@ -218,7 +259,7 @@ def test_tune_then_train_params_best_records_the_tuning(film_table, tmp_path):
     trained = _cli(["train", "--params", "best", "--study", "quick", "--name", "tuned", "--no-evaluate",
                     "--home", str(ws.home)])
     assert trained.exit_code == 0, trained.output
-    meta = store.read_metadata(ws.models_dir, "tuned")
+    meta = ModelStore(ws.models_dir).read_metadata("tuned")
     assert meta["tuning"]["study"] == "quick" and meta["tuning"]["trial"] == 1
     assert meta["tuning"]["params"]["num_leaves"] == 7 and meta["tuning"]["num_boost_round"] == 5
     assert meta["train_config"]["model"]["num_boost_round"] == 5

@@ -18,9 +18,11 @@ from boxoffice.units import (
     cpi_table,
     format_money,
     from_constant_dollars,
+    money_fields_rounded,
     parse_date,
     parse_money,
     release_year_dollars,
+    round_money,
     to_constant_dollars,
 )
 
@@ -82,6 +84,39 @@ def test_over_a_trillion_is_a_typo():
     assert parse_money("1000b") == MAX_MONEY_USD
     with pytest.raises(InputError, match="trillion"):
         parse_money("1001b")
+
+
+@pytest.mark.parametrize(("text", "hint"), [("1,5m", "1.5m"), ("2,25b", "2.25b"), ("1,5", "1.5"), ("12,5 million", "12.5 million"),
+                                          ("$1,50m", "$1.50m")])
+def test_a_decimal_comma_is_refused_with_the_point_spelling(text, hint):
+    """'1,5m' was read as $15M: a comma is a thousands separator or a mistake, never a decimal point."""
+    with pytest.raises(InputError, match="decimal comma") as caught:
+        parse_money(text, field="budget")
+    assert f"write {hint}" in str(caught.value) and repr(text) in str(caught.value)
+
+
+@pytest.mark.parametrize(("text", "usd"), [("1.5E+08", 150e6), ("1.5e8", 150e6), ("2E6", 2e6), ("$1.5e+08", 150e6),
+                                           ("150,000,000", 150e6), ("1,500.5", 1500.5), ("1e-2m", 1e4)])
+def test_scientific_notation_and_thousands_separators_are_amounts(text, usd):
+    assert parse_money(text) == pytest.approx(usd)
+
+
+@pytest.mark.parametrize("text", ["1e400", "1E+13"])
+def test_huge_scientific_notation_is_over_a_trillion(text):
+    with pytest.raises(InputError, match="over \\$1 trillion"):
+        parse_money(text)
+
+
+def test_money_is_rounded_to_cents_and_only_money():
+    assert round_money(375000000.0000008) == 375000000.0
+    assert round_money(12.345678) == 12.35 and round_money(None) is None and math.isnan(round_money(float("nan")))
+    noisy = {"worldwide_p50": 375000000.0000008, "break_even_prob": 0.123456789, "budget_usd": 150e6 + 1e-7,
+             "break_even_gross": 375e6 + 3e-7, "median_multiple": 1.23456789, "median_p90_over_p10": 3.14159,
+             "drivers": {"budget": 1.0000001}, "rows": [{"domestic_p10": 1.005001, "rmsle": 1.234567}],
+             "title": "1984", "n": 3, "total_worldwide_gross_usd_2012": 2.000001}
+    assert money_fields_rounded(noisy) == noisy | {
+        "worldwide_p50": 375e6, "budget_usd": 150e6, "break_even_gross": 375e6, "total_worldwide_gross_usd_2012": 2.0,
+        "rows": [{"domestic_p10": 1.01, "rmsle": 1.234567}]}
 
 
 @settings(max_examples=400, deadline=None)

@@ -2,16 +2,21 @@
 
 For each of the last years of the data, train on every film released before
 that year and forecast the films of that year; the baseline gets the same
-films. Scores are pooled over all test films and also given per year.
+films. Scores are pooled over all test films and also given per year, and the
+same films are scored again at each level of detail (``boxoffice.evaluation.levels``):
+described as fully as the data allows, and as sparsely as users describe films.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 import boxoffice.break_even as break_even
+from boxoffice.errors import check_kind, check_number
 from boxoffice.evaluation import metrics
 from boxoffice.evaluation.folds import rolling_years
+from boxoffice.evaluation.levels import FULL, LEVELS, described_at
 from boxoffice.model.forecaster import Forecaster, TrainConfig, trainable
+from boxoffice.table.slate import slate_text
 
 
 @dataclass(frozen=True)
@@ -20,6 +25,13 @@ class BacktestConfig:
     """How many of the newest years are each, in turn, the test year."""
     break_even_multiple: float = break_even.MULTIPLE
     train: TrainConfig = field(default_factory=TrainConfig)
+    levels: tuple = tuple(LEVELS)
+    """Levels of detail scored besides the full one (see ``boxoffice.evaluation.levels``)."""
+
+    def __post_init__(self):
+        check_number(self, "test_years", 1, whole=True)
+        check_number(self, "break_even_multiple", 0, low_open=True)
+        check_kind(self, "train", TrainConfig)
 
 
 @dataclass
@@ -30,11 +42,21 @@ class BacktestResult:
     """One row per (who, year): who is 'model' or 'baseline'; year 'all' pools every test year."""
     break_even_multiple: float = break_even.MULTIPLE
     """The multiple ``lost_money`` and the break-even scores were computed with."""
+    levels: "object" = None
+    """Pooled scores at each level of detail: one row per (level, who); the 'full' rows are ``summary()``'s."""
 
     def summary(self) -> dict:
         """Pooled scores: {'model': {...}, 'baseline': {...}}."""
         pooled = self.scores[self.scores["year"] == "all"].set_index("who")
         return {who: {k: _plain(v) for k, v in row.items() if k != "year"} for who, row in pooled.iterrows()}
+
+    def level_summary(self) -> dict:
+        """{level: {'model': {...}, 'baseline': {...}}}, pooled over the test years."""
+        if self.levels is None:
+            return {FULL: self.summary()}
+        return {level: {who: {k: _plain(v) for k, v in row.items() if k not in ("level", "who", "year")}
+                        for who, row in part.set_index("who").iterrows()}
+                for level, part in self.levels.groupby("level", sort=False)}
 
 
 def _plain(value):
@@ -59,10 +81,8 @@ def backtest(films, config: BacktestConfig = BacktestConfig(), progress=None):
         if progress:
             progress(step, years, f"training on films before {year}")
         model = Forecaster(config.train).fit(history)
-        pred = model.predict(test, multiple, fill_unspecified=False)
-        # back to constant 2012 dollars: the model's output is in dollars of the release year
-        at_2012 = {col: constant_dollars(pred[col].to_numpy(), test["year"].to_numpy())
-                   for col in ("worldwide_p10", "worldwide_p50", "worldwide_p90", "domestic_p50")}
+        described = {level: _through_a_slate(model, described_at(slate, level), multiple)
+                     for slate in [slate_text(test)] for level in dict.fromkeys((FULL, *config.levels))}
         train = trainable(history, config.train.min_year)
         base = BaselineModel(config.train.model.interval).fit(
             np.log(train["budget_usd_2012"].to_numpy()), np.log(train["worldwide_gross_usd_2012"].to_numpy()))
@@ -70,24 +90,43 @@ def backtest(films, config: BacktestConfig = BacktestConfig(), progress=None):
         bq = base.predict(log_budget)
         threshold = break_even.log_threshold(log_budget, multiple)
         train_loss_rate = float(np.mean(break_even.lost_money(train["worldwide_gross_usd_2012"], train["budget_usd_2012"], multiple)))
-        rows.append(pd.DataFrame({
-            "film_id": test["film_id"].to_numpy(), "title": test["title"].to_numpy(), "year": year,
-            "budget": test["budget_usd_2012"].to_numpy(), "actual": test["worldwide_gross_usd_2012"].to_numpy(),
-            "actual_domestic": test["domestic_gross_usd_2012"].to_numpy(),
-            "model_p10": at_2012["worldwide_p10"], "model_p50": at_2012["worldwide_p50"],
-            "model_p90": at_2012["worldwide_p90"], "model_domestic_p50": at_2012["domestic_p50"],
-            "model_break_even_prob": pred["break_even_prob"].to_numpy(),
-            "baseline_p10": np.exp(bq["p10"]), "baseline_p50": np.exp(bq["p50"]), "baseline_p90": np.exp(bq["p90"]),
-            "baseline_break_even_prob": base.prob_below(threshold, bq),
-            "train_loss_rate": train_loss_rate,
-        }))
+        for level, pred in described.items():
+            # back to constant 2012 dollars: the model's output is in dollars of the release year
+            at_2012 = {col: constant_dollars(pred[col].to_numpy(), test["year"].to_numpy())
+                       for col in ("worldwide_p10", "worldwide_p50", "worldwide_p90", "domestic_p50")}
+            rows.append(pd.DataFrame({
+                "level": level,
+                "film_id": test["film_id"].to_numpy(), "title": test["title"].to_numpy(), "year": year,
+                "budget": test["budget_usd_2012"].to_numpy(), "actual": test["worldwide_gross_usd_2012"].to_numpy(),
+                "actual_domestic": test["domestic_gross_usd_2012"].to_numpy(),
+                "model_p10": at_2012["worldwide_p10"], "model_p50": at_2012["worldwide_p50"],
+                "model_p90": at_2012["worldwide_p90"], "model_domestic_p50": at_2012["domestic_p50"],
+                "model_break_even_prob": pred["break_even_prob"].to_numpy(),
+                "baseline_p10": np.exp(bq["p10"]), "baseline_p50": np.exp(bq["p50"]), "baseline_p90": np.exp(bq["p90"]),
+                "baseline_break_even_prob": base.prob_below(threshold, bq),
+                "train_loss_rate": train_loss_rate,
+            }))
     if progress:
         progress(years, years, "scoring")
-    predictions = pd.concat(rows, ignore_index=True)
-    predictions["lost_money"] = break_even.lost_money(predictions["actual"], predictions["budget"], multiple)
+    every = pd.concat(rows, ignore_index=True)
+    every["lost_money"] = break_even.lost_money(every["actual"], every["budget"], multiple)
+    predictions = every[every["level"] == FULL].drop(columns="level").reset_index(drop=True)
     scores = [score(part, who, str(year)) for who in ("model", "baseline")
               for year, part in [("all", predictions), *predictions.groupby("year")]]
-    return BacktestResult(predictions, pd.DataFrame(scores), multiple)
+    levels = pd.DataFrame([{"level": level, **score(part, who, "all")} for level, part in every.groupby("level", sort=False)
+                           for who in ("model", "baseline")])
+    return BacktestResult(predictions, pd.DataFrame(scores), multiple, levels)
+
+
+def _through_a_slate(model, slate, multiple):
+    """The test films' forecasts as ``predict --input`` gives them for this slate text."""
+    from boxoffice.errors import InputError
+    from boxoffice.whatif.slates import forecast_slate
+
+    result = forecast_slate(model, slate, break_even_multiple=multiple)
+    if result.problems:  # every film of the table must reach the model: a refused one is a bug
+        raise InputError(f"the backtest's slate has {len(result.problems)} problem(s): {result.problems[0]}")
+    return result.forecasts
 
 
 def score(pred, who: str, year: str) -> dict:
@@ -112,8 +151,10 @@ def score(pred, who: str, year: str) -> dict:
         "loss_rate": float(np.mean(lost)),
     }
     if who == "model":
-        dom = pred["actual_domestic"].notna().to_numpy()
-        out["bingo"], out["one_away"] = metrics.bingo_accuracy(pred["actual_domestic"][dom], pred["model_domestic_p50"][dom])
+        # films with a domestic gross and a domestic forecast (none when the model had no domestic grosses)
+        dom = (pred["actual_domestic"].notna() & pred["model_domestic_p50"].notna()).to_numpy()
+        out["bingo"], out["one_away"] = (metrics.bingo_accuracy(pred["actual_domestic"][dom], pred["model_domestic_p50"][dom])
+                                         if dom.any() else (None, None))
     else:
         out["bingo"] = out["one_away"] = None  # the baseline forecasts worldwide gross only
     return out

@@ -45,7 +45,8 @@ class Fold:
 def rolling_years(films, test_years: int = 5, min_year: int = 1980):
     """The rolling time split, defined once for the backtest and tuning: (year, history, test) for each
     of the last ``test_years`` years of the trainable films, oldest first. ``history``: every film
-    released before ``year`` (track records read them all); ``test``: the trainable films of ``year``."""
+    released before ``year`` (track records read them all); ``test``: the trainable films of ``year``
+    that a slate can describe (a genre is required there, so films the data gives none are left out)."""
     data = trainable(films, min_year)
     if data.empty:
         raise InputError("no film has both a budget and a worldwide gross to test on",
@@ -53,7 +54,8 @@ def rolling_years(films, test_years: int = 5, min_year: int = 1980):
     last = int(data["year"].max())
     for year in range(last - test_years + 1, last + 1):
         history = films[(films["year"] < year).fillna(False).to_numpy(bool)]
-        yield year, history, data[(data["year"] == year).to_numpy(bool)]
+        test = data[(data["year"] == year).to_numpy(bool)]
+        yield year, history, test[test["genres"].map(len).to_numpy() > 0]
 
 
 def prepare_folds(films, metric: str = "rmsle", test_years: int = 5, train: TrainConfig = TrainConfig(),

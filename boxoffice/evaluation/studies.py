@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from boxoffice.errors import InputError
 from boxoffice.model.forecaster import TrainConfig
-from boxoffice.model.revenue import ModelConfig
+from boxoffice.model.revenue import ModelConfig, check_params
 
 STORAGE_FILE = "tuning.sqlite3"
 HEARTBEAT_SECONDS = 30
@@ -139,7 +139,8 @@ def load_best(storage_url: str, study: str | None = None) -> dict:
 
 def load_params_file(path) -> dict:
     """Parameters from a JSON file: ``{"params": {...}, "num_boost_round": N}`` or one flat object of
-    LightGBM parameters (``num_boost_round`` among them, optional)."""
+    LightGBM parameters (``num_boost_round`` among them, optional). The tuned ones are checked here
+    (``revenue.check_params``), so a bad value is named before any training."""
     import json
     from pathlib import Path
 
@@ -162,6 +163,10 @@ def load_params_file(path) -> dict:
     for key, value in params.items():
         if not isinstance(value, (int, float, str)):
             raise InputError(f"parameter {key!r} must be a number or a string, got {value!r}", file=str(path))
+    try:
+        params = check_params(params)
+    except InputError as err:
+        raise InputError(err.message, file=str(path), hint=err.hint) from None
     return {"source": "file", "file": str(path.resolve()), "params": params, "num_boost_round": rounds}
 
 

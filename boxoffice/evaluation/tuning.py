@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import boxoffice.break_even as break_even
-from boxoffice.errors import InputError
+from boxoffice.errors import InputError, check_kind, check_number
 from boxoffice.evaluation.studies import _reason, default_study_name, mask_url, open_storage
 from boxoffice.evaluation.folds import METRICS, Fold, pooled, prepare_folds, score_params
 from boxoffice.model.forecaster import TrainConfig
@@ -46,14 +46,15 @@ class TuneConfig:
     def __post_init__(self):
         if self.metric not in METRICS:
             raise InputError(f"unknown metric {self.metric!r}", hint=f"use one of: {', '.join(METRICS)}")
-        if self.trials is not None and self.trials < 1:
-            raise InputError(f"trials must be at least 1, got {self.trials}")
-        if self.timeout is not None and self.timeout <= 0:
-            raise InputError(f"timeout must be positive seconds, got {self.timeout}")
+        check_number(self, "trials", 1, whole=True, optional=True)
+        check_number(self, "timeout", 0, low_open=True, optional=True)
         if self.trials is None and self.timeout is None:
             raise InputError("give a number of trials or a timeout, or tuning never stops")
-        if self.test_years < 1:
-            raise InputError(f"test_years must be at least 1, got {self.test_years}")
+        check_number(self, "test_years", 1, whole=True)
+        check_number(self, "seed", whole=True)
+        check_kind(self, "study", str, optional=True)
+        check_kind(self, "storage", str, optional=True)
+        check_kind(self, "train", TrainConfig)
         if self.study is not None and not self.study.strip():
             raise InputError("the study name is empty")
         break_even.check_multiple(self.break_even_multiple)
@@ -245,10 +246,11 @@ def _study(storage, config: TuneConfig, fingerprint: str, years: list[int]):
     attrs = study.user_attrs
     for key, value in wanted.items():
         if key in attrs and attrs[key] != value:
-            what = {"metric": f"tunes {attrs[key]}, not {value}", "data_fingerprint": "was tuned on other films",
-                    "test_years": f"tests on the years {attrs[key]}, not {value}",
-                    "break_even_multiple": f"breaks even at {break_even.multiple_text(attrs[key])}, "
-                                           f"not {break_even.multiple_text(value)}"}[key]
+            said = (break_even.multiple_text(attrs[key]), break_even.multiple_text(value)) \
+                if key == "break_even_multiple" else (attrs[key], value)
+            what = {"metric": "tunes {}, not {}", "data_fingerprint": "was tuned on other films",
+                    "test_years": "tests on the years {}, not {}",
+                    "break_even_multiple": "breaks even at {}, not {}"}[key].format(*said)
             raise InputError(f"study {config.study_name!r} {what}",
                              hint="pass a new --study name, or the options that study was started with")
         if key not in attrs:

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from boxoffice.model.features import LEVERS, lever_of
+from boxoffice.table.film import OPEN_FIELDS
 
 
 @dataclass(frozen=True)
@@ -51,15 +52,19 @@ class Drivers:
         return table.loc[order].reset_index(drop=True)
 
     def as_dict(self, row=0) -> dict[str, float]:
-        """{lever: USD contribution to the P50} for one film (``row`` is a position), for JSON."""
-        return {lever: float(v) for lever, v in self.usd.iloc[row].items()}
+        """{lever: USD contribution to the P50, to the cent} for one film (``row`` is a position), for JSON."""
+        from boxoffice.units import round_money
+
+        return {lever: round_money(float(v)) for lever, v in self.usd.iloc[row].items()}
 
 
 def drivers(forecaster, films_frame) -> Drivers:
     """Decompose each film's worldwide P50 into levers, in USD of its release year.
 
-    ``films_frame`` is what ``boxoffice.table.film.films_frame`` (or a film table) gives;
-    unsaid fields take the typical value for the budget, as in ``Forecaster.predict``.
+    ``films_frame`` is what ``boxoffice.table.film.films_frame`` (or a film table) gives. A film with
+    open fields is explained by the mean of its comparable copies' log contributions
+    (``Forecaster.expand``); what mixing adds beyond that mean goes to the levers of the open fields,
+    in proportion to their size, so the drivers still add up to the forecast's P50.
     """
     import numpy as np
     import pandas as pd
@@ -67,16 +72,32 @@ def drivers(forecaster, films_frame) -> Drivers:
     from boxoffice.units import release_year_dollars
 
     model = forecaster.models_["worldwide"]
-    X = forecaster.builder_.transform(films_frame, fill_unspecified=True)
-    contrib = np.asarray(model.contributions(X), dtype=float)
-    bias, per_feature = contrib[:, -1], contrib[:, :-1]
+    rows, owner, k, mask = forecaster.expand(films_frame)
+    n = len(films_frame)
+    contrib = np.asarray(model.contributions(forecaster.builder_.transform(rows)), dtype=float)
     levers = list(LEVERS)
     if any(lever_of(f) not in LEVERS for f in model.feature_names_):
         levers.append("other")
-    index = films_frame.index
-    log = pd.DataFrame(0.0, index=index, columns=levers)
+    at = {lever: i for i, lever in enumerate(levers)}
+    by_lever = np.zeros((len(rows), len(levers)))
     for j, feature in enumerate(model.feature_names_):
-        log[lever_of(feature)] += per_feature[:, j]
+        by_lever[:, at[lever_of(feature)]] += contrib[:, j]
+    bias, log = contrib[:n, -1].copy(), by_lever[:n].copy()
+    if len(owner):
+        mixed = owner[::k]
+        log[mixed] = by_lever[n:].reshape(-1, k, len(levers)).mean(axis=1)
+        p50 = forecaster.predict_logs(films_frame)["worldwide_p50"]
+        residual = p50[mixed] - bias[mixed] - log[mixed].sum(axis=1)
+        open_levers = np.zeros((len(mixed), len(levers)))
+        for j, lever in enumerate(levers):
+            fields = OPEN_FIELD_LEVERS.get(lever, ())
+            open_levers[:, j] = mask[mixed][:, [OPEN_FIELDS.index(f) for f in fields]].any(axis=1) if fields else False
+        weight = np.abs(log[mixed]) * open_levers
+        weight = np.where(weight.sum(axis=1, keepdims=True) > 0, weight, open_levers)
+        weight = weight / np.maximum(weight.sum(axis=1, keepdims=True), 1e-12)
+        log[mixed] += residual[:, None] * weight
+    index = films_frame.index
+    log = pd.DataFrame(log, index=index, columns=levers)
     years = pd.to_datetime(films_frame["release_date"]).dt.year.to_numpy()
     baseline = release_year_dollars(np.exp(bias), years)
     total = log.sum(axis=1).to_numpy()
@@ -85,3 +106,9 @@ def drivers(forecaster, films_frame) -> Drivers:
     return Drivers(usd=usd, percent=usd.div(baseline, axis=0), log=log,
                    baseline_usd=pd.Series(baseline, index=index, name="baseline_usd"),
                    p50_usd=pd.Series(release_year_dollars(np.exp(bias + total), years), index=index, name="p50_usd"))
+
+
+OPEN_FIELD_LEVERS = {"cast": ("cast",), "director": ("directors",), "distributor": ("distributor",),
+                     "rating": ("mpaa_rating",), "runtime": ("runtime_min",), "origin": ("country", "language"),
+                     "story": ("sequel",)}
+"""The open fields behind each lever (``boxoffice.table.film.OPEN_FIELDS``)."""

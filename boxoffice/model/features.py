@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from boxoffice.names import known_genres
+from boxoffice.errors import check_kind, check_number
+from boxoffice.model.columns import blank_column, column_values, explode, list_lengths
+from boxoffice.model.estimator import Estimator
 from boxoffice.model.track_records import STATS, TalentIndex
+from boxoffice.names import known_genres
 
 CATEGORICAL = ("mpaa_rating", "distributor", "country", "language", "source_material", "creative_type")
 """Columns encoded as integer codes for LightGBM's categorical splits: the known values, then 'other'
@@ -24,13 +27,14 @@ LEVERS = {
     "cast": ("cast_",),
     "director": ("director_",),
     "distributor": ("distributor",),
-    "release timing": ("release_", "holiday_season", "summer"),
+    "release_timing": ("release_", "holiday_season", "summer"),
     "rating": ("mpaa_rating",),
     "runtime": ("runtime_min",),
     "origin": ("country", "language"),
     "story": ("source_material", "creative_type", "sequel"),
 }
-"""Feature-name prefixes grouped into the levers a producer recognises."""
+"""Feature-name prefixes grouped into the levers a producer recognises. Keys are column-safe
+(``driver_release_timing_usd`` in CSV and JSON); tables show ``lever_label``."""
 
 
 LIST_FIELDS = ("genres", "cast", "directors")
@@ -69,6 +73,13 @@ class FeatureConfig:
     +0.003, AUC and coverage the same), as a blank already shows as a distributor with no record, and
     a blank there means "not in vega" before 2010 but "not in Box Office Mojo" after."""
 
+    def __post_init__(self):
+        check_number(self, "min_category_films", 1, whole=True)
+        check_number(self, "budget_bands", 1, whole=True)
+        check_kind(self, "story_fields", bool)
+        check_number(self, "distributor_recent_years", 0, low_open=True)
+        check_kind(self, "blank_distributor", bool)
+
 
 def log_budget_2012(films, years=None):
     """Natural log of the budget in constant 2012 USD, in full (float64) precision."""
@@ -84,6 +95,11 @@ def log_budget_2012(films, years=None):
     return np.log(to_constant_dollars(films["budget_usd"].to_numpy(float), years))
 
 
+def lever_label(lever: str) -> str:
+    """A lever as a person reads it: ``release_timing`` -> ``release timing``."""
+    return lever.replace("_", " ")
+
+
 def lever_of(feature: str) -> str:
     for lever, prefixes in LEVERS.items():
         if any(feature == p or feature.startswith(p) for p in prefixes):
@@ -91,25 +107,46 @@ def lever_of(feature: str) -> str:
     return "other"
 
 
-class FeatureBuilder:
+PEOPLE_FIELDS = {"cast": "cast", "directors": "director", "distributor": "distributor"}
+"""Film field -> the track-record role it feeds."""
+
+
+class FeatureBuilder(Estimator):
     """sklearn-style: ``fit(films)`` learns from history, ``transform(films)`` gives features."""
+
+    _kind, _fitted_attribute = "transformer", "talent_"
 
     def __init__(self, config: FeatureConfig = FeatureConfig()):
         self.config = config
 
-    def fit(self, films) -> "FeatureBuilder":
+    def fit(self, films, y=None) -> "FeatureBuilder":
+        """``y`` is ignored (the targets are columns of ``films``); it is there for ``Pipeline``."""
         self.fit_transform(films)
         return self
 
+    @property
+    def unlearned_fields_(self) -> tuple[str, ...]:
+        """Film fields (``cast``, ``directors``, ``distributor``) no training film had: the model never
+        learned them, so a value given for one changes nothing."""
+        self._check_fitted()
+        roles = set(self.talent_.table["role"].unique())
+        return tuple(field for field, role in PEOPLE_FIELDS.items()
+                     if role not in roles and not (field == "distributor" and self.categories_.get(field)))
+
     def _fit_vocabulary(self, films) -> None:
+        if not isinstance(self.config, FeatureConfig):
+            from boxoffice.errors import InputError
+
+            raise InputError(f"FeatureBuilder: config={self.config!r} is not a FeatureConfig")
         self.genres_ = known_genres()
         self.categories_ = {}
         for col in self.categorical_features_:
             counts = films[col].dropna().astype(str).value_counts()
             self.categories_[col] = sorted(counts[counts >= self.config.min_category_films].index)
         self.talent_ = TalentIndex.from_films(films)
+        self.__dict__.pop("_vocabularies", None)  # what ``knows`` accepts follows the new categories
 
-    def fit_transform(self, films):
+    def fit_transform(self, films, y=None):
         """``fit`` then ``transform`` of the same films, building their features once."""
         self._fit_vocabulary(films)
         X = self.transform(films)
@@ -161,11 +198,12 @@ class FeatureBuilder:
         import numpy as np
         import pandas as pd
 
+        self._check_fitted()
         n = len(films)
         dates = pd.to_datetime(films["release_date"]).reset_index(drop=True)
         years = dates.dt.year.to_numpy()
         out = {"log_budget": log_budget_2012(films, years)}
-        rows, _, items = _explode(_column(films, "genres", n))
+        rows, _, items = explode(column_values(films, "genres", n))
         hot = np.zeros((len(self.genres_), n))
         cols = pd.Index(self.genres_, dtype=object).get_indexer(items)
         hot[cols[cols >= 0], rows[cols >= 0]] = 1.0
@@ -178,14 +216,18 @@ class FeatureBuilder:
         day = dates.dt.day_of_year.to_numpy()
         out["summer"] = ((day >= 121) & (day <= 243)).astype(float)  # May-August
         out["holiday_season"] = (day >= 319).astype(float)  # from mid-November
-        out["runtime_min"] = _column(films, "runtime_min", n).astype(float)
-        seq = _column(films, "sequel", n)
+        out["runtime_min"] = column_values(films, "runtime_min", n).astype(float)
+        seq = column_values(films, "sequel", n)
         out["sequel"] = pd.array(seq, dtype="boolean").astype("Float64").to_numpy(float, na_value=np.nan)
         for col in self.categorical_features_:
-            coded = pd.Index(self.categories_[col], dtype=object).get_indexer(_column(films, col, n)).astype(float)
-            blank = _blank_column(films, col, n)
-            coded[(coded < 0) & ~blank] = len(self.categories_[col])  # seen too rarely: 'other'
-            coded[(coded < 0) & blank] = self._blank_code(col)
+            values = column_values(films, col, n)
+            coded = pd.Index(self.categories_[col], dtype=object).get_indexer(values).astype(float)
+            blank = blank_column(films, col, n)
+            rare = (coded < 0) & ~blank
+            rare[rare] = self.knows(col, values[rare])  # a real value seen too rarely: 'other'
+            coded[rare] = len(self.categories_[col])
+            coded[(coded < 0) & blank] = self._blank_code(col)  # NaN unless a blank is a value of its own
+            coded[coded < 0] = np.nan  # unknown: the film's value is not known
             out[col] = coded
         out.update(self._track_records(films, dates))
         for name in out:  # float32: half the memory of float64, and LightGBM bins them anyway
@@ -193,6 +235,37 @@ class FeatureBuilder:
         if fill_unspecified:
             self._fill_unspecified(films, out)
         return pd.DataFrame(out, copy=False)
+
+    def knows(self, column: str, values):
+        """True for each value of ``column`` the model knows: one of its categories, a real value of the
+        field (``boxoffice.table.vocabulary``) or, for a distributor, one with a track record. Any other
+        value is unknown and encoded as a blank; columns with no vocabulary know every value."""
+        import numpy as np
+        import pandas as pd
+
+        from boxoffice.names import person_key
+
+        known = self._vocabulary(column)
+        if known is None or not len(values):
+            return np.ones(len(values), dtype=bool)
+        codes, distinct = pd.factorize(np.asarray(values, dtype=object))
+        return np.array([person_key(v) in known for v in distinct], dtype=bool)[codes]
+
+    def _vocabulary(self, column: str):
+        """person_keys of the values ``knows`` accepts (built once per builder), or None."""
+        from boxoffice.names import person_key
+        from boxoffice.table.vocabulary import FIELDS, real_values
+
+        cache = self.__dict__.setdefault("_vocabularies", {})
+        if column not in cache:
+            if column not in FIELDS:
+                cache[column] = None
+            else:
+                names = [*self.categories_.get(column, []), *real_values(column)]
+                if column == "distributor":
+                    names += self.talent_.known_names("distributor")
+                cache[column] = frozenset(map(person_key, names))
+        return cache[column]
 
     def _fill_unspecified(self, films, features: dict) -> None:
         """Fill unsaid fields in ``features`` (name -> float32 array), in place."""
@@ -202,7 +275,7 @@ class FeatureBuilder:
         band = np.searchsorted(np.asarray(self.typical_["edges"]), features["log_budget"])
         n = len(features["log_budget"])
         for field, columns in UNSPECIFIED_FIELDS.items():
-            unsaid = (_lengths(_column(films, field, n)) == 0) if field in LIST_FIELDS else _blank_column(films, field, n)
+            unsaid = (list_lengths(column_values(films, field, n)) == 0) if field in LIST_FIELDS else blank_column(films, field, n)
             if not unsaid.any():
                 continue
             # a model stored before a feature existed has no typical value for it, and does not use it
@@ -215,15 +288,15 @@ class FeatureBuilder:
         import numpy as np
 
         n = len(films)
-        casts = _column(films, "cast", n)
-        directors = _column(films, "directors", n)
-        cast_rows, cast_pos, cast_names = _explode(casts)
-        dir_rows, dir_pos, dir_names = _explode(directors)
+        casts = column_values(films, "cast", n)
+        directors = column_values(films, "directors", n)
+        cast_rows, cast_pos, cast_names = explode(casts)
+        dir_rows, dir_pos, dir_names = explode(directors)
         first = dir_pos == 0
-        dist_rows = np.flatnonzero(~_blank_column(films, "distributor", n))
+        dist_rows = np.flatnonzero(~blank_column(films, "distributor", n))
         rows = np.concatenate([cast_rows, dir_rows[first], dist_rows])
         billing = np.concatenate([cast_pos, np.full(first.sum(), -1), np.full(len(dist_rows), -2)]).astype(int)
-        names = np.concatenate([cast_names, dir_names[first], _column(films, "distributor", n)[dist_rows]]).astype(object)
+        names = np.concatenate([cast_names, dir_names[first], column_values(films, "distributor", n)[dist_rows]]).astype(object)
         roles = np.where(billing >= 0, "cast", np.where(billing == -1, "director", "distributor")).astype(object)
         ids = self.talent_.key_ids(roles, names)
         row_dates = dates.to_numpy()[rows] if len(rows) else []
@@ -250,6 +323,7 @@ class FeatureBuilder:
 
     def get_state(self) -> dict:
         """JSON-able state (the talent table is saved apart, as Parquet)."""
+        self._check_fitted()
         return {"config": asdict(self.config), "genres": self.genres_, "categories": self.categories_,
                 "feature_names": self.feature_names_, "typical": self.typical_}
 
@@ -287,76 +361,8 @@ def _present(values, blank_code):
     return values[values.notna() & (values != blank_code)] if blank_code is not None else values.dropna()
 
 
-def _column(films, name, n):
-    import numpy as np
-
-    if name in films:
-        return films[name].to_numpy(object) if films[name].dtype == object else films[name].to_numpy()
-    return np.array([None] * n, dtype=object)
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, float) and value != value) or value is getattr(__import__("pandas"), "NA") or str(value) == ""
-
-
-def _list_mask(values):
-    """True where a value is a list of items (list, tuple or array), without a Python-level loop
-    per value for the common types: this runs over every row of a batch."""
-    import numpy as np
-
-    values = np.asarray(values, dtype=object)
-    common = {list: True, tuple: True, np.ndarray: True, type(None): False, float: False, str: False}
-    kinds = list(map(type, values))
-    if set(kinds) <= common.keys():
-        return np.fromiter(map(common.__getitem__, kinds), dtype=bool, count=len(values))
-    return np.fromiter((isinstance(v, (list, tuple, np.ndarray)) for v in values), dtype=bool, count=len(values))
-
-
-def _lengths(values):
-    import numpy as np
-
-    values = np.asarray(values, dtype=object)
-    listed = _list_mask(values)
-    lengths = np.zeros(len(values), dtype=np.int64)
-    lengths[listed] = np.fromiter(map(len, values[listed]), dtype=np.int64, count=int(listed.sum()))
-    return lengths
-
-
-def _explode(values):
-    """Lists per row -> (row index, position in list, item), as flat numpy arrays."""
-    import itertools
-
-    import numpy as np
-
-    values = np.asarray(values, dtype=object)
-    lengths = _lengths(values)
-    rows = np.repeat(np.arange(len(values)), lengths)
-    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
-    positions = np.arange(lengths.sum()) - starts
-    items = np.empty(int(lengths.sum()), dtype=object)
-    items[:] = list(itertools.chain.from_iterable(values[lengths > 0]))
-    return rows, positions, items
-
-
-def _blank_column(films, name, n):
-    """True where column ``name`` is missing or an empty string; string columns are checked by
-    pyarrow, not value by value."""
-    import numpy as np
-    import pandas as pd
-
-    if name not in films:
-        return np.ones(n, dtype=bool)
-    column = films[name]
-    if isinstance(column.dtype, pd.StringDtype):
-        return column.isna().to_numpy(bool) | column.eq("").fillna(False).to_numpy(bool)
-    return _blank_mask(pd.Series(column.to_numpy(object), dtype=object))
-
-
-def _blank_mask(series):
-    """True where a value is missing or an empty string."""
-    import numpy as np
-
-    missing = series.isna().to_numpy(bool)
-    values = series.to_numpy(object).copy()
-    values[missing] = ""
-    return missing | np.asarray(values == "", dtype=bool)
+def given_fields(films) -> set[str]:
+    """The people fields (``PEOPLE_FIELDS``) that some film in ``films`` gives a value."""
+    n = len(films)
+    return {f for f in PEOPLE_FIELDS
+            if ((list_lengths(column_values(films, f, n)) > 0) if f in LIST_FIELDS else ~blank_column(films, f, n)).any()}

@@ -3,16 +3,28 @@
 ``Forecaster.fit(films)`` trains on a canonical film table; ``predict(films)``
 returns, per film, P10/P50/P90 of worldwide and domestic gross (USD of the
 release year), the break-even probability and the gross needed to break even.
+``get_state`` / ``from_state`` turn a fitted one into data and back: ``boxoffice.store`` keeps that.
+A field the films' frame leaves open (no column for it, or named in ``open_fields``)
+is mixed over comparable films (``boxoffice.model.mixture``); a blank is unknown.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import boxoffice.break_even as break_even
-from boxoffice.model.features import FeatureBuilder, FeatureConfig, log_budget_2012
-from boxoffice.model.revenue import ModelConfig, RevenueModel
+from boxoffice.errors import check_kind, check_number
+from boxoffice.model.estimator import Estimator
+from boxoffice.model.features import FeatureBuilder, FeatureConfig, given_fields, log_budget_2012
+from boxoffice.model.json_shape import NUMBER, shape_error
+from boxoffice.model.mixture import OPEN_FIELDS, Comparables, MixtureConfig, mixture_quantiles, open_mask
+from boxoffice.model.revenue import BOOSTER_PARTS, ModelConfig, RevenueModel, films_needed
 
 TARGETS = {"worldwide": "worldwide_gross_usd_2012", "domestic": "domestic_gross_usd_2012"}
+OPTIONAL_TARGETS = ("domestic",)
+"""A user's films may lack domestic grosses: with too few, no domestic model is trained and its
+forecasts are NaN (``Forecaster.targets_`` says which models there are)."""
+MIN_FILMS = 100
+"""Films with a budget and a worldwide gross needed to train at all."""
 
 
 @dataclass(frozen=True)
@@ -21,6 +33,27 @@ class TrainConfig:
     model: ModelConfig = field(default_factory=ModelConfig)
     min_year: int = 1980
     """Older films (few, and of another market) are kept for track records but not trained on."""
+    mixture: MixtureConfig = field(default_factory=MixtureConfig)
+    """How open fields are mixed over comparable films."""
+
+    def __post_init__(self):
+        check_kind(self, "features", FeatureConfig)
+        check_kind(self, "model", ModelConfig)
+        check_number(self, "min_year", 1800, 2200, whole=True)
+        check_kind(self, "mixture", MixtureConfig)
+
+    def to_dict(self) -> dict:
+        """JSON-able; ``TrainConfig.from_dict`` reads it back (and what models stored before wrote)."""
+        return {"min_year": self.min_year, "features": asdict(self.features), "model": self.model.to_dict(),
+                "mixture": asdict(self.mixture)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "TrainConfig":
+        return cls(FeatureConfig(**data["features"]), ModelConfig(**data["model"]), data["min_year"],
+                   MixtureConfig(**data.get("mixture", {})))
+
+
+QUANTILES = ("p10", "p50", "p90")
 
 
 def trainable_mask(films, min_year: int = 1980):
@@ -33,59 +66,205 @@ def trainable(films, min_year: int = 1980):
     return films[trainable_mask(films, min_year)]
 
 
-class Forecaster:
-    def __init__(self, config: TrainConfig = TrainConfig()):
-        self.config = config
+@dataclass(frozen=True)
+class ForecasterState:
+    """A fitted Forecaster as data: nothing in it is code."""
 
-    def fit(self, films) -> "Forecaster":
+    data: dict
+    """JSON-able: train config, features, each model's calibration, period, film count."""
+    texts: dict
+    """LightGBM model texts by name (``worldwide_p50``, ``domestic_lo``, …)."""
+    talent: "object"
+    comparables: "object" = None
+    """The track-record table (a DataFrame: one row per person and film)."""
+
+
+_STATE_SHAPE = {
+    "train_config": {"min_year": int, "features": dict, "model": dict},
+    "features": {"config": dict, "genres": [str], "categories": {str: [str]}, "feature_names": [str],
+                 "typical": {"edges": [NUMBER], "features": [str], "values": [{str: (*NUMBER, type(None))}]}},
+    "models": {str: {"config": {"params": dict}, "categorical": [str], "interval_correction": NUMBER,
+                     "risk_calibration": {"slope": NUMBER, "intercept": NUMBER}, "feature_names": [str],
+                     "n_train": int, "n_calibration": int}},
+    "period": {"first_release": str, "last_release": str},
+    "n_films": int,
+}
+"""The types of everything ``from_state`` reads (see ``boxoffice.model.json_shape``)."""
+
+
+class Forecaster(Estimator):
+    """``fit(films)`` then ``predict(films)``; ``predictor`` as in ``RevenueModel`` (same numbers either way)."""
+
+    _kind, _fitted_attribute = None, "models_"  # it takes a film table, not (X, y)
+
+    def __init__(self, config: TrainConfig = TrainConfig(), predictor: str = "auto"):
+        self.config = config
+        self.predictor = predictor
+
+    def fit(self, films, y=None) -> "Forecaster":
+        """``y`` is ignored (the grosses are columns of ``films``); it is there for ``Pipeline``."""
         import numpy as np
 
+        from boxoffice.errors import InputError
+
+        if not isinstance(self.config, TrainConfig):
+            raise InputError(f"Forecaster: config={self.config!r} is not a TrainConfig")
         self.builder_ = FeatureBuilder(self.config.features)
         X_all = self.builder_.fit_transform(films)
         keep = trainable_mask(films, self.config.min_year)
         train = films[keep]
-        if len(train) < 100:
-            from boxoffice.errors import InputError
-
-            raise InputError(f"only {len(train)} films have a budget and a worldwide gross; at least 100 are needed",
+        if len(train) < MIN_FILMS:
+            raise InputError(f"only {len(train)} films have a budget and a worldwide gross; at least {MIN_FILMS} are needed",
                              hint="add films with budget and worldwide_gross columns")
         X = X_all[keep].reset_index(drop=True)
         del X_all
-        self.models_ = {}
+        models = {}
         for target, column in TARGETS.items():
             known = train[column].notna().to_numpy() & (train[column].fillna(0) > 0).to_numpy()
-            self.models_[target] = RevenueModel(self.config.model, tuple(self.builder_.categorical_features_)).fit(
+            if target in OPTIONAL_TARGETS and known.sum() < films_needed(self.config.model):
+                continue
+            models[target] = RevenueModel(self.config.model, tuple(self.builder_.categorical_features_),
+                                          self.predictor).fit(
                 X[known].reset_index(drop=True), np.log(train.loc[known, column].to_numpy(float)),
                 train.loc[known, "release_date"].to_numpy())
+        self.models_ = models
+        self.comparables_ = Comparables.from_films(train, self.config.mixture)
         self.period_ = (str(train["release_date"].min().date()), str(train["release_date"].max().date()))
         self.n_films_ = int(len(train))
+        self.metadata_ = {}
         return self
 
-    def predict(self, films, break_even_multiple: float = break_even.MULTIPLE, fill_unspecified: bool = True):
-        """One row per film: P10/P50/P90 of worldwide and domestic gross (USD of the release year), risk.
+    @property
+    def targets_(self) -> tuple[str, ...]:
+        """The grosses this model forecasts: 'worldwide', and 'domestic' when its films had enough of them."""
+        self._check_fitted()
+        return tuple(self.models_)
 
-        ``fill_unspecified``: fields left blank mean "typical for the budget" (see
-        ``FeatureBuilder.transform``); the backtest turns this off to score real films as they are.
-        """
+    def ignored_fields(self, films) -> list[str]:
+        """Film fields given a value in ``films`` that this model never learned (its training films had
+        none): they change nothing, and a user should be told so."""
+        self._check_fitted()
+        unlearned = self.builder_.unlearned_fields_
+        return [f for f in unlearned if f in given_fields(films)] if unlearned else []
+
+    def expand(self, films):
+        """The rows to score for ``films``: each film as given, then, for films with open fields, one copy
+        per comparable film with those fields filled from it. Returns (rows, owner of each copy, k, mask)."""
+        import pandas as pd
+
+        mask = open_mask(films)
+        given = films.drop(columns=[c for c in ("open_fields",) if c in films.columns]).reset_index(drop=True)
+        copies, owner, k = self.comparables_.expand(given, mask, log_budget_2012(given))
+        rows = pd.concat([given, copies], ignore_index=True) if len(copies) else given
+        return rows, owner, k, mask
+
+    def predict_logs(self, films, break_even_multiple: float = break_even.MULTIPLE) -> dict:
+        """Per film: log P10/P50/P90 (constant 2012 USD) of each target and the break-even probability,
+        open fields mixed over comparable films; also ``k`` (comparable films per film, 0 if none open)."""
+        import numpy as np
+
+        self._check_fitted()
+        rows, owner, k, mask = self.expand(films)
+        n = len(films)
+        X = self.builder_.transform(rows)
+        log_budget = log_budget_2012(rows)
+        out = {}
+        for target, model in self.models_.items():
+            q = model.predict(X, predictor=self.predictor)
+            for name in QUANTILES:
+                out[f"{target}_{name}"] = q[name][:n].copy()
+            if target == "worldwide":
+                out["break_even_prob"] = model.prob_below(break_even.log_threshold(log_budget, break_even_multiple), q)
+            if len(owner):
+                mixed_rows = owner[::k]
+                copies = {name: q[name][n:].reshape(-1, k) for name in QUANTILES}
+                levels = mixture_quantiles(copies["p10"], copies["p50"], copies["p90"])
+                for name, level in zip(QUANTILES, (0.1, 0.5, 0.9)):
+                    out[f"{target}_{name}"][mixed_rows] = levels[level]
+                if target == "worldwide":
+                    prob = out["break_even_prob"]
+                    prob[mixed_rows] = prob[n:].reshape(-1, k).mean(axis=1)
+        out["break_even_prob"] = out["break_even_prob"][:n]
+        # coherent: the home market never grosses more than the world
+        for name in QUANTILES:
+            if f"domestic_{name}" in out:
+                out[f"domestic_{name}"] = np.minimum(out[f"domestic_{name}"], out[f"worldwide_{name}"])
+        out["k"] = np.where(mask.any(axis=1), k, 0)
+        out["mask"] = mask
+        return out
+
+    def predict(self, films, break_even_multiple: float = break_even.MULTIPLE):
+        """One row per film: P10/P50/P90 of worldwide and domestic gross (USD of the release year), the
+        break-even probability and gross, the median multiple of the budget, and what was mixed over:
+        ``mixed_over`` (the open fields, comma-separated; blank if none) and ``comparable_films``."""
         import numpy as np
         import pandas as pd
 
         from boxoffice.units import release_year_dollars
 
-        X = self.builder_.transform(films, fill_unspecified=fill_unspecified)
+        logs = self.predict_logs(films, break_even_multiple)
         years = pd.to_datetime(films["release_date"]).dt.year.to_numpy()
-        out = {}
-        for target, model in self.models_.items():
-            q = model.predict(X)
-            for name, values in q.items():
-                out[f"{target}_{name}"] = release_year_dollars(np.exp(values), years)
-            if target == "worldwide":
-                log_budget = log_budget_2012(films, years)
-                log_threshold = break_even.log_threshold(log_budget, break_even_multiple)
-                out["break_even_prob"] = model.prob_below(log_threshold, q)
-                out["break_even_gross"] = release_year_dollars(np.exp(log_threshold), years)
-                out["expected_multiple"] = np.exp(q["p50"] - log_budget)
+        log_budget = log_budget_2012(films, years)
+        out = {f"{target}_{name}": (release_year_dollars(np.exp(logs[f"{target}_{name}"]), years) if target in self.models_
+                                      else np.full(len(films), np.nan))  # a target this model lacks is NaN
+               for target in TARGETS for name in QUANTILES}
+        log_threshold = break_even.log_threshold(log_budget, break_even_multiple)
+        out["break_even_prob"] = logs["break_even_prob"]
+        out["break_even_gross"] = release_year_dollars(np.exp(log_threshold), years)
+        out["median_multiple"] = np.exp(logs["worldwide_p50"] - log_budget)
+        out["mixed_over"] = [", ".join(f for f, is_open in zip(OPEN_FIELDS, row) if is_open) for row in logs["mask"]]
+        out["comparable_films"] = logs["k"]
         return pd.DataFrame(out, index=films.index)
+
+    # persistence: JSON, LightGBM texts and one table; never a pickle
+    def get_state(self) -> ForecasterState:
+        self._check_fitted()
+        data = {"train_config": self.config.to_dict(), "features": self.builder_.get_state(),
+                "models": {t: m.get_state() for t, m in self.models_.items()},
+                "period": {"first_release": self.period_[0], "last_release": self.period_[1]},
+                "n_films": self.n_films_}
+        texts = {f"{t}_{part}": text for t, m in self.models_.items() for part, text in m.booster_texts().items()}
+        return ForecasterState(data, texts, self.builder_.talent_.table, self.comparables_.get_table())
+
+    @staticmethod
+    def check_state(data, label: str = "state") -> list[str]:
+        """The names of the LightGBM texts ``data`` needs; ``ValueError`` names the first thing in it
+        (``label.models.worldwide…``) that ``get_state`` would not have written."""
+        problem = shape_error(data, _STATE_SHAPE, label)
+        if problem is None and "worldwide" not in data["models"]:
+            problem = f"{label}.models lacks the worldwide model"
+        if problem is None:
+            problem = next((f"{label}.models has an unknown model {t!r}" for t in data["models"] if t not in TARGETS),
+                           None)
+        if problem:
+            raise ValueError(problem)
+        return [f"{t}_{part}" for t in TARGETS if t in data["models"] for part in BOOSTER_PARTS]
+
+    @classmethod
+    def from_state(cls, state: ForecasterState, metadata: dict | None = None, predictor: str = "auto") -> "Forecaster":
+        """Rebuild from ``get_state``, every tree checked (``ValueError`` names the first problem).
+        ``metadata``: the store's record of this model (name, version, metrics), kept as ``metadata_``."""
+        data = state.data
+        missing = [n for n in cls.check_state(data) if n not in state.texts]
+        if missing:
+            raise ValueError(f"no model text for {', '.join(missing)}")
+        forecaster = cls(TrainConfig.from_dict(data["train_config"]), predictor)
+        forecaster.builder_ = FeatureBuilder.from_state(data["features"], state.talent)
+        if state.comparables is None:
+            raise ValueError("no comparable films (stored before open fields were mixed over them)")
+        forecaster.comparables_ = Comparables.from_table(state.comparables, forecaster.config.mixture)
+        models = {}
+        for target in (t for t in TARGETS if t in data["models"]):
+            texts = {part: state.texts[f"{target}_{part}"] for part in BOOSTER_PARTS}
+            try:
+                models[target] = RevenueModel.from_state(data["models"][target], texts, predictor)
+            except ValueError as err:
+                raise ValueError(f"{target} model, {err}") from None
+        forecaster.models_ = models
+        forecaster.period_ = (data["period"]["first_release"], data["period"]["last_release"])
+        forecaster.n_films_ = data["n_films"]
+        forecaster.metadata_ = dict(metadata or {})
+        return forecaster
 
 
 def model_id(forecaster) -> str:

@@ -17,15 +17,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-OPEN_FIELDS = ("cast", "directors", "distributor", "mpaa_rating", "runtime_min", "country", "language", "sequel")
-"""Fields a description may leave open; each is then mixed over comparable films. Genres, budget
-and the release date are what every description gives (the date defaults to a year from today)."""
+from boxoffice.table.film import OPEN_COLUMN, OPEN_FIELDS
 
 LIST_FIELDS = ("cast", "directors")
-
-OPEN_COLUMN = "open_fields"
-"""Optional column of a film frame: per film, the tuple of its open fields. Without it, a field is
-open for every film exactly when the frame has no column for it."""
 
 
 @dataclass(frozen=True)
@@ -177,7 +171,21 @@ class Comparables:
         return copies, owner, k
 
     def get_table(self):
+        """The table as Parquet keeps it (the store saves it beside the track records)."""
         return self.table
+
+    @classmethod
+    def from_table(cls, table, config: MixtureConfig = MixtureConfig()) -> "Comparables":
+        """From ``get_table``'s frame as read back from Parquet (lists come back as arrays)."""
+        import numpy as np
+
+        table = table.copy()
+        for name in ("genres", *LIST_FIELDS):
+            table[name] = [list(v) if isinstance(v, (list, tuple, np.ndarray)) else [] for v in table[name]]
+        for name in OPEN_FIELDS:
+            if name not in LIST_FIELDS:
+                table[name] = table[name].astype(object).where(table[name].notna(), None)
+        return cls(table, config)
 
 
 def _ndtr(x):

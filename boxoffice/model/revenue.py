@@ -10,9 +10,13 @@ on the same time-ordered slice.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
+from types import MappingProxyType
 
-DEFAULT_PARAMS = {
+from boxoffice.errors import InputError
+from boxoffice.model.estimator import Estimator
+
+DEFAULT_PARAMS = MappingProxyType({
     "learning_rate": 0.05,
     "num_leaves": 15,
     "max_depth": -1,
@@ -23,23 +27,78 @@ DEFAULT_PARAMS = {
     "lambda_l2": 1.0,
     "cat_smooth": 10.0,
     "min_data_per_group": 20,
+})
+"""LightGBM parameters that `boxoffice tune` searches; the rest are fixed for determinism (read-only)."""
+
+PARAM_RULES = {
+    "learning_rate": (False, lambda v: v > 0, "a number above 0"),
+    "num_leaves": (True, lambda v: 2 <= v <= 131_072, "a whole number from 2 to 131072"),
+    "max_depth": (True, lambda v: v >= -1, "a whole number, -1 for no limit"),
+    "min_data_in_leaf": (True, lambda v: v >= 0, "a whole number, 0 or more"),
+    "lambda_l1": (False, lambda v: v >= 0, "a number, 0 or more"),
+    "lambda_l2": (False, lambda v: v >= 0, "a number, 0 or more"),
+    "feature_fraction": (False, lambda v: 0 < v <= 1, "a number above 0 and at most 1"),
+    "bagging_fraction": (False, lambda v: 0 < v <= 1, "a number above 0 and at most 1"),
 }
-"""LightGBM parameters that `boxoffice tune` searches; the rest are fixed for determinism."""
+"""LightGBM's own limits on the parameters `boxoffice tune` searches: (whole number?, check, as said)."""
+
+
+def check_params(params: dict) -> dict:
+    """``params`` with the tuned ones checked against ``PARAM_RULES`` (whole floats become ints);
+    a bad value raises ``InputError`` naming the parameter and the value. Others pass to LightGBM as given."""
+    out = dict(params)
+    for name, (whole, ok, said) in PARAM_RULES.items():
+        if name not in params:
+            continue
+        value = params[name]
+        number = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        if whole:
+            number = number and float(value).is_integer() and abs(value) < 2**31
+        if not number or not ok(value):
+            raise InputError(f"{name} {value!r} must be {said}",
+                             hint=f'e.g. "{name}": {DEFAULT_PARAMS.get(name, 0.0)!r}, or leave it out for the default')
+        out[name] = int(value) if whole else value
+    return out
+
+
+def _refused_by_lightgbm(err, params: dict) -> InputError:
+    """A LightGBMError while training as an ``InputError`` naming the parameter it is about."""
+    reason = str(err).strip().splitlines()[0].split(" at /")[0].rstrip(" .")
+    named = ([k for k in params if k in reason] or
+             [k for k, v in params.items() if isinstance(v, str) and v and v in reason])
+    if named:
+        key = max(named, key=len)  # 'bagging_fraction' over 'bagging'
+        return InputError(f"LightGBM refuses parameter {key!r} = {params[key]!r}: {reason}",
+                          hint="fix or remove it in the parameters file (--params)")
+    return InputError(f"LightGBM refuses the training parameters: {reason}",
+                      hint="check the parameters file (--params)")
+
 
 Z90 = 1.2815515655446004  # standard normal 0.9 quantile
 
-USE_FOREST = True
-"""Forecast through ``boxoffice.model.forest`` (LightGBM's numbers, ~15x faster per film, and no LightGBM
-import when a stored model only forecasts); False forces LightGBM's own predictor."""
+PREDICTORS = ("auto", "forest", "lightgbm")
+"""How a fitted model scores films: 'forest' through ``boxoffice.model.forest`` (LightGBM's numbers, ~15x
+faster per film, and no LightGBM import when a stored model only forecasts); 'lightgbm' through LightGBM's
+own predictor; 'auto' the forest, except for small batches of a model whose boosters are in memory."""
 
 FOREST_MIN_ROWS = 2_000
-"""A model whose LightGBM boosters are already in memory (just trained, as in backtests and tuning)
-scores smaller batches with them: building the forest costs more than it saves there."""
+"""With 'auto', a model whose LightGBM boosters are already in memory (just trained, as in backtests and
+tuning) scores smaller batches with them: building the forest costs more than it saves there."""
+
+
+def _frozen_params(params) -> tuple:
+    """LightGBM parameters as sorted (name, value) pairs: a frozen config holds nothing mutable."""
+    from collections.abc import Mapping
+
+    pairs = params.items() if isinstance(params, Mapping) else params
+    return tuple(sorted((str(k), v) for k, v in pairs))
 
 
 @dataclass(frozen=True)
 class ModelConfig:
-    params: dict = field(default_factory=lambda: dict(DEFAULT_PARAMS))
+    params: tuple = tuple(sorted(DEFAULT_PARAMS.items()))
+    """LightGBM parameters over ``DEFAULT_PARAMS``: give a dict (or pairs); kept as sorted (name, value)
+    pairs so the config stays immutable and hashable. ``dict(config.params)`` reads them."""
     num_boost_round: int = 250
     interval: float = 0.8
     """Central range P10-P90 is calibrated to hold this share of new films."""
@@ -47,8 +106,28 @@ class ModelConfig:
     """Newest share of the training films held out to calibrate ranges and risk."""
     seed: int = 42
     num_threads: int = 1
-    """LightGBM threads. One by default: on a few thousand films a second thread gains little, and
-    on a busy machine OpenMP's spinning threads made training 20x slower (measured here)."""
+    """LightGBM threads (0: LightGBM's default). One by default: on a few thousand films a second thread
+    gains little, and on a busy machine OpenMP's spinning threads made training 20x slower (measured here)."""
+
+    def __post_init__(self):
+        from boxoffice.errors import check_number, check_param
+
+        try:
+            params = _frozen_params(self.params)
+        except (TypeError, ValueError):
+            params = None
+        check_param(self, "params", params is not None and all(
+            isinstance(v, (int, float, str)) for _, v in params), "LightGBM parameters: a dict of names to numbers or text")
+        object.__setattr__(self, "params", params)
+        check_number(self, "num_boost_round", 1, whole=True)
+        check_number(self, "interval", 0, 1, low_open=True, high_open=True)
+        check_number(self, "calibration_fraction", 0, 1, low_open=True, high_open=True)
+        check_number(self, "seed", whole=True)
+        check_number(self, "num_threads", 0, whole=True)
+
+    def to_dict(self) -> dict:
+        """JSON-able, ``params`` as an object: ``ModelConfig(**config.to_dict())`` gives it back."""
+        return asdict(self) | {"params": dict(self.params)}
 
 
 def _lgb_params(config: ModelConfig, objective: str, alpha: float | None = None) -> dict:
@@ -60,16 +139,31 @@ def _lgb_params(config: ModelConfig, objective: str, alpha: float | None = None)
     return params
 
 
+def films_needed(config: ModelConfig) -> int:
+    """The fewest films ``RevenueModel.fit`` trains and calibrates on: 50 to train, the rest to calibrate."""
+    n = 50
+    while n - max(int(n * config.calibration_fraction), 30) < 50:
+        n += 1
+    return n
+
+
 BOOSTER_PARTS = ("p50", "lo", "hi")
 
 
-class RevenueModel:
-    """sklearn-style estimator: ``fit(X, y, dates)`` then ``predict(X)`` -> log P10/P50/P90."""
+class RevenueModel(Estimator):
+    """sklearn-style estimator: ``fit(X, y, dates)`` then ``predict(X)`` -> log P10/P50/P90.
 
-    def __init__(self, config: ModelConfig = ModelConfig(), categorical: tuple[str, ...] = ()):
+    ``predictor``: how a fitted model scores films, one of ``PREDICTORS`` (same numbers either way).
+    """
+
+    _kind, _fitted_attribute = "regressor", "feature_names_"
+
+    def __init__(self, config: ModelConfig = ModelConfig(), categorical: tuple[str, ...] = (),
+                 predictor: str = "auto"):
         self.config = config
-        self.categorical = tuple(categorical)
-        self._boosters, self._texts, self._read, self.forest_ = None, None, None, None
+        self.categorical = categorical
+        self.predictor = predictor
+        self._boosters, self._texts, self._read, self._forest = None, None, None, None
 
     @property
     def boosters_(self) -> dict:
@@ -77,7 +171,8 @@ class RevenueModel:
         (explanations, plots), so forecasting does not pay for importing LightGBM."""
         if self._boosters is None:
             if self._texts is None:
-                raise AttributeError("boosters_: the model is not fitted")
+                self._check_fitted()
+                raise AttributeError("boosters_: the model has no trees")
             import lightgbm as lgb
 
             try:
@@ -91,29 +186,44 @@ class RevenueModel:
 
     @boosters_.setter
     def boosters_(self, boosters: dict) -> None:
-        self._boosters, self._texts, self._read, self.forest_ = boosters, None, None, None
+        self._boosters, self._texts, self._read, self._forest = boosters, None, None, None
+
+    @property
+    def forest_(self):
+        """The boosters as one ``Forest`` once built; False when it cannot be (LightGBM predicts); None before."""
+        return self._forest
 
     def _grow(self, X, y):
         import lightgbm as lgb
 
         lo = (1 - self.config.interval) / 2
         specs = {"p50": ("regression", None), "lo": ("quantile", lo), "hi": ("quantile", 1 - lo)}
-        # one binned Dataset serves all three objectives: binning once saves time and memory
-        data = lgb.Dataset(X, y, categorical_feature=[c for c in self.categorical if c in X.columns] or "auto",
-                           params=_lgb_params(self.config, "regression"), free_raw_data=True).construct()
-        return {name: lgb.train(_lgb_params(self.config, objective, alpha), data,
-                                num_boost_round=self.config.num_boost_round)
-                for name, (objective, alpha) in specs.items()}
+        try:
+            # one binned Dataset serves all three objectives: binning once saves time and memory
+            data = lgb.Dataset(X, y, categorical_feature=[c for c in self.categorical if c in X.columns] or "auto",
+                               params=_lgb_params(self.config, "regression"), free_raw_data=True).construct()
+            return {name: lgb.train(_lgb_params(self.config, objective, alpha), data,
+                                    num_boost_round=self.config.num_boost_round)
+                    for name, (objective, alpha) in specs.items()}
+        except lgb.basic.LightGBMError as err:
+            raise _refused_by_lightgbm(err, dict(self.config.params)) from None
 
-    def fit(self, X, y, dates) -> "RevenueModel":
+    def fit(self, X, y, dates=None) -> "RevenueModel":
+        """``X`` features, ``y`` log gross, ``dates`` the release dates: the newest films calibrate the
+        ranges and risk (None: the rows are already oldest first)."""
         import numpy as np
         import pandas as pd
 
-        order = np.argsort(pd.to_datetime(pd.Series(dates)).to_numpy(), kind="stable")
+        from boxoffice.errors import InputError
+
+        self._check_params()
+        order = (np.arange(len(X)) if dates is None
+                 else np.argsort(pd.to_datetime(pd.Series(dates)).to_numpy(), kind="stable"))
         X, y = X.iloc[order].reset_index(drop=True), np.asarray(y, float)[order]
         n_cal = max(int(len(y) * self.config.calibration_fraction), 30)
-        if len(y) - n_cal < 50:
-            raise ValueError(f"need at least {n_cal + 50} films to train and calibrate, got {len(y)}")
+        if len(y) < films_needed(self.config):
+            raise InputError(f"need at least {films_needed(self.config)} films to train and calibrate, got {len(y)}",
+                             hint="add films with a budget and a gross")
         proper, cal = slice(0, len(y) - n_cal), slice(len(y) - n_cal, len(y))
         early = self._grow(X.iloc[proper], y[proper])
         raw = {k: b.predict(X.iloc[cal]) for k, b in early.items()}
@@ -128,6 +238,15 @@ class RevenueModel:
         self.n_train_, self.n_calibration_ = int(len(y)), int(n_cal)
         return self
 
+    def _check_params(self) -> None:
+        from boxoffice.errors import InputError
+
+        if not isinstance(self.config, ModelConfig):
+            raise InputError(f"RevenueModel: config={self.config!r} is not a ModelConfig")
+        if self.predictor not in PREDICTORS:
+            raise InputError(f"RevenueModel: predictor={self.predictor!r} is not allowed",
+                             hint=f"use one of: {', '.join(PREDICTORS)}")
+
     @staticmethod
     def _ordered(lo, p50, hi, correction):
         import numpy as np
@@ -135,8 +254,16 @@ class RevenueModel:
         lo, hi = lo - correction, hi + correction
         return np.minimum(lo, p50), p50, np.maximum(hi, p50)
 
-    def predict(self, X):
-        """Log P10, P50, P90 (natural log of constant-dollar gross), as a dict of arrays."""
+    def predict(self, X, predictor: str | None = None):
+        """Log P10, P50, P90 (natural log of constant-dollar gross), as a dict of arrays.
+        ``predictor``: this call's (a Forecaster passes its own); None: the model's."""
+        self._check_fitted()
+        self._check_params()
+        predictor = predictor or self.predictor
+        if predictor not in PREDICTORS:
+            from boxoffice.errors import InputError
+
+            raise InputError(f"predictor={predictor!r} is not allowed", hint=f"use one of: {', '.join(PREDICTORS)}")
         missing = [c for c in self.feature_names_ if c not in X.columns]
         if missing:
             from boxoffice.errors import ModelStoreError
@@ -144,8 +271,9 @@ class RevenueModel:
             raise ModelStoreError(f"the stored model expects features this version does not build: {', '.join(missing)}",
                                   hint="retrain with `boxoffice train`")
         X = X[self.feature_names_]
-        wanted = USE_FOREST and (self._boosters is None or len(X) >= FOREST_MIN_ROWS)
-        forest = self._forest() if wanted else None
+        wanted = predictor == "forest" or predictor == "auto" and (
+            self._boosters is None or len(X) >= FOREST_MIN_ROWS)
+        forest = self._forest_model() if wanted else None
         if forest is not None:
             raw = dict(zip(BOOSTER_PARTS, forest.predict(X.to_numpy(_common_float(X.dtypes))).T))
         else:
@@ -153,66 +281,71 @@ class RevenueModel:
         lo, p50, hi = self._ordered(raw["lo"], raw["p50"], raw["hi"], self.interval_correction_)
         return {"p10": lo, "p50": p50, "p90": hi}
 
-    def _forest(self):
+    def _forest_model(self):
         """The boosters as one ``Forest``, built on first use; None when the models use something it
         lacks or numba cannot run here (LightGBM then predicts, with the same numbers)."""
-        if self.forest_ is None:
+        if self._forest is None:
             try:
                 from boxoffice.model.forest import Forest, UnsupportedModel
             except (ImportError, RuntimeError, OSError):  # numba missing, or no writable place for its cache
-                self.forest_ = False
+                self._forest = False
                 return None
             from boxoffice.model.tree_text import read_model
 
             read = self._read or {p: read_model(t) for p, t in self.booster_texts().items()}
             try:
-                self.forest_ = Forest.from_models([read[part] for part in BOOSTER_PARTS])
+                self._forest = Forest.from_models([read[part] for part in BOOSTER_PARTS])
             except UnsupportedModel:
-                self.forest_ = False
-        return self.forest_ or None
+                self._forest = False
+        return self._forest or None
 
     def prob_below(self, log_threshold, log_quantiles):
         """Calibrated probability that log gross ends below ``log_threshold``."""
+        self._check_fitted()
         q = log_quantiles
         return _risk(self.risk_calibration_, _z(log_threshold, q["p10"], q["p50"], q["p90"]))
 
     def contributions(self, X):
         """Per-feature contributions to log P50 (LightGBM ``pred_contrib``); last column is the bias."""
+        self._check_fitted()
         return self.boosters_["p50"].predict(X[self.feature_names_], pred_contrib=True)
 
     # persistence: boosters as LightGBM text, the rest as JSON
     def get_state(self) -> dict:
-        return {"config": asdict(self.config), "categorical": list(self.categorical),
+        self._check_fitted()
+        return {"config": self.config.to_dict(), "categorical": list(self.categorical),
                 "interval_correction": self.interval_correction_, "risk_calibration": self.risk_calibration_,
                 "feature_names": self.feature_names_, "n_train": self.n_train_, "n_calibration": self.n_calibration_}
 
     def booster_texts(self) -> dict[str, str]:
+        self._check_fitted()
         if self._texts is None:
             self._texts = {name: b.model_to_string() for name, b in self.boosters_.items()}
         return self._texts
 
     @classmethod
-    def from_state(cls, state: dict, texts: dict[str, str]) -> "RevenueModel":
-        """Rebuild from ``get_state`` and the boosters' texts, each read and checked tree by tree
-        (``ValueError`` names the first damaged part)."""
-        from boxoffice.model.tree_text import read_model
+    def from_state(cls, state: dict, texts: dict[str, str], predictor: str = "auto") -> "RevenueModel":
+        """Rebuild from ``get_state`` and the boosters' texts, each read and checked whole and tree by
+        tree (``ValueError`` names the first damaged part)."""
+        from boxoffice.model.tree_text import read_model, safe_model_text
 
-        model = cls(ModelConfig(**state["config"]), tuple(state["categorical"]))
+        model = cls(ModelConfig(**state["config"]), tuple(state["categorical"]), predictor)
         model.interval_correction_ = float(state["interval_correction"])
         model.risk_calibration_ = dict(state["risk_calibration"])
-        model.feature_names_ = list(state["feature_names"])
         model.n_train_, model.n_calibration_ = state["n_train"], state["n_calibration"]
         if sorted(texts) != sorted(BOOSTER_PARTS):
             raise ValueError(f"expected the parts {', '.join(BOOSTER_PARTS)}, got {', '.join(sorted(texts))}")
-        model._read = {}
+        feature_names = list(state["feature_names"])
+        model._read, model._texts = {}, {}
         for part, text in texts.items():
             try:
-                model._read[part] = read_model(text)
+                model._texts[part] = safe_model_text(text)
+                model._read[part] = read_model(model._texts[part])
             except ValueError as err:
                 raise ValueError(f"{part}: {err}") from None
-            if list(model._read[part].feature_names) != model.feature_names_:
+            if list(model._read[part].feature_names) != feature_names:
                 raise ValueError(f"the {part} trees were not grown on the features the metadata lists")
-        model._texts = dict(texts)
+        model.feature_names_ = feature_names
         return model
 
 
@@ -234,7 +367,8 @@ def _z(threshold, lo, p50, hi):
 def _risk(calibration: dict, z):
     import numpy as np
 
-    return 1.0 / (1.0 + np.exp(-(calibration["slope"] * z + calibration["intercept"])))
+    logit = np.clip(calibration["slope"] * z + calibration["intercept"], -700, 700)  # exp would overflow past it
+    return 1.0 / (1.0 + np.exp(-logit))
 
 
 def _fit_risk_calibration(lo, p50, hi, y) -> dict:

@@ -169,7 +169,9 @@ class TalentIndex:
                 "mean_log_gross": np.where(found, lookup["sum_log_gross"][at] / n, np.nan),
                 "mean_log_roi": np.where(found, lookup["sum_log_roi"][at] / n, np.nan),
                 "best_log_gross": np.where(found, lookup["best_log_gross"][at], np.nan),
-                "years_since_last": np.where(found, (days - lookup["last_day"][at]) / 365.25, np.nan),
+                # measured at the data's end at the latest: past it, careers do not fade because the data stops
+                "years_since_last": np.where(found, (np.minimum(days, lookup["end_day"]) - lookup["last_day"][at])
+                                             / 365.25, np.nan),
             })
 
     def recent_of_ids(self, key_ids, dates, years: float):
@@ -232,6 +234,9 @@ class TalentIndex:
                 "last_day": self.table["last_date"].to_numpy().astype("datetime64[D]").astype(np.int64)[order],
                 "end_day": int(days.max()) + 1 if len(days) else 0,
             }
+            if not len(order):  # films without cast, director or distributor: one row no query ever finds
+                self._arrays |= {k: np.zeros(1, v.dtype) for k, v in self._arrays.items() if k != "end_day"}
+                self._arrays["composite"][0], self._arrays["key_id"][0] = np.iinfo(np.int64).max, -2
         return self._arrays
 
     def known_names(self, role: str) -> list[str]:

@@ -8,6 +8,7 @@ of crashing or mispredicting; ``boxoffice.model.forest`` scores from the same pa
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 
@@ -48,6 +49,23 @@ class ModelText:
     trees: tuple[Tree, ...]
 
 
+_TREE_SIZES = re.compile(r"^tree_sizes=[0-9 ]*\n", re.M)
+
+
+def safe_model_text(text: str) -> str:
+    """A stored model text checked whole, made safe for LightGBM's own parser (``ValueError`` if not).
+
+    LightGBM reads past the end of a cut text (a segfault) and, trusting ``tree_sizes``,
+    parses trees in threads where a bad one aborts the process; without that line it parses
+    them in order and a bad tree raises an error instead. Same trees, same forecasts.
+    """
+    if not text.startswith("tree\n"):
+        raise ValueError("not a LightGBM model")
+    if "\nend of trees" not in text:
+        raise ValueError("the model text is cut short")
+    return _TREE_SIZES.sub("", text, count=1)
+
+
 def read_model(text: str) -> ModelText:
     """Parse and check a model text; ``ValueError`` names the first problem (and the tree)."""
     header, blocks = _split(text)
@@ -63,6 +81,27 @@ def read_model(text: str) -> ModelText:
         raise ValueError("the model has no trees")
     trees = tuple(_tree(block, width, i) for i, block in enumerate(blocks))
     return ModelText(header.get("objective", "").split(" ")[0], names, per_iteration, "average_output" in header, trees)
+
+
+def feature_ranges(text: str) -> dict[str, tuple[float, float]]:
+    """Each numeric feature's [min, max] over the data the trees were grown on, as LightGBM records it
+    in the model's header (``feature_infos``); constant and categorical features are left out."""
+    names, infos = [], []
+    end = text.find("\nTree=")
+    for line in (text if end < 0 else text[:end]).splitlines():
+        if line.startswith("feature_names="):
+            names = line.split("=", 1)[1].split()
+        elif line.startswith("feature_infos="):
+            infos = line.split("=", 1)[1].split()
+    out = {}
+    for name, info in zip(names, infos):
+        if info.startswith("[") and info.endswith("]") and ":" in info:
+            lo, hi = info[1:-1].split(":", 1)
+            try:
+                out[name] = (float(lo), float(hi))
+            except ValueError:
+                continue
+    return out
 
 
 def _split(text: str):

@@ -20,11 +20,13 @@ from boxoffice.table.schema import LIST_COLUMNS, conform
 from boxoffice.table import linkage
 from boxoffice.table.sources import box_office_mojo, imdb5000, the_numbers, vega, wikidata
 
-TABLE_VERSION = 3
+TABLE_VERSION = 4
 """Bumped whenever the build would give a different table from the same files, so a
 cached table of an older build is rebuilt. 2: vega films linked by their figures;
 IMDB 5000 and Box Office Mojo also linked by vega titles; stricter sequel flags.
-3: ``imdb_id``, and Wikidata's full credits (``credited_cast``, ``credited_directors``)."""
+3: Box Office Mojo's codes of a few small distributors merged with their names ("Mira." is
+Miramax), "Distributor Unknown" left blank; countries and languages through their alias tables.
+4: ``imdb_id``, and Wikidata's full credits (``credited_cast``, ``credited_directors``)."""
 
 FIELD_PRIORITY: dict[str, tuple[str, ...]] = {
     "title": ("the-numbers", "vega"),
@@ -57,6 +59,17 @@ class BuildConfig:
     """Extra alias CSV (alias,distributor) on top of the packaged table."""
     genre_aliases: Path | None = None
     linkage: linkage.LinkageConfig = linkage.LinkageConfig()
+
+    def __post_init__(self):
+        import os
+
+        from boxoffice.errors import check_kind, check_param
+
+        check_param(self, "sources_dir", isinstance(self.sources_dir, (str, os.PathLike)), "a folder path")
+        for name in ("distributor_aliases", "genre_aliases"):
+            value = getattr(self, name)
+            check_param(self, name, value is None or isinstance(value, (str, os.PathLike)), "a CSV file path (or None)")
+        check_kind(self, "linkage", linkage.LinkageConfig)
 
 
 @dataclass

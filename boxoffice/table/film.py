@@ -11,8 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, fields
 
 from boxoffice.errors import InputError
-from boxoffice.names import canonical_genres, clean_text, distributor_aliases, split_list
-from boxoffice.table.schema import MPAA_RATINGS, canonical_rating
+from boxoffice.names import canonical_genres, clean_text, split_names
+from boxoffice.table.vocabulary import FIELDS as VOCABULARY_FIELDS
+from boxoffice.table.vocabulary import canonical_value
 from boxoffice.units import parse_date, parse_money
 
 MAX_CAST = 50
@@ -32,6 +33,8 @@ class Film:
     directors: tuple[str, ...] = ()
     distributor: str | None = None
     mpaa_rating: str | None = None
+    """One of ``MPAA_RATINGS``; like country, language and distributor, a value no alias maps is kept as
+    written (``boxoffice.table.vocabulary``)."""
     runtime_min: float | None = None
     country: str | None = None
     language: str | None = None
@@ -45,6 +48,19 @@ class Film:
 
 
 FIELD_NAMES = tuple(f.name for f in fields(Film))
+
+OPEN_FIELDS = ("cast", "directors", "distributor", "mpaa_rating", "runtime_min", "country", "language", "sequel")
+"""Fields a description may leave open (not decided yet): the forecast then mixes over what comparable
+films had there (``boxoffice.model.mixture``). Genres, budget and the release date every film has."""
+
+OPEN_COLUMN = "open_fields"
+"""Optional column of a films frame: per film, the tuple of its open fields. Without it, a field is
+open for every film exactly when the frame has no column for it."""
+
+
+def open_fields(film: Film) -> tuple[str, ...]:
+    """The fields a described film leaves open: those it gives no value (an empty cast is no cast given)."""
+    return tuple(name for name in OPEN_FIELDS if getattr(film, name) in (None, ()))
 FIELD_ALIASES = {"budget": "budget_usd", "genre": "genres", "director": "directors", "rating": "mpaa_rating",
                  "runtime": "runtime_min", "release": "release_date", "release-date": "release_date",
                  "mpaa-rating": "mpaa_rating", "lead": "cast", "source": "source_material"}
@@ -52,8 +68,7 @@ FIELD_ALIASES = {"budget": "budget_usd", "genre": "genres", "director": "directo
 
 
 def _names(value, field_name: str, limit: int) -> tuple[str, ...]:
-    items = split_list(value, sep="|") if isinstance(value, (list, tuple)) else [
-        n for part in str(value or "").split("|") for n in split_list(part, sep=",")]
+    items = split_names(value or "")
     if len(items) > limit:
         raise InputError(f"{field_name} lists {len(items)} names; at most {limit} are used", hint=f"pass the top {limit}, lead first")
     return tuple(items)
@@ -72,7 +87,7 @@ def make_film(**values) -> Film:
             raise InputError(f"{required.replace('_usd', '')} is required", hint="e.g. --genre action --budget 150m")
     out = {}
     genres = given["genres"]
-    genre_list = [g for v in (genres if isinstance(genres, (list, tuple)) else [genres]) for g in split_list(str(v), ",")]
+    genre_list = [g for v in (genres if isinstance(genres, (list, tuple)) else [genres]) for g in split_names(str(v))]
     if not genre_list:
         raise InputError("genres is empty", hint="e.g. --genre action")
     if len(genre_list) > MAX_GENRES:
@@ -91,13 +106,11 @@ def make_film(**values) -> Film:
     for name in ("cast", "directors"):
         if given.get(name) not in (None, ""):
             out[name] = _names(given[name], name, MAX_CAST)
-    if given.get("distributor") not in (None, ""):
-        out["distributor"] = distributor_aliases().canonical(given["distributor"])
-    if given.get("mpaa_rating") not in (None, ""):
-        rating = canonical_rating(given["mpaa_rating"])
-        if rating is None:
-            raise InputError(f"unknown rating {given['mpaa_rating']!r}", hint=f"use one of: {', '.join(MPAA_RATINGS)}")
-        out["mpaa_rating"] = rating
+    for name in VOCABULARY_FIELDS:  # canonical spelling; an unknown value is kept (the forecast warns)
+        if given.get(name) not in (None, ""):
+            value = canonical_value(name, given[name])
+            if value is not None:
+                out[name] = value
     if given.get("runtime_min") not in (None, ""):
         try:
             runtime = float(given["runtime_min"])
@@ -106,7 +119,7 @@ def make_film(**values) -> Film:
         if not 1 <= runtime <= 1000:
             raise InputError(f"runtime {runtime:g} is outside 1-1000 minutes")
         out["runtime_min"] = runtime
-    for name in ("country", "language", "source_material", "creative_type"):
+    for name in ("source_material", "creative_type"):
         if given.get(name) not in (None, ""):
             out[name] = clean_text(given[name])
     if given.get("sequel") not in (None, ""):
@@ -136,7 +149,7 @@ def release_dates_or_default(dates, today: dt.date | None = None):
 
 
 def films_frame(films, today: dt.date | None = None):
-    """Films -> canonical-table-shaped DataFrame the feature builder reads."""
+    """Films -> canonical-table-shaped DataFrame the feature builder reads, with each film's ``open_fields``."""
     import pandas as pd
 
     rows = []
@@ -145,6 +158,7 @@ def films_frame(films, today: dt.date | None = None):
         row["release_date"] = pd.Timestamp(film.release_date_or_default(today))
         for name in ("genres", "cast", "directors"):
             row[name] = list(row[name])
+        row[OPEN_COLUMN] = open_fields(film)
         rows.append(row)
     frame = pd.DataFrame(rows)
     frame["year"] = frame["release_date"].dt.year

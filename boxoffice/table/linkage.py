@@ -30,6 +30,14 @@ class LinkageConfig:
     round_gross: float = 100_000.0
     """Figures pass: a gross that is a multiple of this (USD) is an estimate two films may share, not evidence."""
 
+    def __post_init__(self):
+        from boxoffice.errors import check_number
+
+        check_number(self, "year_tolerance", 0, whole=True)
+        check_number(self, "fuzzy_min_score", 0, 100)
+        check_number(self, "budget_tolerance", 0, 1)
+        check_number(self, "round_gross", 0, low_open=True)
+
 FIGURE_COLUMNS = ("budget_usd", "domestic_gross_usd", "worldwide_gross_usd")
 
 

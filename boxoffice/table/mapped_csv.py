@@ -8,11 +8,13 @@ Without a mapping the user's columns are expected under the names of
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from boxoffice.errors import DataSourceError, InputError
-from boxoffice.names import canonical_genres, clean_text, distributor_aliases, split_list, title_key
-from boxoffice.table.schema import canonical_rating
+from boxoffice.names import canonical_genres, clean_text, closest_names, split_names, title_key
+from boxoffice.table.schema import MPAA_RATINGS, canonical_rating
+from boxoffice.table.vocabulary import canonical_value
 from boxoffice.table.sources.base import read_csv_checked
 from boxoffice.units import parse_date, parse_money
 
@@ -36,35 +38,61 @@ FORECAST_REQUIRED = ("budget_usd", "genres")
 TRAIN_REQUIRED = ("title", "release_date", "genres", "budget_usd", "worldwide_gross_usd")
 
 
+def header_key(name: object) -> str:
+    """How a header is matched: case and surrounding spaces do not count (' Budget ' is 'budget')."""
+    return str(name).strip().casefold()
+
+
 @dataclass(frozen=True)
 class ColumnMapping:
     columns: dict = field(default_factory=lambda: dict(DEFAULT_COLUMNS))
+    """Canonical column -> the user's header (matched by ``header_key``)."""
     list_separator: str = "|"
+    """Between names in one cell, besides ``|`` and ``,`` (``boxoffice.names.split_names``)."""
+
+    def __post_init__(self):
+        readers = {}
+        for canon, header in self.columns.items():
+            readers.setdefault(header_key(header), []).append(canon)
+        for key, canons in readers.items():
+            if len(canons) > 1:
+                raise InputError(f"columns {' and '.join(canons)} both read the header {self.columns[canons[-1]]!r}",
+                                 hint="map each canonical column to a header of its own, and leave out the ones "
+                                      "your file does not have")
 
     @classmethod
     def load(cls, path: Path | None) -> "ColumnMapping":
-        """Read a YAML mapping (``columns:`` canonical -> user's name, ``list_separator:``)."""
+        """Read a YAML mapping (``columns:`` canonical -> user's name, ``list_separator:``), values as written."""
         if path is None:
             return cls()
         import yaml
 
+        from boxoffice.table.user_yaml import text_loader
+
         path = Path(path)
         try:
-            spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            spec = yaml.load(path.read_text(encoding="utf-8"), Loader=text_loader()) or {}  # noqa: S506 - a SafeLoader
         except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, OverflowError, RecursionError) as err:
-            # ValueError: a date YAML reads but that does not exist (2027-13-45)
+            # ValueError: an explicit !!timestamp that does not exist (2027-13-45)
             raise InputError(f"cannot read column mapping: {err or type(err).__name__}", file=str(path)) from None
         columns = spec.get("columns") if isinstance(spec, dict) else None
         if not isinstance(columns, dict) or not columns:
             raise InputError("a mapping needs a 'columns:' section (canonical column: your column)", file=str(path))
-        unknown = sorted(set(columns) - set(DEFAULT_COLUMNS))
+        unknown = sorted(map(str, set(columns) - set(DEFAULT_COLUMNS)))
         if unknown:
             raise InputError(f"unknown canonical column(s) {', '.join(unknown)}", file=str(path),
                              hint=f"map any of: {', '.join(DEFAULT_COLUMNS)}")
+        for canon, header in columns.items():
+            if isinstance(header, (dict, list)) or header is None or not str(header).strip():
+                raise InputError(f"column {canon} needs the header of one of your columns, not {header!r}",
+                                 file=str(path), hint=f"e.g. {canon}: {DEFAULT_COLUMNS[canon].replace('_', ' ').title()}")
         separator = spec.get("list_separator", "|")
         if not isinstance(separator, str) or not separator.strip():
             raise InputError(f"list_separator {separator!r} must be a character, like | or ;", file=str(path))
-        return cls({k: str(v) for k, v in columns.items()}, separator.strip())
+        try:
+            return cls({k: str(v).strip() for k, v in columns.items()}, separator.strip())
+        except InputError as err:
+            raise InputError(err.message, file=str(path), hint=err.hint) from None
 
 
 @dataclass(frozen=True)
@@ -81,44 +109,81 @@ class RowProblem:
         return f"row {self.row}, column '{self.column}': {self.message}{fix}"
 
 
+DELIMITERS = (",", ";", "\t")
+"""What a user's CSV may be separated by (spreadsheets in much of Europe export ``;``)."""
+
+
 def read_frame(path: Path, mapping: ColumnMapping, required: tuple[str, ...]):
-    """The user's CSV as strings, renamed to canonical columns; missing required ones raise."""
+    """The user's CSV as strings, renamed to canonical columns; missing required ones raise.
+
+    The delimiter is the one of ``DELIMITERS`` that splits the header into the most fields;
+    headers match by ``header_key``; a header the mapping reads given twice is refused.
+    """
     unmapped = [c for c in required if c not in mapping.columns]
     if unmapped:
         raise InputError(f"the column mapping lacks required column(s) {', '.join(unmapped)}",
                          hint="add each under 'columns:' as  canonical_name: Your Column Header")
-    needed = tuple(mapping.columns[c] for c in required)
+    sep, header = _sniff_header(Path(path))
+    found = {}
+    for number, name in enumerate(header, start=1):
+        found.setdefault(header_key(name), []).append(number)
+    actual = {}
+    for canon, user in mapping.columns.items():
+        numbers = found.get(header_key(user), [])
+        if len(numbers) > 1:
+            raise DataSourceError(f"header {user!r} is given twice (columns {' and '.join(map(str, numbers[:2]))})",
+                                  file=str(path), hint="rename or delete one of them")
+        if numbers:
+            actual[canon] = header[numbers[0] - 1].strip()
+    needed = tuple(actual.get(c, mapping.columns[c]) for c in required)
     raw = read_csv_checked(Path(path), needed, source="your CSV", max_bytes=MAX_BYTES,
-                           missing_hint="check the path and the file name")
+                           missing_hint="check the path and the file name", sep=sep)
     if raw.empty:
         raise DataSourceError("the file has a header but no rows", file=str(path))
-    present = {canon: user for canon, user in mapping.columns.items() if user in raw.columns}
+    present = {canon: user for canon, user in actual.items() if user in raw.columns}
     frame = raw[list(present.values())].rename(columns={v: k for k, v in present.items()})
     frame.index = frame.index + 2
     return frame
 
 
-def parse_rows(frame, mapping: ColumnMapping, required: tuple[str, ...]):
+def _sniff_header(path: Path) -> tuple[str, list[str]]:
+    """(delimiter, header fields) from the first line; ``,`` and no fields when it cannot be read
+    (``read_csv_checked`` then says why: missing, empty, binary, not UTF-8…)."""
+    import csv
+
+    try:
+        with path.open("rb") as handle:
+            line = handle.readline(1 << 16).decode("utf-8").lstrip("\ufeff")
+    except (OSError, UnicodeDecodeError):
+        return ",", []
+    best = max(DELIMITERS, key=lambda d: (len(next(csv.reader([line], delimiter=d), [])), d == ","))
+    return best, next(csv.reader([line.rstrip("\r\n")], delimiter=best), [])
+
+
+def parse_rows(frame, mapping: ColumnMapping, required: tuple[str, ...], *, strict_ratings: bool = True):
     """Canonical records from string rows; every bad cell becomes a ``RowProblem``.
 
     Returns ``(records, problems)``; a record carries ``row`` (its line number). Each distinct
     text of a column is parsed once: a slate of 100,000 films repeats its dates, ratings and genres.
+    Country, language, distributor and rating take their canonical spelling (``vocabulary``); a value
+    no alias maps is kept, except a rating with ``strict_ratings`` (a film table holds only real ones;
+    a slate to forecast keeps it, and the forecast warns).
     """
-    distributors = distributor_aliases()
     sep = mapping.list_separator
     parsers = {
         "title": str,
         "release_date": lambda t: parse_date(t, field="release_date"),
-        "genres": lambda t: canonical_genres(t.replace(sep, "|"), strict=True),
+        "genres": lambda t: canonical_genres("|".join(split_names(t, sep)), strict=True),
         "budget_usd": lambda t: parse_money(t, field="budget"),
         "worldwide_gross_usd": lambda t: parse_money(t, field="worldwide_gross_usd", allow_zero=True) or None,
         "domestic_gross_usd": lambda t: parse_money(t, field="domestic_gross_usd", allow_zero=True) or None,
         "cast": lambda t: _names(t, sep, "cast"),
         "directors": lambda t: _names(t, sep, "directors"),
-        "mpaa_rating": _rating,
+        "mpaa_rating": _rating if strict_ratings else partial(canonical_value, "mpaa_rating"),
         "runtime_min": _runtime,
-        "distributor": distributors.canonical,
-        "country": str, "language": str, "source_material": str, "creative_type": str,
+        "distributor": partial(canonical_value, "distributor"),
+        "country": partial(canonical_value, "country"), "language": partial(canonical_value, "language"),
+        "source_material": str, "creative_type": str,
         "sequel": _flag,
     }
     cells = {column: _parsed_cells(frame, column, parse) for column, parse in parsers.items()}
@@ -182,7 +247,7 @@ def _parsed_cells(frame, column: str, parse) -> list[tuple]:
 def _names(text: str, sep: str, column: str) -> list[str]:
     from boxoffice.table.film import MAX_CAST
 
-    names = split_list(text, sep)
+    names = split_names(text, sep)
     if len(names) > MAX_CAST:
         raise InputError(f"{column} lists {len(names):,} names; at most {MAX_CAST} are used",
                          hint=f"keep the top {MAX_CAST}, lead first")
@@ -192,7 +257,9 @@ def _names(text: str, sep: str, column: str) -> list[str]:
 def _rating(text: str) -> str:
     rating = canonical_rating(text)
     if rating is None:
-        raise InputError(f"unknown rating {text!r}", hint="use G, PG, PG-13, R, NC-17 or Not Rated")
+        near = closest_names(text, list(MPAA_RATINGS))
+        guess = f": did you mean {' or '.join(near)}?" if near else ""
+        raise InputError(f"unknown rating {text!r}{guess}", hint=f"use one of: {', '.join(MPAA_RATINGS)}")
     return rating
 
 
@@ -216,12 +283,13 @@ def _flag(text: str) -> bool:
 
 
 def duplicate_films(records, mapping: ColumnMapping) -> list[RowProblem]:
-    """Rows giving a film again (same title and release date): training would count it twice."""
+    """Rows giving a film again (same title and release date): training would count it twice,
+    a slate would forecast it twice."""
     seen, problems = {}, []
     for rec in records:
         key = (title_key(rec["title"]), rec["release_date"])
         if key in seen:
-            problems.append(RowProblem(rec["row"], mapping.columns["title"],
+            problems.append(RowProblem(rec["row"], mapping.columns.get("title", "title"),
                                        f"the same film as row {seen[key]} (title and release date)",
                                        "keep one of the two rows"))
         else:
@@ -233,8 +301,8 @@ def validate(path: Path, mapping: ColumnMapping = ColumnMapping(), *, for_traini
     """Every problem of a user's film CSV, by row; an empty list means it is good."""
     required = TRAIN_REQUIRED if for_training else FORECAST_REQUIRED
     frame = read_frame(path, mapping, required)
-    records, problems = parse_rows(frame, mapping, required)
-    return problems + (duplicate_films(records, mapping) if for_training else [])
+    records, problems = parse_rows(frame, mapping, required, strict_ratings=for_training)
+    return problems + duplicate_films(records, mapping)
 
 
 def read_films(path: Path, mapping: ColumnMapping = ColumnMapping()):

@@ -6,6 +6,7 @@ USD; ``*_2012`` columns are constant 2012 dollars (see ``boxoffice.units``).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 SCHEMA_VERSION = 1
@@ -32,10 +33,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("cast", "list", "", "the film's own cast: a few lead names, in no meaningful order (IMDB 5000: the 3 with most Facebook likes in 2016)", "IMDB 5000"),
     Column("directors", "list", "", "director(s)", "IMDB 5000 > vega"),
     Column("distributor", "string", "", "US distributor, canonical name (alias table)", "vega > Box Office Mojo"),
-    Column("mpaa_rating", "string", "", "G, PG, PG-13, R, NC-17 or Not Rated", "IMDB 5000 > vega"),
+    Column("mpaa_rating", "string", "", 'G, PG, PG-13, R, NC-17 or Not Rated (any spelling: "pg 13", "Rated R", "TV-MA", "M/PG")', "IMDB 5000 > vega"),
     Column("runtime_min", "float64", "minutes", "running time", "IMDB 5000 > vega"),
-    Column("country", "string", "", "country of production (first named)", "IMDB 5000"),
-    Column("language", "string", "", "original language", "IMDB 5000"),
+    Column("country", "string", "", "country of production (first named), IMDb's spelling through the alias table: USA, UK, France", "IMDB 5000"),
+    Column("language", "string", "", "original language, IMDb's spelling through the alias table: English, Mandarin", "IMDB 5000"),
     Column("plot_keywords", "list", "", "IMDb plot keywords (known before release: they describe the story)", "IMDB 5000"),
     Column("source_material", "string", "", "e.g. Original Screenplay, Based on Book/Short Story, Remake", "vega"),
     Column("creative_type", "string", "", "e.g. Contemporary Fiction, Super Hero", "vega"),
@@ -54,18 +55,25 @@ LIST_COLUMNS = tuple(c.name for c in COLUMNS if c.dtype == "list")
 
 MPAA_RATINGS = ("G", "PG", "PG-13", "R", "NC-17", "Not Rated")
 _RATING_ALIASES = {
-    "G": "G", "TV-G": "G", "TV-Y": "G", "TV-Y7": "G", "PG": "PG", "GP": "PG", "M": "PG", "TV-PG": "PG",
-    "PG-13": "PG-13", "PG13": "PG-13", "TV-14": "PG-13", "R": "R", "TV-MA": "R", "NC-17": "NC-17", "NC17": "NC-17",
-    "X": "NC-17", "NOT RATED": "Not Rated", "UNRATED": "Not Rated", "APPROVED": "Not Rated", "PASSED": "Not Rated",
-    "OPEN": "Not Rated", "NR": "Not Rated",
+    "G": "G", "TVG": "G", "TVY": "G", "TVY7": "G", "PG": "PG", "GP": "PG", "M": "PG", "MPG": "PG", "TVPG": "PG",
+    "PG13": "PG-13", "TV14": "PG-13", "R": "R", "TVMA": "R", "NC17": "NC-17", "X": "NC-17",
+    "NOTRATED": "Not Rated", "UNRATED": "Not Rated", "APPROVED": "Not Rated", "PASSED": "Not Rated",
+    "OPEN": "Not Rated", "NR": "Not Rated", "NONE": "Not Rated",
 }
+"""Keys as ``_rating_key`` gives them: "pg 13", "PG13", "Rated PG-13" and "pg-13" are all "PG13"."""
+
+
+def _rating_key(text: str) -> str:
+    key = re.sub(r"[^A-Z0-9]", "", text.upper())
+    return key[5:] if key.startswith("RATED") and len(key) > 5 else key
 
 
 def canonical_rating(value: object) -> str | None:
-    """Map a source's or user's rating to one of ``MPAA_RATINGS``; None if blank or unknown."""
+    """Map a source's or user's rating to one of ``MPAA_RATINGS``, whatever its case, spaces and
+    dashes ("pg 13", "Rated R", "M/PG"); None if blank or not a rating."""
     if value is None or (isinstance(value, float) and value != value):
         return None
-    return _RATING_ALIASES.get(str(value).strip().upper())
+    return _RATING_ALIASES.get(_rating_key(str(value)))
 
 
 def empty_table():

@@ -157,8 +157,9 @@ def rank_cast(base, forecaster, role="lead", candidates=None, top: int = 10, fil
     scores = value_against_newcomer(forecaster, base_film, kind, index, names,
                                     also=[base_film, _place(base_film, kind, index, NEWCOMER)],
                                     break_even_multiple=break_even_multiple)
-    value = scores.named.pop("value_percent").to_numpy()
-    frame = with_changes(scores.named.drop(columns=["p50_newcomer_usd", "value_usd"]), scores.also.iloc[0])
+    value = scores.named["value_percent"].to_numpy()
+    frame = with_changes(scores.named.drop(columns=["p50_newcomer_usd", "value_usd", "value_percent"]),
+                         scores.also.iloc[0])
     talent = forecaster.builder_.talent_
     records = talent.records_as_of([key_for(kind, n) for n in names], [np.datetime64(date)] * len(names))
     n = records["n"].to_numpy()

@@ -30,6 +30,19 @@ class CompsConfig:
     min_year: int = 1980
     """Older films are of another market."""
 
+    def __post_init__(self):
+        from collections.abc import Mapping
+        from types import MappingProxyType
+
+        from boxoffice.errors import check_number, check_param
+
+        weights = self.weights
+        check_param(self, "weights", isinstance(weights, Mapping) and all(
+            isinstance(w, (int, float)) and not isinstance(w, bool) and w >= 0 for w in weights.values()),
+            "a mapping of feature names to weights of 0 or more")
+        object.__setattr__(self, "weights", MappingProxyType(dict(weights)))  # frozen means frozen
+        check_number(self, "min_year", whole=True)
+
 
 def _matrix(X, reference, weights: dict):
     """Weighted, standardised feature matrix; ``reference`` gives the means and spreads."""
@@ -82,7 +95,7 @@ def comps(film, forecaster, films_table, k: int = 10, config: CompsConfig = Comp
         raise InputError(f"only {len(pool)} films have a budget, a gross and genres; asked for {k} comps")
     builder = forecaster.builder_
     X_pool = builder.transform(pool)
-    X_film = builder.transform(films_frame([film]), fill_unspecified=True)
+    X_film = builder.transform(films_frame([film]))  # a field not given is blank: it pulls no comp nearer
     weights = {n: w for n, w in config.weights.items() if w}
     nn = NearestNeighbors(n_neighbors=int(k)).fit(_matrix(X_pool, X_pool, weights))
     distance, index = nn.kneighbors(_matrix(X_film, X_pool, weights))

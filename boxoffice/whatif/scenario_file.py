@@ -13,6 +13,7 @@ variants:
 The file's shape (keys, types, duplicates, empty variants) is checked here and a
 mistake raises ``InputError`` naming the file and place; the *values* of a variant
 are checked by ``scenarios.compare``, which reports a bad one and runs the rest.
+Values are the text written (``country: NO`` is Norway, not False; ``boxoffice.table.user_yaml``).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from boxoffice.break_even import check_multiple
 from boxoffice.errors import InputError
+from boxoffice.table.user_yaml import text_loader
 
 TOP_KEYS = ("base", "variants", "break_even_multiple")
 MAX_BYTES = 5_000_000
@@ -36,44 +38,12 @@ class ScenarioFile:
     """Optional; the command's ``--break-even-multiple`` wins when given."""
 
 
-def _loader():
-    import yaml
-
-    class UniqueKeyLoader(yaml.SafeLoader):
-        """``safe_load`` that refuses a key given twice (YAML would keep the last silently)."""
-
-        def construct_mapping(self, node, deep=False):
-            seen = set()
-            for key_node, _ in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":  # <<: *base, then own keys override it
-                    continue
-                key = self.construct_object(key_node, deep=deep)
-                if isinstance(key, (list, dict)):
-                    raise yaml.constructor.ConstructorError(None, None, "a key must be a name, not a list or mapping",
-                                                            key_node.start_mark)
-                if key in seen:
-                    raise yaml.constructor.ConstructorError(None, None, f"{key!r} is given twice", key_node.start_mark)
-                seen.add(key)
-            return super().construct_mapping(node, deep=deep)
-
-    def timestamp(loader, node):
-        """A date YAML recognises but that does not exist (2027-13-45) is an error with its place."""
-        try:
-            return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-        except (ValueError, OverflowError):
-            raise yaml.constructor.ConstructorError(None, None, f"{node.value!r} is not a date",
-                                                    node.start_mark) from None
-
-    UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
-    return UniqueKeyLoader
-
-
 def parse_scenarios(text: str, source: str = "<text>") -> ScenarioFile:
     """Check a scenario file's text; every shape mistake raises ``InputError`` naming where it is."""
     import yaml
 
     try:
-        data = yaml.load(text, Loader=_loader())  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=text_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -106,7 +76,7 @@ def parse_scenarios(text: str, source: str = "<text>") -> ScenarioFile:
     out = {}
     for name, overrides in variants.items():
         label = f"variants.{name}"
-        if not isinstance(name, (str, int, float)) or str(name).strip() == "":
+        if not isinstance(name, str) or name.strip() == "":
             raise InputError(f"variant name {name!r} must be a word", file=source)
         if str(name) == "base":
             raise InputError("a variant cannot be named 'base' (that is the base film)", file=source)
@@ -121,8 +91,11 @@ def parse_scenarios(text: str, source: str = "<text>") -> ScenarioFile:
     multiple = data.get("break_even_multiple")
     if multiple is not None:
         try:
-            multiple = check_multiple(multiple)
-        except InputError as err:
+            text = multiple.strip() if isinstance(multiple, str) else None  # scenario values are read as text
+            multiple = check_multiple(float(text) if text else multiple)
+        except ValueError as err:
+            if not isinstance(err, InputError):
+                err = InputError(f"break_even_multiple {multiple!r} is not a number", hint="e.g. 2.5")
             raise InputError(err.message, file=source, hint=err.hint) from None
     return ScenarioFile(base=dict(base), variants=out, break_even_multiple=multiple)
 

@@ -6,7 +6,8 @@ weeks or months of a year (``boxoffice.whatif.casting.rank_cast`` ranks candidat
 Each builds all its films first and calls ``forecaster.predict`` once, so
 10,000 variants score in about a second. Money is USD of the release year.
 A bad override is reported (``ScenarioProblem``: scenario, field, message) and
-the other scenarios still run; the problems ride along in ``frame.attrs["problems"]``.
+the other scenarios still run; the problems ride along in ``frame.attrs["problems"]``, and what a
+variant has that the model has not seen (and its base has not) in ``frame.attrs["warnings"]``.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from functools import lru_cache
 import boxoffice.break_even as break_even
 from boxoffice.errors import InputError
 from boxoffice.table.film import FIELD_ALIASES, FIELD_NAMES, Film, make_film
-from boxoffice.whatif.scoring import FIGURES, as_film, ranked, score, with_changes
+from boxoffice.whatif.scoring import FIGURES, as_film, ranked, score, variant_warnings, with_changes
 
 MAX_VARIANTS = 200_000
 """A grid larger than this is almost certainly a typo (and would take minutes)."""
@@ -79,6 +80,16 @@ class _Parser:
     def __call__(self, key, value):
         """(attribute, parsed value); raises ``InputError`` for an unknown field or a bad value."""
         return self.described(key, value)[:2]
+
+    def each(self, key, values):
+        """((attribute, parsed value) of each good value of ``key``, a ``ScenarioProblem`` per bad one)."""
+        good, problems = [], []
+        for value in values:
+            try:
+                good.append(self(key, value))
+            except InputError as err:
+                problems.append(ScenarioProblem.of(f"{key}={value}", key, err))
+        return good, problems
 
     def described(self, key, value):
         """(attribute, parsed value, ``label=value`` as a person reads it)."""
@@ -190,7 +201,7 @@ def compare(base, variants: Mapping, forecaster, break_even_multiple: float = br
         reasons.setdefault(problem.scenario, []).append(f"{problem.field}: {problem.message}")
     frame["problem"] = [" | ".join(reasons.get(n, [])) for n in names]
     frame["title"] = frame["title"].fillna(base_film.title)
-    frame.attrs["problems"] = problems
+    frame.attrs["problems"], frame.attrs["warnings"] = problems, variant_warnings(base_film, films, forecaster)
     return frame
 
 
@@ -212,15 +223,10 @@ def grid(base, levers: Mapping, forecaster, break_even_multiple: float = break_e
         if field_name(key) in seen:
             raise InputError(f"{key!r} is varied twice", hint="give all its values in one lever")
         seen.add(field_name(key))
-        values = values if isinstance(values, (list, tuple)) else [values]
-        good = []
-        for value in values:
-            try:
-                good.append(parse(key, value))
-            except InputError as err:
-                problems.append(ScenarioProblem.of(f"{key}={value}", key, err))
+        good, bad = parse.each(key, values if isinstance(values, (list, tuple)) else [values])
+        problems += bad
         if not good:
-            raise InputError(f"no usable value for {key!r}" + (f": {problems[-1].message}" if problems else ""))
+            raise InputError(f"no usable value for {key!r}" + (f": {bad[-1].message}" if bad else ""))
         axes.append(good)
     size = 1
     for axis in axes:
@@ -238,8 +244,10 @@ def grid(base, levers: Mapping, forecaster, break_even_multiple: float = break_e
         if attr not in ("budget_usd", "release_date"):
             frame[_label(attr)] = [describe(attr, combo[i][1]) for combo in combos]
         levers.append(attr if attr in ("budget_usd", "release_date") else _label(attr))
+    warnings = variant_warnings(base_film, dict(zip(frame["scenario"], films)), forecaster)
     frame = ranked(frame, rank_by)
     frame.attrs["problems"], frame.attrs["base"], frame.attrs["levers"] = problems, scored.iloc[0].to_dict(), levers
+    frame.attrs["warnings"] = warnings
     return frame
 
 
@@ -251,20 +259,17 @@ def sweep(base, field: str, values, forecaster, break_even_multiple: float = bre
         base = {**base, "budget": sweep_base_budget(field, values)}
     base_film = as_film(base)
     parse = _Parser(base_film)
-    parsed, problems = [], []
-    for value in values:
-        try:
-            parsed.append(parse(field, value))
-        except InputError as err:
-            problems.append(ScenarioProblem.of(f"{field}={value}", field, err))
+    parsed, problems = parse.each(field, values)
     if not parsed:
         raise InputError(f"no usable value to sweep {field!r}" + (f": {problems[0].message}" if problems else ""))
-    scored = score([base_film, *(_apply(base_film, [p]) for p in parsed)], forecaster, break_even_multiple)
+    films = [_apply(base_film, [p]) for p in parsed]
+    scored = score([base_film, *films], forecaster, break_even_multiple)
     frame = with_changes(scored.iloc[1:].reset_index(drop=True), scored.iloc[0])
     attr = parsed[0][0]
     frame.insert(0, "value", [v[0] if attr == LEAD else v for _, v in parsed])
     frame.insert(0, "scenario", [f"{_label(attr)}={describe(attr, v)}" for _, v in parsed])
     frame.attrs["problems"], frame.attrs["base"], frame.attrs["field"] = problems, scored.iloc[0].to_dict(), attr
+    frame.attrs["warnings"] = variant_warnings(base_film, dict(zip(frame["scenario"], films)), forecaster)
     return frame
 
 
@@ -366,13 +371,13 @@ def release_windows(base, forecaster, year: int | None = None, start: dt.date | 
     elif start.year < 1900 or end.year > 2100:
         raise InputError(f"release window {start}..{end} reaches outside 1900-2100")
     dates = fridays(start, end) or [start]
-    scored = score([base_film, *(dataclasses.replace(base_film, release_date=d) for d in dates)],
-                   forecaster, break_even_multiple)
+    films = [dataclasses.replace(base_film, release_date=d) for d in dates]
+    scored = score([base_film, *films], forecaster, break_even_multiple)
     frame = scored.iloc[1:].reset_index(drop=True)
     when = pd.to_datetime(frame["release_date"])
     if by == "week":
-        iso = when.dt.isocalendar()
-        frame.insert(0, "window", [f"{y}-W{w:02d}" for y, w in zip(iso["year"], iso["week"])])
+        # week N of a year = its N-th Friday (1 Jan 2027 is 2027-W01; ISO would say 2026-W53)
+        frame.insert(0, "window", [f"{d.year}-W{(d.day_of_year - 1) // 7 + 1:02d}" for d in when])
     else:
         frame["window"] = when.dt.strftime("%Y-%m")
         best = frame.loc[frame.groupby("window")["worldwide_p50"].idxmax(), ["window", "release_date"]]
@@ -383,4 +388,5 @@ def release_windows(base, forecaster, year: int | None = None, start: dt.date | 
     frame = with_changes(frame, scored.iloc[0])
     frame = ranked(frame, "worldwide_p50")
     frame.attrs["base"], frame.attrs["by"] = scored.iloc[0].to_dict(), by
+    frame.attrs["warnings"] = variant_warnings(base_film, {d.isoformat(): f for d, f in zip(dates, films)}, forecaster)
     return frame

@@ -13,7 +13,7 @@ from boxoffice.errors import InputError
 from boxoffice.table.film import Film, make_film
 
 FIGURES = ("worldwide_p10", "worldwide_p50", "worldwide_p90", "domestic_p10", "domestic_p50", "domestic_p90",
-           "break_even_prob", "break_even_gross", "expected_multiple", "expected_return")
+           "break_even_prob", "break_even_gross", "median_multiple", "expected_return")
 """Per scenario, under the names of ``predict --json``; ``expected_return`` is defined in ``score``."""
 
 CHANGES = ("worldwide_p50_change_pct", "break_even_prob_change")
@@ -51,6 +51,20 @@ def score(films, forecaster, break_even_multiple: float = break_even.MULTIPLE):
     pred["expected_return"] = pred["worldwide_p50"] / pred["break_even_gross"] - 1
     at = {film: i for i, film in enumerate(distinct)}
     return pred.iloc[[at[f] for f in films]].reset_index(drop=True) if len(distinct) != len(films) else pred
+
+
+def variant_warnings(base: Film, variants: Mapping, forecaster) -> list[str]:
+    """What each variant (``{name: Film}``) has that the model has not seen and its base has not
+    (``boxoffice.model.domain.film_warnings``; the base's own: ``boxoffice.whatif.slates.forecast_warnings``),
+    one line per message: ``scenario 'elsewhere': country 'Narnia' is not …``."""
+    from boxoffice.model.domain import film_warnings, grouped
+    from boxoffice.table.film import films_frame
+
+    distinct = list(dict.fromkeys([base, *variants.values()]))
+    found = dict(zip(distinct, film_warnings(forecaster, films_frame(distinct))))
+    own = set(found[base])
+    return grouped([[w for w in found[film] if w not in own] for film in variants.values()],
+                   [repr(str(name)) for name in variants], "scenario")
 
 
 def with_changes(frame, base_row):

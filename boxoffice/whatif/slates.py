@@ -1,13 +1,14 @@
-"""Forecasting films users describe: single films, whole slates, and the warnings for unknown talent."""
+"""Forecasting films users describe: single films, whole slates, and the warnings that go with them
+(unknown talent; values, genres, budgets and dates the model has not seen: ``boxoffice.model.domain``)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import boxoffice.break_even as break_even
 
 OUTPUT_COLUMNS = ("worldwide_p10", "worldwide_p50", "worldwide_p90", "domestic_p10", "domestic_p50", "domestic_p90",
-                  "break_even_prob", "break_even_gross", "expected_multiple")
+                  "break_even_prob", "break_even_gross", "median_multiple")
 
 
 def unknown_people(forecaster, film) -> list[tuple[str, str, list[str]]]:
@@ -16,10 +17,11 @@ def unknown_people(forecaster, film) -> list[tuple[str, str, list[str]]]:
 
     talent = forecaster.builder_.talent_
     known = set(talent.table["key"])
+    unlearned = forecaster.builder_.unlearned_fields_  # no name is "unknown" in a field the model ignores
     out = []
-    for role, names in (("cast", film.cast), ("director", film.directors[:1]),
-                        ("distributor", [film.distributor] if film.distributor else [])):
-        for name in names:
+    for role, column, names in (("cast", "cast", film.cast), ("director", "directors", film.directors[:1]),
+                                ("distributor", "distributor", [film.distributor] if film.distributor else [])):
+        for name in names if column not in unlearned else ():
             if f"{role}:{person_key(name)}" not in known:
                 out.append((role, name, closest_names(name, talent.known_names(role))))
     return out
@@ -31,16 +33,45 @@ def unknown_warning(role: str, name: str, suggestions) -> str:
     return f"{role} {name!r} has no earlier film in the data: treated as new talent{hint}"
 
 
+def model_warnings(forecaster, ignored_fields) -> list[str]:
+    """What a user reads when the model ignores given fields (``Forecaster.ignored_fields``) or cannot
+    forecast domestic gross at all."""
+    from boxoffice.model.forecaster import model_id
+
+    model = model_id(forecaster)
+    out = [f"model {model} never learned {field} (its training films had none): the {field} given is ignored"
+           for field in ignored_fields]
+    if "domestic" not in forecaster.targets_:
+        out.append(f"model {model} was trained without domestic grosses: domestic forecasts are unavailable")
+    return out
+
+
 def talent_warnings(forecaster, film) -> list[str]:
     """One warning per person or distributor of ``film`` with no earlier film, with the closest known names."""
     return [unknown_warning(role, name, near) for role, name, near in unknown_people(forecaster, film)]
+
+
+def forecast_warnings(forecaster, film) -> list[str]:
+    """Everything a user should read beside ``film``'s forecast: a country, language, distributor or
+    rating the model does not know, a genre it has not learned, a budget, runtime or date beyond its
+    data (``boxoffice.model.domain.film_warnings``), after fields the model never learned
+    (``model_warnings``), then people with no earlier film (``talent_warnings``;
+    a distributor already said to be unknown is not said twice)."""
+    from boxoffice.model.domain import film_warnings
+    from boxoffice.table.film import films_frame
+
+    found = model_warnings(forecaster, forecaster.ignored_fields(films_frame([film])))
+    found += film_warnings(forecaster, films_frame([film]))[0]
+    unknown = bool(film.distributor) and not forecaster.builder_.knows("distributor", [film.distributor])[0]
+    return found + [unknown_warning(role, name, near) for role, name, near in unknown_people(forecaster, film)
+                    if not (role == "distributor" and unknown)]
 
 
 def forecast_film(forecaster, film, break_even_multiple: float = break_even.MULTIPLE) -> dict:
     """One film's forecast as ``predict --json`` gives it: ``OUTPUT_COLUMNS``, then title, release_date
     (ISO; ``default_release_date`` when unsaid), budget_usd, break_even_multiple and model (``model_id``).
 
-    Money is USD of the release year. Unknown talent is not checked here: see ``talent_warnings``.
+    Money is USD of the release year. Nothing is checked here: see ``forecast_warnings``.
     """
     from boxoffice.model.forecaster import model_id
     from boxoffice.table.film import films_frame
@@ -57,35 +88,56 @@ class SlateResult:
     forecasts: "object"
     """The input's title and release_date, then ``OUTPUT_COLUMNS``, with ``explain``
     ``driver_baseline_usd`` and one ``driver_<lever>_usd`` per lever (they sum to the worldwide P50),
-    and ``problem`` (blank if fine)."""
+    ``problem`` (blank if fine) and ``warning`` (what the row has that the model has not seen; blank if nothing)."""
     problems: list
     n_ok: int
+    ignored_fields: list = field(default_factory=list)
+    """Fields the slate gives that the model never learned (``Forecaster.ignored_fields``)."""
+    warnings: list = field(default_factory=list)
+    """``"row 4: country 'Narnia' is not …"``, one line per message (``boxoffice.model.domain.grouped``)."""
 
 
 def predict_slate(forecaster, path: Path, mapping=None, break_even_multiple: float = break_even.MULTIPLE,
-                  explain: bool = False) -> SlateResult:
+                  explain: bool = False, blank_means_open: bool = False) -> SlateResult:
     """Forecast every good row of a slate CSV; bad rows are reported by row number and left blank.
+    A value, genre, budget or date the model has not seen is no problem: the row is forecast, with
+    a warning.
 
-    ``explain``: also split each worldwide P50 into levers (``boxoffice.model.explain.drivers``), in USD.
+    A column the slate lacks is open (mixed over comparable films); an empty cell is unknown, or open
+    with ``blank_means_open``. ``explain``: also split each worldwide P50 into levers
+    (``boxoffice.model.explain.drivers``), in USD.
     """
-    import pandas as pd
-
-    from boxoffice.table.film import release_dates_or_default
-    from boxoffice.table.mapped_csv import FORECAST_REQUIRED, ColumnMapping, parse_rows, read_frame
+    from boxoffice.table.mapped_csv import FORECAST_REQUIRED, ColumnMapping, read_frame
 
     mapping = mapping or ColumnMapping()
     frame = read_frame(path, mapping, FORECAST_REQUIRED)
-    records, problems = parse_rows(frame, mapping, FORECAST_REQUIRED)
+    return forecast_slate(forecaster, frame, mapping, break_even_multiple, explain, blank_means_open)
+
+
+def forecast_slate(forecaster, frame, mapping=None, break_even_multiple: float = break_even.MULTIPLE,
+                   explain: bool = False, blank_means_open: bool = False) -> SlateResult:
+    """``predict_slate`` of a slate already read (text cells, canonical columns, CSV line index):
+    the one path of every slate, the backtest's included."""
+    import pandas as pd
+
+    from boxoffice.model.domain import film_warnings, grouped
+    from boxoffice.table.slate import slate_films
+
+    films, problems = slate_films(frame, mapping, blank_means_open=blank_means_open)
+    ignored, warnings, per_row = [], [], {}
     out = pd.DataFrame({"row": frame.index.to_numpy(), "title": frame.get("title", pd.Series("", index=frame.index)).to_numpy(),
                         "release_date": frame.get("release_date", pd.Series("", index=frame.index)).to_numpy()})
     for col in OUTPUT_COLUMNS:
         out[col] = float("nan")
-    if records:
-        films = pd.DataFrame(records)
-        films["release_date"] = release_dates_or_default(films["release_date"])
+    out["mixed_over"], out["comparable_films"] = "", 0
+    if len(films):
         pred = forecaster.predict(films, break_even_multiple)
+        ignored = forecaster.ignored_fields(films)
+        found = film_warnings(forecaster, films)
+        per_row = {row: "; ".join(messages) for row, messages in zip(films["row"], found) if messages}
+        warnings = grouped(found, [str(r) for r in films["row"]], "row")
         at = out.set_index("row").index.get_indexer(films["row"])
-        for col in OUTPUT_COLUMNS:
+        for col in (*OUTPUT_COLUMNS, "mixed_over", "comparable_films"):
             out.loc[at, col] = pred[col].to_numpy()
         if explain:
             from boxoffice.model.explain import drivers
@@ -100,4 +152,5 @@ def predict_slate(forecaster, path: Path, mapping=None, break_even_multiple: flo
     for problem in problems:
         bad.setdefault(problem.row, []).append(f"{problem.column}: {problem.message}")
     out["problem"] = out["row"].map(lambda r: "; ".join(bad.get(r, [])))
-    return SlateResult(out.drop(columns="row"), problems, len(records))
+    out["warning"] = out["row"].map(lambda r: per_row.get(r, ""))
+    return SlateResult(out.drop(columns="row"), problems, len(films), ignored, warnings)

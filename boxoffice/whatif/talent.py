@@ -63,6 +63,9 @@ class TalentProfile:
     """Worldwide gross / budget at which a film broke even (``broke_even``, ``totals["hit_rate"]``)."""
 
     def as_dict(self) -> dict:
+        """JSON-ready, money to the cent."""
+        from boxoffice.units import money_fields_rounded
+
         films = self.films.assign(release_date=self.films["release_date"].dt.date.astype(str))
         out = {"name": self.name, "role": self.role, "as_of": self.as_of.isoformat(),
                "break_even_multiple": self.break_even_multiple, "totals": self.totals,
@@ -72,7 +75,7 @@ class TalentProfile:
             out["model_value"] = {"usd": v.usd, "percent": v.percent, "p50_with_usd": v.p50_with_usd,
                                   "p50_newcomer_usd": v.p50_newcomer_usd, "reference_genre": v.genre,
                                   "reference_budget_usd": v.budget_usd, "reference_release_date": v.release_date.isoformat()}
-        return out
+        return money_fields_rounded(out)
 
 
 def _plain(value):

@@ -27,7 +27,7 @@ class SourceRecords:
 
 
 def read_csv_checked(path: Path, required: tuple[str, ...], *, source: str, max_bytes: int | None = None,
-                     missing_hint: str = "point --sources (or BOXOFFICE_DATA) at the folder holding it"):
+                     missing_hint: str = "point --sources (or BOXOFFICE_DATA) at the folder holding it", sep: str = ","):
     """Read a CSV as strings; one clear ``DataSourceError`` for every way it can be bad.
 
     The header is checked before the body is read, and a file over ``max_bytes`` is refused
@@ -50,7 +50,7 @@ def read_csv_checked(path: Path, required: tuple[str, ...], *, source: str, max_
         head = handle.read(1 << 16)
     if b"\0" in head:
         raise DataSourceError("not a text file (it holds binary data)", file=str(path), hint="export it as CSV, UTF-8")
-    options = dict(dtype=str, keep_default_na=False, encoding="utf-8")
+    options = dict(dtype=str, keep_default_na=False, encoding="utf-8", sep=sep)
     try:
         check_columns(_strip(pd.read_csv(path, nrows=0, **options)), required, file=str(path))
         frame = pd.read_csv(path, **options)

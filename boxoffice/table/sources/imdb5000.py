@@ -15,6 +15,7 @@ from pathlib import Path
 from boxoffice.names import AliasTable, canonical_genres, clean_text, split_list, title_key
 from boxoffice.table.schema import canonical_rating
 from boxoffice.table.sources.base import IMDB_ID, SourceRecords, number_cell, read_csv_checked
+from boxoffice.table.vocabulary import canonical_value
 
 NAME = "imdb-5000"
 FILE = "imdb-5000-movie-metadata.csv"
@@ -48,8 +49,8 @@ def read(path: Path, genres: AliasTable | None = None) -> SourceRecords:
             "directors": split_list(rec["director_name"], sep=","),
             "mpaa_rating": canonical_rating(rec["content_rating"]),
             "runtime_min": number_cell(rec["duration"], column="duration", **cell),
-            "country": clean_text(rec["country"]) or None,
-            "language": clean_text(rec["language"]) or None,
+            "country": canonical_value("country", rec["country"]),
+            "language": canonical_value("language", rec["language"]),
             "plot_keywords": split_list(rec["plot_keywords"]),
             "imdb_id": _imdb_id(rec["movie_imdb_link"]),
         })

@@ -1,0 +1,28 @@
+"""Levels of detail: the same test films described as fully as the data allows, and as sparsely as users do.
+
+A user before greenlight often gives only a genre, a budget and a date; a slate may have cast but no
+distributor yet. The backtest scores every level, so a figure in the README holds for each way a
+film reaches the toolkit. A level lists the fields its description leaves out: those columns are
+dropped, so the forecast mixes over comparable films there (``boxoffice.model.mixture``).
+"""
+from __future__ import annotations
+
+from boxoffice.model.mixture import OPEN_FIELDS
+
+LEVELS = {
+    "full": (),
+    "no distributor": ("distributor",),
+    "genre, budget and date": OPEN_FIELDS,
+}
+"""Level name -> fields its description leaves open. "full" is the data as it is (blanks stay blank)."""
+
+FULL = "full"
+
+
+def described_at(films, level: str):
+    """``films`` as a description of ``level`` gives them: the level's open fields' columns dropped."""
+    from boxoffice.errors import InputError
+
+    if level not in LEVELS:
+        raise InputError(f"unknown level of detail {level!r}", hint=f"use one of: {', '.join(LEVELS)}")
+    return films.drop(columns=[c for c in LEVELS[level] if c in films.columns])
