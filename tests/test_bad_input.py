@@ -484,8 +484,6 @@ STORE_DAMAGE = {
     "truncated model file": (_truncate, "worldwide_p50.txt fails its checksum"),
     "checksum mismatch": (_flip_a_byte, "talent.parquet fails its checksum"),
     "newer schema version": (lambda h: _edit_metadata(h, lambda m: m.update(schema_version=99)), "upgrade boxoffice"),
-    # a model stored before the cast lost its fake lead (schema 1) has other features
-    "older schema version": (lambda h: _edit_metadata(h, lambda m: m.update(schema_version=1)), "retrain"),
     "missing pointer": (lambda h: (h / "models" / "default" / "CURRENT").unlink(), "no CURRENT pointer"),
     "pointer to nothing": (lambda h: (h / "models" / "default" / "CURRENT").write_text("20990101T000000Z\n"),
                            "points to a missing version"),
