@@ -56,3 +56,38 @@ def write_csv_atomic(frame, target: Path) -> Path:
     with atomic_path(target) as tmp:
         frame.to_csv(tmp, index=False)
     return Path(target)
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """True if writing ``a`` would replace ``b``: one file after symlinks, hard links and ``..``."""
+    try:
+        if os.path.samefile(a, b):
+            return True
+    except OSError:  # one of them does not exist (yet)
+        pass
+    return Path(a).resolve() == Path(b).resolve()
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return Path(path).resolve().is_relative_to(Path(folder).resolve())
+
+
+def refuse_overwriting(outputs: dict, inputs: dict | None = None, folders: dict | None = None) -> None:
+    """Raise ``InputError`` before any work if an output would replace an input, another output, or a file
+    in a folder the toolkit reads (the public data, the model store).
+
+    Each dict maps what the user calls the file (``"--output"``, ``"the film table"``) to its path, or None
+    when not given.
+    """
+    given = [(name, Path(path)) for name, path in outputs.items() if path is not None]
+    sources = [(name, Path(path)) for name, path in (inputs or {}).items() if path is not None]
+    for i, (name, path) in enumerate(given):
+        for other, source in sources + given[:i]:
+            if same_file(path, source):
+                raise InputError(f"{name} {path} is the same file as {other} {source}: writing it would replace "
+                                 f"{'that output' if (other, source) in given else 'the input'}",
+                                 hint=f"give {name} another path")
+        for other, folder in (folders or {}).items():
+            if folder is not None and _inside(path, folder):
+                raise InputError(f"{name} {path} is inside {other} {folder}: writing it would replace what the "
+                                 "toolkit reads there", hint=f"give {name} a path outside {folder}")

@@ -75,6 +75,18 @@ def library_versions() -> dict:
     return out
 
 
+@contextlib.contextmanager
+def _writable(folder: Path):
+    """A model folder this user cannot write is one message naming it, not a PermissionError."""
+    try:
+        yield
+    except OSError as err:
+        reason = "is not writable" if isinstance(err, PermissionError) else f"cannot be written ({err.strerror})"
+        raise ModelStoreError(f"cannot write to the model store: {err.filename or folder} {reason}",
+                              hint=f"ask for write access to {folder.parent}, or point BOXOFFICE_HOME "
+                                   "(or --home) at a folder of your own") from None
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -105,14 +117,16 @@ class ModelStore:
     # ------------------------------------------------------------------ writing
 
     @contextlib.contextmanager
-    def lock(self, name: str = DEFAULT_NAME, wait: float = 0.0, on_wait=None):
-        """One writer per model name at a time; a second waits up to ``wait`` seconds, then gives up.
-        ``on_wait(message)`` is told once when it starts waiting."""
+    def lock(self, name: str = DEFAULT_NAME, wait: float = 0.0, on_wait=None,
+             wait_hint: str = "wait for it to finish, or pass a longer --wait"):
+        """One writer per model name at a time; a second waits up to ``wait`` seconds, then gives up
+        with ``wait_hint``. ``on_wait(message)`` is told once when it starts waiting."""
         import fcntl
 
         folder = self._folder(name)
-        folder.mkdir(parents=True, exist_ok=True)
-        handle = (folder / ".lock").open("a+")
+        with _writable(folder):
+            folder.mkdir(parents=True, exist_ok=True)
+            handle = (folder / ".lock").open("a+")
         deadline = time.monotonic() + wait
         told = False
         try:
@@ -123,7 +137,7 @@ class ModelStore:
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
                         raise ModelStoreError(f"another run is writing models in {folder}",
-                                              hint="wait for it to finish, or pass a longer --wait") from None
+                                              hint=wait_hint) from None
                     if on_wait and not told:
                         on_wait(f"another run is writing models in {folder}; waiting up to {wait:.0f}s")
                         told = True
@@ -138,10 +152,11 @@ class ModelStore:
         if ``make_current``. ``films``: the training films, fingerprinted; ``extra``: more metadata."""
         state = forecaster.get_state()
         folder = self._folder(name)
-        folder.mkdir(parents=True, exist_ok=True)
-        _remove_stale(folder)
+        with _writable(folder):
+            folder.mkdir(parents=True, exist_ok=True)
+            _remove_stale(folder)
+            tmp = honour_umask(tempfile.mkdtemp(prefix=".incomplete-", dir=folder))
         version = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-        tmp = honour_umask(tempfile.mkdtemp(prefix=".incomplete-", dir=folder))
         try:
             for text_name, text in state.texts.items():
                 (tmp / f"{check_name(text_name)}.txt").write_text(text, encoding="utf-8")

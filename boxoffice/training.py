@@ -5,12 +5,16 @@ been scored; the backtest figures go into its metadata.
 """
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from boxoffice.evaluation.backtest import BacktestConfig, backtest
 from boxoffice.model.forecaster import Forecaster, TrainConfig
 from boxoffice.store import DEFAULT_NAME, ModelStore, check_name
+
+FIRST_RUN_WAIT_SECONDS = 600.0
+"""How long a command waits for another one that is training the default model on a first run."""
 
 
 @dataclass(frozen=True)
@@ -23,13 +27,14 @@ class TrainRun:
 
 def train_and_store(films, store: ModelStore, name: str = DEFAULT_NAME, config: TrainConfig | None = None,
                     evaluate: bool = True, progress=None, extra_metadata: dict | None = None,
-                    lock_wait_seconds: float = 0.0, on_wait=None) -> TrainRun:
+                    lock_wait_seconds: float = 0.0, on_wait=None, locked: bool = False) -> TrainRun:
     """Backtest (if ``evaluate``), train on every film, and store the model as the current ``name``.
-    ``progress(step, total, label)``; ``on_wait(message)`` if another run holds the lock."""
+    ``progress(step, total, label)``; ``on_wait(message)`` if another run holds the lock; ``locked``:
+    the caller already holds it."""
     check_name(name)  # before minutes of training, not after
     config = config or TrainConfig()
     # the lock covers the whole run: a second writer waits or gives up before it trains, not after
-    with store.lock(name, lock_wait_seconds, on_wait):
+    with contextlib.nullcontext() if locked else store.lock(name, lock_wait_seconds, on_wait):
         metrics = {}
         if evaluate:
             result = backtest(films, BacktestConfig(train=config), progress=progress)
@@ -49,10 +54,20 @@ def load_or_train(workspace, name: str = DEFAULT_NAME, on_info=None, progress=No
     from boxoffice.table.io import load_films
 
     store = ModelStore(workspace.models_dir)
-    missing = not store.exists(name)
-    if name == DEFAULT_NAME and (missing or store.outdated(name)):
-        if on_info:
-            on_info("No model yet: training the default one on the public data first (about a minute)…" if missing else
-                    "The default model was stored by an older boxoffice: training it again (about a minute)…")
-        train_and_store(load_films(workspace, on_build=on_info), store, name, progress=progress, on_wait=on_info)
+
+    def needs_training() -> bool:
+        return name == DEFAULT_NAME and (not store.exists(name) or store.outdated(name))
+
+    if needs_training():
+        # a second first run waits for the first one and uses its model rather than training again
+        with store.lock(name, FIRST_RUN_WAIT_SECONDS, on_info,
+                        wait_hint="wait for the other run to finish training the default model, then run again"):
+            if needs_training():
+                missing = not store.exists(name)
+                if on_info:
+                    on_info("No model yet: training the default one on the public data first (about a minute)…"
+                            if missing else
+                            "The default model was stored by an older boxoffice: training it again (about a minute)…")
+                films = load_films(workspace, on_build=on_info)
+                train_and_store(films, store, name, progress=progress, locked=True)
     return store.load(name)

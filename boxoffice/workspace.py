@@ -32,6 +32,16 @@ class Workspace:
     def models_dir(self) -> Path:
         return self.home / "models"
 
+    def refuse_overwriting(self, outputs: dict, inputs: dict | None = None, *, writes_table: bool = False) -> None:
+        """Refuse an output that would replace one of the command's ``inputs`` ({flag: path}), another
+        output, the film table (unless the command ``writes_table``), or a file of the public data or
+        the model store: checked before any work, so nothing the user has is lost."""
+        from boxoffice.atomic import refuse_overwriting
+
+        own = {} if writes_table else {"the film table": self.table_path}
+        refuse_overwriting(outputs, (inputs or {}) | own,
+                           folders={"the public data folder": self.data_dir, "the model store": self.models_dir})
+
 
 def _checkout_root() -> Path | None:
     """The clone this package runs from (editable install), if any."""

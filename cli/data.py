@@ -35,8 +35,10 @@ def build(
     from boxoffice.workspace import resolve_workspace
 
     ws = resolve_workspace(sources, home, require_data=True)
-    with render.err.status("Linking the public sources…"):
-        result = build_film_table(BuildConfig(ws.data_dir, distributor_aliases, genre_aliases))
+    ws.refuse_overwriting({"--out": out}, {"--distributor-aliases": distributor_aliases,
+                                           "--genre-aliases": genre_aliases}, writes_table=True)
+    with render.progress("Building the film table") as report:
+        result = build_film_table(BuildConfig(ws.data_dir, distributor_aliases, genre_aliases), progress=report)
     path = save_table(result.table, out or ws.table_path)
     summary = summarize(result.table)
     report = result.report
@@ -112,7 +114,8 @@ def validate(
 
         rows = pd.DataFrame({"row": [p.row for p in problems], "column": [p.column for p in problems],
                              "problem": [_with_fix(p) for p in problems]})
-        render.out.print(render.frame_table(rows, f"{len(problems)} problem(s) in {file}"))
+        where = render.counted(len({p.row for p in problems}), "row")
+        render.out.print(render.frame_table(rows, f"{render.counted(len(problems), 'problem')} in {where} of {file}"))
     else:
         render.out.print(f"{file}: no problems found")
     if problems:

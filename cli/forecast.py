@@ -16,28 +16,13 @@ def _workspace(sources, home):
     return resolve_workspace(sources, home)
 
 
-def _progress_bar(title: str):
-    """A rich progress bar and the callback the library reports to."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=render.err,
-                   transient=True)
-    task = bar.add_task(title, total=None)
-
-    def report(step, total, label):
-        bar.update(task, completed=step, total=total, description=f"{title}: {label}")
-
-    return bar, report
-
-
 def _train(ws, name, data=None, mapping=None, evaluate=True, wait=0.0, config=None, extra=None):
     from boxoffice.store import ModelStore
     from boxoffice.table.io import load_films
     from boxoffice.training import train_and_store
 
     films = load_films(ws, data, mapping, on_build=render.info)
-    bar, report = _progress_bar("Training")
-    with bar:
+    with render.progress("Training") as report:
         return train_and_store(films, ModelStore(ws.models_dir), name, config=config, evaluate=evaluate,
                                progress=report, lock_wait_seconds=wait, on_wait=render.info, extra_metadata=extra)
 
@@ -84,17 +69,8 @@ def load_model(ws, name):
     """``boxoffice.training.load_or_train`` with its messages on stderr and a progress bar if it trains."""
     from boxoffice.training import load_or_train
 
-    bar, report = _progress_bar("Training")
-
-    def progress(step, total, label):
-        bar.start()  # only once training starts: a plain load shows no bar
-        report(step, total, label)
-
-    try:
-        return load_or_train(ws, name, on_info=render.info, progress=progress)
-    finally:
-        if bar.live.is_started:
-            bar.stop()
+    with render.progress("Training") as report:  # shows only once training starts: a plain load shows nothing
+        return load_or_train(ws, name, on_info=render.info, progress=report)
 
 
 @film_options
@@ -125,6 +101,7 @@ def predict(
     from boxoffice.whatif.slates import forecast_film, forecast_warnings
 
     ws = _workspace(sources, home)
+    ws.refuse_overwriting({"--output": output_csv}, {"--input": input_csv})
     if input_csv is not None:
         if film.given():
             from boxoffice.errors import InputError
@@ -161,12 +138,16 @@ def _predict_batch(ws, model, input_csv, output_csv, multiple, as_json, explain,
     for problem in result.problems:
         render.warn(str(problem))
     render.warn_all(result.warnings)
+    rows = len({problem.row for problem in result.problems})
+    trouble = f"{render.counted(rows, 'row')} had {render.counted(len(result.problems), 'problem')} (see above)"
     if output_csv is not None:
         from boxoffice.atomic import write_csv_atomic
 
         write_csv_atomic(result.forecasts, output_csv)
-        render.info(f"Wrote {result.n_ok:,} forecast(s) to {output_csv}"
-                    + (f"; {len(result.problems)} row(s) had problems (see above)" if result.problems else ""))
+        render.info(f"Wrote {render.counted(result.n_ok, 'forecast')} to {output_csv}"
+                    + (f"; {trouble}" if result.problems else ""))
+    elif result.problems:
+        render.info(trouble)
     if as_json:
         render.emit_json(result.forecasts.to_dict("records"))
     elif output_csv is None:
@@ -196,12 +177,12 @@ def evaluate(
     from boxoffice.table.io import load_films
 
     films = load_films(_workspace(sources, home), data, mapping, on_build=render.info)
-    bar, report = _progress_bar("Backtest")
-    with bar:
+    with render.progress("Backtest") as report:
         result = backtest(films, BacktestConfig(test_years=years, break_even_multiple=break_even_multiple), progress=report)
     if as_json:
         render.emit_json({"pooled": result.summary(), "per_year": result.scores.to_dict("records")})
         return
     render.out.print(render.backtest_table(result.summary(), f"Backtest, {years} test years pooled"))
     if per_year:
-        render.out.print(render.frame_table(result.scores, "Per year"))
+        for who in ("model", "baseline"):
+            render.out.print(render.per_year_table(result.scores, who, f"Per year: {who}"))

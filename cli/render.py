@@ -1,8 +1,11 @@
-"""Turning results into what a person reads (rich tables) or a script reads (JSON)."""
+"""Turning results into what a person reads (rich tables, progress) or a script reads (JSON)."""
 from __future__ import annotations
 
+import contextlib
 import json
+import numbers
 import sys
+import time
 
 from rich.console import Console
 from rich.markup import escape
@@ -29,6 +32,46 @@ def warn_all(messages) -> None:
 
 def info(message: str) -> None:
     err.print(message)
+
+
+@contextlib.contextmanager
+def progress(title: str):
+    """The ``progress(step, total, label)`` callback long library work reports to, shown where the user looks.
+
+    In a terminal: a rich bar that goes away when done. Elsewhere (CI logs, notebooks, pipes): one plain
+    line on stderr per new step, with the seconds so far, and a last line when done. Nothing shows until
+    the work first reports (a model that loads without training shows no bar).
+    """
+    started, shown, said, bar = time.monotonic(), [], set(), None
+    if err.is_terminal:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err,
+                       transient=True)
+        task = bar.add_task(title, total=None)
+
+    def report(step, total, label):
+        if not shown:
+            shown.append(True)
+            bar.start() if bar is not None else err.print(f"{title}…")
+        if bar is not None:
+            bar.update(task, completed=step, total=total, description=f"{title}: {label}")
+        elif (step, label) not in said:  # a step reported twice is said once
+            said.add((step, label))
+            err.print(f"{title} [{step}/{total}] {label} ({time.monotonic() - started:.0f} s)")
+
+    try:
+        yield report
+    finally:
+        if bar is not None and shown:
+            bar.stop()
+    if shown and bar is None:
+        err.print(f"{title}: done in {time.monotonic() - started:.0f} s")
+
+
+def counted(n: int, noun: str) -> str:
+    """``1 row``, ``2 rows``: counts said as a person says them, never ``row(s)``."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def emit_json(obj) -> None:
@@ -66,24 +109,68 @@ def counts_table(title: str, columns: tuple[str, ...], rows) -> Table:
     return table
 
 
+SCORES = ("rmsle", "r2_log", "median_abs_log_error", "break_even_auc", "brier", "brier_base_rate",
+          "calibration_error")
+"""Scores of a backtest, shown to three decimals."""
+RATES = ("coverage_80", "bingo", "one_away", "loss_rate", "hit_rate")
+"""Shares of films, shown as percentages to one decimal."""
+COUNTS = ("films", "films_before", "fridays", "rank")
+
+
+def cell(column: str, value) -> str:
+    """One rule for every table: a value shown as what its column holds, known by the column's name.
+
+    Money (``_usd``, ``gross``, ``budget``, ``p10``/``p50``/``p90``) as money, ratios (``multiple``,
+    ``_over_``: median P90 over P10) as "22.4×", probabilities and shares as %, scores to 3 decimals.
+    """
+    from boxoffice.units import format_money
+
+    if value is None or (isinstance(value, numbers.Real) and value != value):
+        return "–"
+    if isinstance(value, bool) or getattr(value, "dtype", None) == bool:
+        return "yes" if value else "no"
+    if not isinstance(value, numbers.Real):
+        return str(value)
+    if column.endswith("_prob_change"):
+        return f"{value * 100:+.0f}pt"
+    if column.endswith("_prob"):
+        return f"{value:.0%}"
+    if column in RATES:
+        return f"{value:.1%}"
+    if column.endswith("_pct"):
+        return f"{value:+.1f}%" if abs(value) < 10 else f"{value:+.0f}%"
+    if column == "expected_return":
+        return f"{value:+.0%}"
+    if "multiple" in column or "_over_" in column or column == "return_on_budget":
+        return f"{value:.2f}×" if abs(value) < 10 else f"{value:.1f}×" if abs(value) < 100 else f"{value:,.0f}×"
+    if column in SCORES:
+        return f"{value:.3f}"
+    if column in ("year", "row"):
+        return f"{int(value)}"
+    if column in COUNTS:
+        return f"{int(value):,}"
+    if column in ("distance", "years_since_last", "value"):
+        return f"{value:.1f}"
+    if any(part in column for part in ("_p10", "_p50", "_p90", "gross", "budget", "_usd")) \
+            or column.startswith(("p10", "p50", "p90")):
+        return format_money(value)
+    return f"{value:,}" if isinstance(value, numbers.Integral) else f"{value:.3g}"
+
+
 BACKTEST_ROWS = (
-    ("rmsle", "RMSLE (lower is better)", "{:.3f}"),
-    ("r2_log", "R² on log gross", "{:.3f}"),
-    ("median_abs_log_error", "median |log error|", "{:.3f}"),
-    ("coverage_80", "80% range coverage", "{:.1%}"),
-    ("median_p90_over_p10", "median P90 / P10", "{:.1f}×"),
-    ("break_even_auc", "break-even AUC", "{:.3f}"),
-    ("brier", "break-even Brier", "{:.3f}"),
-    ("brier_base_rate", "Brier of base rate", "{:.3f}"),
-    ("calibration_error", "break-even calibration error", "{:.3f}"),
-    ("bingo", "Sharda-Delen bingo", "{:.1%}"),
-    ("one_away", "Sharda-Delen 1-away", "{:.1%}"),
-    ("films", "test films", "{:,}"),
+    ("rmsle", "RMSLE (lower is better)"),
+    ("r2_log", "R² on log gross"),
+    ("median_abs_log_error", "median |log error|"),
+    ("coverage_80", "80% range coverage"),
+    ("median_p90_over_p10", "median P90 / P10"),
+    ("break_even_auc", "break-even AUC"),
+    ("brier", "break-even Brier"),
+    ("brier_base_rate", "Brier of base rate"),
+    ("calibration_error", "break-even calibration error"),
+    ("bingo", "Sharda-Delen bingo"),
+    ("one_away", "Sharda-Delen 1-away"),
+    ("films", "test films"),
 )
-
-
-def _fmt(template: str, value) -> str:
-    return "–" if value is None else template.format(value)
 
 
 def backtest_table(summary: dict, title: str) -> Table:
@@ -94,14 +181,29 @@ def backtest_table(summary: dict, title: str) -> Table:
     table.add_column("baseline", justify="right")
     table.add_column("model vs baseline", justify="right")
     model, base = summary.get("model", {}), summary.get("baseline", {})
-    for key, label, template in BACKTEST_ROWS:
+    for key, label in BACKTEST_ROWS:
         m, b = model.get(key), base.get(key)
         change = ""
         if key in ("rmsle", "median_abs_log_error", "brier") and m is not None and b:
             change = f"{(m - b) / b:+.1%}"
         elif key in ("r2_log", "break_even_auc") and m is not None and b is not None:
             change = f"{m - b:+.3f}"
-        table.add_row(label, _fmt(template, m), _fmt(template, b), change)
+        table.add_row(label, cell(key, m), cell(key, b), change)
+    return table
+
+
+def per_year_table(scores, who: str, title: str) -> Table:
+    """One backtest metric per row and one test year per column (then all years pooled), for 'model' or
+    'baseline': 15 metrics side by side would not fit a terminal."""
+    rows = scores[scores["who"] == who]
+    rows = rows.iloc[sorted(range(len(rows)), key=lambda i: rows["year"].iloc[i] == "all")]  # pooled last
+    table = Table(title=title, title_justify="left")
+    table.add_column("metric")
+    for year in rows["year"]:
+        table.add_column("all years" if year == "all" else str(year), justify="right")
+    for key, label in BACKTEST_ROWS:
+        if key in rows.columns and rows[key].notna().any():
+            table.add_row(label, *(cell(key, value) for value in rows[key]))
     return table
 
 
@@ -133,24 +235,12 @@ def forecast_table(result: dict, assumed_date: bool = False) -> Table:
 
 
 def frame_table(frame, title: str) -> Table:
-    """Any DataFrame as a table; money columns readable, probabilities as percentages."""
-    from boxoffice.units import format_money
-
+    """Any DataFrame as a table, each column shown by what it holds (``cell``)."""
     table = Table(title=title, title_justify="left")
     for col in frame.columns:
-        table.add_column(str(col), justify="right" if frame[col].dtype.kind in "fi" else "left")
+        table.add_column(str(col), justify="right" if frame[col].dtype.kind in "fiu" else "left")
     for row in frame.itertuples(index=False):
-        cells = []
-        for col, value in zip(frame.columns, row):
-            if isinstance(value, float) and ("p10" in col or "p50" in col or "p90" in col or "gross" in col or "budget" in col):
-                cells.append(format_money(value))
-            elif isinstance(value, float) and "prob" in col:
-                cells.append("–" if value != value else f"{value:.0%}")
-            elif isinstance(value, float):
-                cells.append("–" if value != value else f"{value:.3g}")
-            else:
-                cells.append(str(value))
-        table.add_row(*cells)
+        table.add_row(*(cell(str(col), value) for col, value in zip(frame.columns, row)))
     return table
 
 

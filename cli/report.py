@@ -36,13 +36,13 @@ def report(
     from boxoffice.show.report import build_report
     from boxoffice.table.io import load_films
 
-    from boxoffice_cli.forecast import _progress_bar, _workspace, load_model
+    from boxoffice_cli.forecast import _workspace, load_model
 
     ws = _workspace(sources, home)
+    ws.refuse_overwriting({"--out": out}, {"--data": data, "--mapping": mapping})
     films = load_films(ws, data, mapping, on_build=render.info)
     forecaster = load_model(ws, model)
-    bar, progress = _progress_bar("Backtest")
-    with bar:
+    with render.progress("Backtest") as progress:
         result = backtest(films, BacktestConfig(test_years=years, break_even_multiple=break_even_multiple), progress=progress)
     page = build_report(films, result, forecaster)
     with atomic_path(out, suffix=".html") as tmp:

@@ -8,32 +8,6 @@ import typer
 from boxoffice_cli import render
 
 
-def cell(col: str, value) -> str:
-    from boxoffice.units import format_money
-
-    if value is None or (isinstance(value, float) and value != value):
-        return "–"
-    if isinstance(value, (bool,)) or not isinstance(value, (int, float)):
-        return "yes" if value is True else "no" if value is False else str(value)
-    if col == "break_even_prob":
-        return f"{value:.0%}"
-    if col == "break_even_prob_change":
-        return f"{value * 100:+.0f}pt"
-    if col.endswith("_pct"):
-        return f"{value:+.1f}%" if abs(value) < 10 else f"{value:+.0f}%"
-    if col == "expected_return":
-        return f"{value:+.0%}"
-    if "multiple" in col:
-        return f"{value:.2f}×"
-    if col in ("rank", "films_before", "fridays", "year"):
-        return f"{int(value)}"
-    if col in ("distance", "years_since_last", "value"):
-        return f"{value:.1f}"
-    if any(part in col for part in ("_p10", "_p50", "_p90", "gross", "budget")):
-        return format_money(value)
-    return f"{value:.3g}"
-
-
 OPTIONAL = ("break_even_gross", "domestic_p50", "expected_return", "changes", "genres", "best_gross",
             "typical_multiple", "domestic_gross_usd", "lead", "worldwide_p90", "worldwide_p10")
 """Columns left out, in this order, when the terminal is too narrow for every figure."""
@@ -43,7 +17,7 @@ def table(frame, columns: dict, title: str, caption: str | None = None):
     from rich.table import Table
 
     columns = {c: h for c, h in columns.items() if c in frame.columns}
-    cells = {c: [cell(c, v) for v in frame[c]] for c in columns}
+    cells = {c: [render.cell(c, v) for v in frame[c]] for c in columns}
     numeric = {c: frame[c].dtype.kind in "fiu" and c != "year" for c in columns}
     widest = {c: max([len(x) for x in cells[c]] + [1]) for c in columns}
     width = {c: max(widest[c] if numeric[c] else min(widest[c], 16), *(len(w) for w in h.split()))
@@ -106,7 +80,7 @@ def write_csv(frame, path: Path | None) -> None:
         from boxoffice.atomic import write_csv_atomic
 
         write_csv_atomic(frame, path)
-        render.info(f"Wrote {len(frame):,} row(s) to {path}")
+        render.info(f"Wrote {render.counted(len(frame), 'row')} to {path}")
 
 
 def warn_problems(frame) -> bool:

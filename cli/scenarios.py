@@ -16,14 +16,16 @@ from boxoffice_cli import scenario_tables as tables
 from boxoffice_cli.options import BREAK_EVEN, CSV, FILM, HOME, JSON, MODEL, SOURCES, FilmFlags, film_options
 
 
-def _model(sources, home, model, base=None):
-    """The workspace and its model; warns about the base film (``forecast_warnings``)."""
+def _model(sources, home, model, base=None, outputs=None, inputs=None):
+    """The workspace and its model; warns about the base film (``forecast_warnings``). ``outputs`` (--csv,
+    --plot) are refused first if one would replace an input (``inputs``) or the toolkit's own files."""
     from boxoffice.whatif.slates import forecast_warnings
     from boxoffice.workspace import resolve_workspace
 
     from boxoffice_cli.forecast import load_model
 
     ws = resolve_workspace(sources, home)
+    ws.refuse_overwriting(outputs or {}, inputs)
     forecaster = load_model(ws, model)
     if base is not None:
         render.warn_all(forecast_warnings(forecaster, base))
@@ -61,7 +63,7 @@ def compare(
     spec = read_scenarios(file)
     multiple = break_even_multiple or spec.break_even_multiple or break_even.MULTIPLE
     base = as_film(spec.base)
-    ws, forecaster = _model(sources, home, model, base)
+    ws, forecaster = _model(sources, home, model, base, {"--csv": csv, "--plot": plot}, {"the scenario file": file})
     frame = run_compare(base, spec.variants, forecaster, multiple)
     problems = tables.warn_problems(frame)
     if plot is not None:
@@ -72,7 +74,7 @@ def compare(
     columns = {"scenario": "scenario", "changes": "changes", **tables.FIGURE_HEADS, "problem": "problem"}
     if not problems:
         columns.pop("problem")
-    table = tables.table(frame, columns, f"{base.title}: {len(frame) - 1} variant(s) against the base",
+    table = tables.table(frame, columns, f"{base.title}: {render.counted(len(frame) - 1, 'variant')} against the base",
                          tables.LEGEND.format(m=multiple) + f" Model {model_id(forecaster)}.")
     tables.finish(frame, as_json, {"break_even_multiple": multiple, "model": model_id(forecaster)}, table, csv, problems)
 
@@ -111,7 +113,7 @@ def whatif(
     from boxoffice.whatif.scenarios import grid
 
     base = film.build()
-    ws, forecaster = _model(sources, home, model, base)
+    ws, forecaster = _model(sources, home, model, base, {"--csv": csv, "--plot": plot})
     frame = grid(base, _levers(vary), forecaster, break_even_multiple, rank_by=rank_by)
     problems = tables.warn_problems(frame)
     shown = frame.head(top) if top else frame
@@ -122,7 +124,7 @@ def whatif(
         render.info(f"Wrote {plot}" + (" (the best 40)" if len(shown) > 40 else ""))
     levers = {c: c.replace("_usd", "").replace("_", " ") for c in frame.attrs.get("levers", [])}
     table = tables.table(shown, {"rank": "#", **(levers or {"scenario": "combination"}), **tables.FIGURE_HEADS},
-                         f"{base.title}: {len(frame):,} combination(s), ranked by {rank_by}",
+                         f"{base.title}: {render.counted(len(frame), 'combination')}, ranked by {rank_by}",
                          tables.base_caption(frame, break_even_multiple))
     tables.finish(shown, as_json, {"break_even_multiple": break_even_multiple}, table, csv, problems)
 
@@ -153,7 +155,7 @@ def sweep(
 
     values = sweep_values(field, span, steps)
     base = film.build(budget=sweep_base_budget(field, values))
-    ws, forecaster = _model(sources, home, model, base)
+    ws, forecaster = _model(sources, home, model, base, {"--csv": csv, "--plot": plot})
     frame = run_sweep(base, field, values, forecaster, break_even_multiple)
     problems = tables.warn_problems(frame)
     if plot is not None:
@@ -189,7 +191,7 @@ def release_window(
     from boxoffice.whatif.scenarios import release_windows
 
     base = film.build()
-    ws, forecaster = _model(sources, home, model, base)
+    ws, forecaster = _model(sources, home, model, base, {"--csv": csv, "--plot": plot})
     frame = release_windows(base, forecaster, year=year, between=between, by=by,
                             break_even_multiple=break_even_multiple)
     by = frame.attrs["by"]
@@ -230,7 +232,7 @@ def cast_command(
     from boxoffice.whatif.casting import rank_cast
 
     base = film.build()
-    ws, forecaster = _model(sources, home, model, base)
+    ws, forecaster = _model(sources, home, model, base, outputs={"--csv": csv})
     table_films = None
     if candidates is None:
         from boxoffice.table.io import load_films
@@ -261,7 +263,7 @@ def comps(
     from boxoffice.table.io import load_films
 
     base = film.build()
-    ws, forecaster = _model(sources, home, model, base)
+    ws, forecaster = _model(sources, home, model, base, outputs={"--csv": csv})
     frame = find_comps(base, forecaster, load_films(ws, on_build=render.info), k=k)
     table = tables.table(frame, tables.COMPS_HEADS, f"{base.title}: {len(frame)} comparable films",
                          tables.COMPS_CAPTION + f" Median multiple of these comps: {np.nanmedian(frame['multiple']):.2f}×.")

@@ -30,13 +30,15 @@ def talent(
 
     Model value: how much the forecast worldwide P50 of a reference film (their most common genre, the
     median budget of their films, released the day after --as-of, everything else typical) rises when
-    they lead it (cast) or direct it, instead of a newcomer with no earlier film.
+    they lead it (cast) or direct it, instead of a newcomer with no earlier film. With --data and
+    --model, records and value come from your own films (the last two examples).
 
     Examples:
       boxoffice talent "Tom Hanks" --as-of 2012-12-31
       boxoffice talent "Christopher Nolan" --role director --json
       boxoffice talent --top 20 --genre action --as-of 2012-12-31
-      boxoffice talent "Jane Doe" --data my_films.csv --model mine   (records from your own films)
+      boxoffice train --data my_films.csv --name mine
+      boxoffice talent "Jane Doe" --data my_films.csv --model mine
     """
     from boxoffice.whatif.talent import rank_talent, talent_profile
     from boxoffice.table.io import load_films

@@ -45,7 +45,6 @@ def tune(
     from boxoffice.evaluation.studies import default_storage, default_study_name
     from boxoffice.evaluation.tuning import TuneConfig, tune as run_tune
     from boxoffice.workspace import resolve_workspace
-    from boxoffice_cli.forecast import _progress_bar
 
     _quiet_optuna()
     ws = resolve_workspace(sources, home)
@@ -56,9 +55,8 @@ def tune(
     config = TuneConfig(trials=trials, timeout=timeout, study=study, storage=storage, metric=metric, seed=seed,
                         test_years=years, break_even_multiple=break_even_multiple)
     films = load_films(ws, data, mapping, on_build=render.info)
-    bar, report = _progress_bar(f"Tuning {config.study_name}")
     try:
-        with bar:
+        with render.progress(f"Tuning {config.study_name}") as report:
             result = run_tune(films, config, progress=report)
     except KeyboardInterrupt:
         render.error("interrupted: the study keeps every finished trial; run the same command to continue")

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import json
+import math
+import random
 from pathlib import Path
 
 TN_HEADER = ["id", "release_date", "movie", "production_budget", "domestic_gross", "worldwide_gross"]
@@ -116,3 +118,42 @@ def write_sources(folder: Path, *, tn=None, imdb=None, vega=None, bom=None, wiki
     write_csv(folder / "box-office-mojo-gross.csv", BOM_HEADER, BOM_ROWS if bom is None else bom)
     write_csv(folder / "wikidata-films.csv", WIKIDATA_HEADER, WIKIDATA_ROWS if wikidata is None else wikidata)
     return folder
+
+
+def made_up_films(n: int = 300) -> list[dict]:
+    """Films to train on from a user's CSV (``--data``): fictional, 2000-2012, Jane Doe leading a few."""
+    rng = random.Random(7)
+    genres = ["Action", "Comedy", "Drama", "Thriller", "Horror", "Romance", "Sci-Fi", "Animation"]
+    films = []
+    for i in range(n):
+        budget = math.exp(rng.uniform(math.log(2e6), math.log(200e6)))
+        gross = budget * math.exp(rng.gauss(0.8, 1.0))
+        lead = "Jane Doe" if i % 30 == 0 else f"Actor {rng.randrange(80)}"
+        films.append({
+            "title": f"Made-up Film {i}", "release_date": f"{2000 + i % 13}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+            "genres": rng.sample(genres, 2), "budget": f"{budget / 1e6:.1f}m", "worldwide_gross": f"{gross / 1e6:.1f}m",
+            "domestic_gross": f"{gross * 0.4 / 1e6:.1f}m", "cast": [lead, f"Actor {rng.randrange(80)}"],
+            "director": f"Director {rng.randrange(40)}", "mpaa_rating": rng.choice(["PG", "PG-13", "R"]),
+            "runtime_min": str(rng.randrange(85, 150)), "distributor": rng.choice(["Warner Bros.", "Universal"]),
+            "country": "USA", "language": "English",
+        })
+    return films
+
+
+STUDIO_HEADERS = {"title": "Project", "release_date": "Release Date", "genres": "Genre", "budget": "Production Budget",
+                  "worldwide_gross": "WW Box Office", "domestic_gross": "Domestic Box Office", "cast": "Principal Cast",
+                  "director": "Director", "mpaa_rating": "Rating", "runtime_min": "Runtime",
+                  "distributor": "Distributor", "country": "Country", "language": "Language"}
+"""data/mappings/studio-slate.yaml's headers, with ';' between names."""
+
+
+def write_films(path: Path, films: list[dict], studio: bool = False) -> Path:
+    """``made_up_films`` as a CSV in the default columns, or in data/mappings/studio-slate.yaml's (``studio``)."""
+    names = list(films[0]) if not studio else [STUDIO_HEADERS[k] for k in films[0]]
+    separator = ";" if studio else "|"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(names)
+        for film in films:
+            writer.writerow([separator.join(v) if isinstance(v, list) else v for v in film.values()])
+    return path

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from samples import made_up_films, write_films, write_sources
 from typer.testing import CliRunner
 
 from boxoffice_cli.main import app
@@ -216,6 +218,15 @@ def test_train_name_that_is_a_path_is_refused_before_training(own_home, tmp_path
     assert time.monotonic() - started < 60
     assert not (own_home / "escape").exists()
 
+
+
+def test_train_into_a_model_store_it_cannot_write_is_one_message(own_home, tmp_path):
+    blocked = tmp_path / "blocked-home"
+    shutil.copytree(own_home / ".boxoffice", blocked / ".boxoffice")
+    (blocked / "models").write_text("not a folder")  # as a read-only share would: root writes anywhere
+    started = time.monotonic()
+    refused(["train", "--no-evaluate", "--name", "mine"], blocked, "cannot write to the model store", "BOXOFFICE_HOME")
+    assert time.monotonic() - started < 60  # refused before training, not after
 
 # ---------------------------------------------------------------- CSV files: predict --input, train --data, data validate
 
@@ -642,3 +653,144 @@ def test_explain_columns_are_safe_names_and_the_table_keeps_the_words(home, tmp_
     single = json.loads(accepted(["predict", *FILM, "--explain", "--json"], home))
     assert "release_timing" in single["drivers"]
     assert "release timing" in accepted(["predict", *FILM, "--explain"], home)
+
+
+# ---------------------------------------------------------------- an output never replaces an input
+
+
+def _same_file_cases(tmp_path: Path, home: Path):
+    """(command, the input it must leave alone) for every way an output can be an input."""
+    slate = tmp_path / "s.csv"
+    slate.write_text(SLATE + GOOD_ROW, encoding="utf-8")
+    (tmp_path / "link.csv").symlink_to(slate)
+    os.link(slate, tmp_path / "hard.csv")
+    (tmp_path / "sub").mkdir()
+    scenarios = tmp_path / "file.yaml"
+    scenarios.write_text(BASE + "variants: {leaner: {budget: 90m}}\n", encoding="utf-8")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(MAPPED.format(gross="Gross"), encoding="utf-8")
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text("alias,distributor\nSony Pictures Releasing,Sony Pictures\n", encoding="utf-8")
+    sources = write_sources(tmp_path / "sources")
+    return {
+        "predict --output = --input": (["predict", "--input", slate, "--output", slate], slate),
+        "through a symlink": (["predict", "--input", slate, "--output", tmp_path / "link.csv"], slate),
+        "through a hard link": (["predict", "--input", slate, "--output", tmp_path / "hard.csv"], slate),
+        "spelled another way": (["predict", "--input", slate, "--output", tmp_path / "sub" / ".." / "s.csv"], slate),
+        "compare --csv = FILE": (["compare", scenarios, "--csv", scenarios], scenarios),
+        "compare --plot = FILE": (["compare", scenarios, "--plot", scenarios], scenarios),
+        "report --out = --data": (["report", "--years", "1", "--data", slate, "--out", slate], slate),
+        "report --out = --mapping": (["report", "--years", "1", "--data", slate, "--mapping", mapping,
+                                      "--out", mapping], mapping),
+        "data build --out = a source file": (["data", "build", "--sources", sources, "--out",
+                                              sources / "the-numbers-budgets.csv"], sources / "the-numbers-budgets.csv"),
+        "data build --out = an alias file": (["data", "build", "--sources", sources, "--distributor-aliases", aliases,
+                                              "--out", aliases], aliases),
+        "--csv = the film table": (["whatif", *FILM, "--vary", "budget=90m,150m", "--csv",
+                                    home / ".boxoffice" / "films.parquet"], home / ".boxoffice" / "films.parquet"),
+        "--csv in the model store": (["sweep", "runtime", "90..150", *FILM, "--csv",
+                                      home / "models" / "default" / "CURRENT"], home / "models" / "default" / "CURRENT"),
+        "--output in the model store": (["predict", "--input", slate, "--output", home / "models" / "x.csv"],
+                                        home / "models"),
+    }
+
+
+SAME_FILE_CASES = [
+    "predict --output = --input", "through a symlink", "through a hard link", "spelled another way",
+    "compare --csv = FILE", "compare --plot = FILE", "report --out = --data", "report --out = --mapping",
+    "data build --out = a source file", "data build --out = an alias file", "--csv = the film table",
+    "--csv in the model store", "--output in the model store"]
+
+
+def _snapshot(path: Path):
+    return digest(path) if path.is_dir() else path.read_bytes()
+
+
+@pytest.mark.parametrize("case", SAME_FILE_CASES)
+def test_an_output_that_is_an_input_is_refused_before_any_work(home, tmp_path, case):
+    args, kept = _same_file_cases(tmp_path, home)[case]
+    before = _snapshot(kept)
+    started = time.monotonic()
+    refused(args, home, "would replace")
+    assert _snapshot(kept) == before
+    assert time.monotonic() - started < 10  # refused before training, building or forecasting
+    assert not (home / "models" / "x.csv").exists()
+
+
+def test_two_outputs_of_one_command_that_are_one_file(home, tmp_path):
+    scenarios = tmp_path / "file.yaml"
+    scenarios.write_text(BASE + "variants: {leaner: {budget: 90m}}\n", encoding="utf-8")
+    refused(["compare", scenarios, "--csv", tmp_path / "out", "--plot", tmp_path / "out"], home, "--plot", "--csv",
+            "same file")
+    assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------- honest counts
+
+
+def test_one_row_with_two_bad_cells_is_one_row_with_two_problems(home, tmp_path):
+    path = tmp_path / "slate.csv"
+    path.write_text("title,release_date,genres,budget\nGood,2027-07-16,Action,150m\nBad,2027-13-45,Action,150mm\n",
+                    encoding="utf-8")
+    out = refused(["predict", "--input", path, "--output", tmp_path / "out.csv"], home, single=False).stderr
+    assert "1 row had 2 problems" in out and "row(s)" not in out, out
+    assert "Wrote 1 forecast to" in out
+    path.write_text("title,release_date,genres,budget\nA,2027-13-45,Action,150m\nB,2027-07-16,Action,abc\n",
+                    encoding="utf-8")
+    out = refused(["predict", "--input", path], home, single=False).stderr
+    assert "2 rows had 2 problems" in out, out
+
+
+# ---------------------------------------------------------------- long work, seen outside a terminal
+
+LONG_WORK = {
+    "data build": (["data", "build", "--sources", "{sources}", "--out", "{tmp}/films.parquet"],
+                   ["Building the film table [0/4] reading the public files", "Building the film table: done in"]),
+    "train": (["train", "--no-evaluate", "--name", "other"], ["Training [1/1] training on every film"]),
+    "report": (["report", "--years", "1", "--out", "{tmp}/report.html"], ["Backtest [0/1] training on films before"]),
+    "tune": (["tune", "--trials", "1", "--years", "1", "--storage", "sqlite:///{tmp}/t.sqlite3"],
+             ["Tuning boxoffice-rmsle [0/1] features for the", "Tuning boxoffice-rmsle [1/1] trial 0 complete",
+              "scored, rmsle"]),
+}
+
+
+@pytest.mark.parametrize("command", LONG_WORK)
+def test_long_work_says_how_far_it_is_in_plain_lines_on_stderr(own_home, tmp_path, sources_dir, command):
+    """CliRunner is not a terminal: what a CI log or a notebook sees."""
+    args, lines = LONG_WORK[command]
+    result = invoke([a.format(sources=sources_dir, tmp=tmp_path) for a in args], own_home)
+    assert result.exit_code == 0, result.output
+    for line in lines:
+        assert line in result.stderr, f"{line!r} not in stderr:\n{result.stderr}"
+    assert "[0/" not in result.stdout and "[1/" not in result.stdout
+
+
+@pytest.fixture(scope="module")
+def evaluated(home):
+    """``evaluate --years 1 --per-year``, run once for the tests below."""
+    result = invoke(["evaluate", "--years", "1", "--per-year"], home)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_evaluate_says_how_far_it_is_on_stderr(evaluated):
+    for line in ("Backtest [0/1] training on films before", "Backtest [1/1] scoring", "Backtest: done in"):
+        assert line in evaluated.stderr, evaluated.stderr
+    assert "Backtest [" not in evaluated.stdout
+
+
+def test_per_year_scores_show_each_metric_as_what_it_is(evaluated):
+    """The width is a ratio (22×), coverage a share (79.8%), no score is money."""
+    lines = evaluated.stdout.splitlines()
+    assert "$" not in evaluated.stdout, evaluated.stdout
+    widths = [l for l in lines if "median P90 / P10" in l]
+    assert len(widths) == 3 and all(re.search(r"\d\.\d×", l) for l in widths), evaluated.stdout  # pooled, model, baseline
+    assert all(re.search(r"\d\.\d%", l) for l in lines if "80% range coverage" in l)
+
+
+def test_a_report_on_a_few_films_of_ones_own(home, tmp_path):
+    """Too few test films to fill a bin of the reliability diagram: the report draws it empty (was a ValueError)."""
+    films = write_films(tmp_path / "films.csv", made_up_films(150))
+    result = invoke(["report", "--years", "1", "--data", films, "--out", tmp_path / "r.html"], home)
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    assert (tmp_path / "r.html").stat().st_size > 10_000

@@ -165,7 +165,7 @@ def test_validate_lists_every_problem_and_exits_2(tmp_path):
     problems = json.loads(result.stdout)
     assert {(p["row"], p["column"]) for p in problems} == {(3, "release_date"), (3, "budget")}
     table = run("data", "validate", path)
-    assert table.exit_code == 2 and "2 problem(s)" in table.stdout and "Traceback" not in table.output
+    assert table.exit_code == 2 and "2 problems in 1 row" in table.stdout and "Traceback" not in table.output
 
 
 def test_validate_shows_how_to_fix_each_problem(tmp_path):

@@ -156,3 +156,50 @@ def test_load_or_train_loads_a_stored_model_and_trains_only_a_missing_default(fo
     shutil.rmtree(ws.models_dir / "default")
     assert training.load_or_train(ws, on_info=heard.append).metadata_["name"] == "default"
     assert trained and "No model yet" in heard[0]
+
+
+def test_a_second_first_run_waits_for_the_first_and_uses_its_model(forecaster, home_copy, monkeypatch):
+    import shutil
+    import threading
+
+    from boxoffice import training
+    from boxoffice.store import ModelStore
+    from boxoffice.workspace import Workspace
+
+    ws = Workspace(data_dir=home_copy, home=home_copy)
+    shutil.rmtree(ws.models_dir / "default")
+    store = ModelStore(ws.models_dir)
+    trained, heard = [], []
+    monkeypatch.setattr(training, "train_and_store",
+                        lambda films, store, name, **kw: trained.append(name) or store.save(forecaster, name))
+    first_holds = threading.Event()
+    release = threading.Event()
+
+    def first_run():
+        with store.lock("default"):
+            first_holds.set()
+            release.wait(10)
+            store.save(forecaster, "default")
+
+    thread = threading.Thread(target=first_run)
+    thread.start()
+    first_holds.wait(10)
+    threading.Timer(0.5, release.set).start()
+    model = training.load_or_train(ws, on_info=heard.append)  # waits, then loads what the first one stored
+    thread.join()
+    assert model.metadata_["name"] == "default"
+    assert trained == [] and any("waiting" in line for line in heard)
+
+
+def test_an_unwritable_model_store_is_one_message(forecaster, tmp_path, monkeypatch):
+    import tempfile
+
+    from boxoffice.store import ModelStore
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(tmp_path / "models" / "m"))
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    with pytest.raises(ModelStoreError, match="not writable") as caught:
+        ModelStore(tmp_path / "models").save(forecaster, "m")
+    assert "BOXOFFICE_HOME" in str(caught.value)

@@ -134,14 +134,15 @@ def tune(films, config: TuneConfig = TuneConfig(), progress=None) -> TuneResult:
             # the untuned parameters go first (again, if interrupted): the best can then only beat them
             study.enqueue_trial(_default_point(base), user_attrs={"default": True})
         counter = _TrialCounter(config, progress)
-        study.optimize(_objective(folds, config.metric, base), n_trials=config.trials,
+        study.optimize(_objective(folds, config.metric, base, counter.year_scored), n_trials=config.trials,
                        timeout=config.timeout, callbacks=[counter])
         return _result(study, folds, config, base, counter.done)
     except SQLAlchemyError as err:
         raise InputError(f"the tuning storage {mask_url(config.storage)} failed: {_reason(err)}") from None
 
 
-def _objective(folds: list[Fold], metric: str, base: ModelConfig):
+def _objective(folds: list[Fold], metric: str, base: ModelConfig, on_year=None):
+    """The trial's score; ``on_year(trial, year, pooled score so far)`` as each test year finishes."""
     import os
     import socket
 
@@ -155,6 +156,8 @@ def _objective(folds: list[Fold], metric: str, base: ModelConfig):
         model = replace(base, params=dict(base.params) | params, num_boost_round=rounds)
 
         def report(step, value):
+            if on_year:
+                on_year(trial, folds[step].year, value)
             trial.report(value, step)
             if trial.should_prune():
                 raise optuna.TrialPruned(f"pruned after the {folds[step].year} fold")
@@ -181,6 +184,11 @@ class _TrialCounter:
         except ValueError:  # no finished trial yet
             best = "no finished trial yet"
         self.progress(self.done, self.config.trials, f"trial {trial.number} {trial.state.name.lower()}, {best}")
+
+    def year_scored(self, trial, year: int, value: float) -> None:
+        if self.progress:
+            self.progress(self.done, self.config.trials,
+                          f"trial {trial.number}: {year} scored, {self.config.metric} so far {value:.4f}")
 
 
 def _sampler(seed: int):

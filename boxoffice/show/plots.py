@@ -126,7 +126,7 @@ def reliability(predictions, bins: int = 10, min_films: int = 10):
                 xs.append(prob[mask].mean()), ys.append(lost[mask].mean()), ns.append(mask.sum())
         ns = np.asarray(ns, float)
         ax.plot(xs, ys, color=color, lw=1.5, label=who)
-        ax.scatter(xs, ys, s=15 + 200 * ns / max(ns.max(), 1), color=color, marker=marker, alpha=0.8, zorder=3)
+        ax.scatter(xs, ys, s=15 + 200 * ns / max(ns.max(initial=1), 1), color=color, marker=marker, alpha=0.8, zorder=3)
     ax.plot([0, 1], [0, 1], color="black", lw=1, ls=":", label="perfectly calibrated")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)

@@ -91,15 +91,18 @@ class BuildResult:
     report: BuildReport
 
 
-def build_film_table(config: BuildConfig) -> BuildResult:
+def build_film_table(config: BuildConfig, progress=None) -> BuildResult:
+    """Read the four public files and link them into one film table; ``progress(step, total, label)`` if given."""
     import pandas as pd
 
+    say = progress or (lambda step, total, label: None)
     folder = Path(config.sources_dir)
     if not folder.is_dir():
         raise DataSourceError(f"sources folder not found: {folder}",
                               hint="pass --sources DIR or set BOXOFFICE_DATA to the folder with the public files")
     distributors = distributor_aliases(config.distributor_aliases)
     genres = genre_aliases(config.genre_aliases)
+    say(0, 5, "reading the public files")
     tn = the_numbers.read(folder / the_numbers.FILE)
     vg = vega.read(folder / vega.FILE, distributors, genres)
     im = imdb5000.read(folder / imdb5000.FILE, genres)
@@ -120,6 +123,7 @@ def build_film_table(config: BuildConfig) -> BuildResult:
                 report.dropped[(recs.source, reason)] += count
 
     # spine: The Numbers, then vega films The Numbers lacks
+    say(1, 5, "linking vega-datasets' movies")
     spine = tn.frame.reset_index(drop=True)
     attached = {i: {"the-numbers": rec} for i, rec in enumerate(spine.to_dict("records"))}
     vega_pairs = linkage.link(spine, vg.frame, config.linkage, by_figures=True)
@@ -137,7 +141,8 @@ def build_film_table(config: BuildConfig) -> BuildResult:
     report.linked[("vega", "added as a film The Numbers lacks")] += len(extra)
     spine = pd.concat([spine, extra[spine.columns.intersection(extra.columns)]], ignore_index=True)
 
-    for recs in (im, bom, wd):
+    for step, recs in enumerate((im, bom, wd), start=2):
+        say(step, 5, f"linking {recs.source}")
         by_id, settled = _imdb_id_pairs(attached, recs.frame) if recs is wd else (None, [])
         left, right = spine.drop(index=settled), recs.frame.drop(index=[] if by_id is None else by_id["right"])
         pairs = pd.concat([by_id, linkage.link(left, right, config.linkage)], ignore_index=True)
@@ -148,6 +153,7 @@ def build_film_table(config: BuildConfig) -> BuildResult:
         _attach(attached, pairs, recs.frame, recs.source, report)
         report.unmatched[recs.source] += len(recs.frame) - len(pairs)
 
+    say(5, 5, "merging the fields")
     rows = [_merge_fields(attached[i]) for i in range(len(attached))]
     table = pd.DataFrame(rows)
     return BuildResult(finish_table(table), report)
