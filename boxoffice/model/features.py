@@ -237,9 +237,9 @@ class FeatureBuilder(Estimator):
         return pd.DataFrame(out, copy=False)
 
     def knows(self, column: str, values):
-        """True for each value of ``column`` the model knows: one of its categories, a real value of the
-        field (``boxoffice.table.vocabulary``) or, for a distributor, one with a track record. Any other
-        value is unknown and encoded as a blank; columns with no vocabulary know every value."""
+        """True for each value of ``column`` the model knows: one of its categories or a real value of
+        the field (``boxoffice.table.vocabulary.UNKNOWN_IS_BLANK``). Any other value is unknown and
+        encoded as a blank; other columns (a distributor: a new one is a rare one) know every value."""
         import numpy as np
         import pandas as pd
 
@@ -254,17 +254,12 @@ class FeatureBuilder(Estimator):
     def _vocabulary(self, column: str):
         """person_keys of the values ``knows`` accepts (built once per builder), or None."""
         from boxoffice.names import person_key
-        from boxoffice.table.vocabulary import FIELDS, real_values
+        from boxoffice.table.vocabulary import UNKNOWN_IS_BLANK, real_values
 
         cache = self.__dict__.setdefault("_vocabularies", {})
         if column not in cache:
-            if column not in FIELDS:
-                cache[column] = None
-            else:
-                names = [*self.categories_.get(column, []), *real_values(column)]
-                if column == "distributor":
-                    names += self.talent_.known_names("distributor")
-                cache[column] = frozenset(map(person_key, names))
+            known = [*self.categories_.get(column, []), *real_values(column)] if column in UNKNOWN_IS_BLANK else None
+            cache[column] = None if known is None else frozenset(map(person_key, known))
         return cache[column]
 
     def _fill_unspecified(self, films, features: dict) -> None:
