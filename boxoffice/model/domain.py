@@ -3,9 +3,9 @@
 A film is always forecast; these say when the forecast rests on less than it seems: a country,
 language or rating the model does not know (it is seen as a blank in the data,
 ``boxoffice.table.vocabulary``), a distributor with no earlier film (a new one), a genre it has no
-feature for, a budget or runtime beyond its
-training films (trees do not extrapolate: a budget above the largest seen is forecast as that one),
-and a release date before its first film or further past its last than the backtest measures.
+feature for, a budget or runtime beyond its training films (trees do not extrapolate: a budget above
+the largest seen is forecast as that one), and a release date before its first film or further past
+its last than the backtest measures.
 """
 from __future__ import annotations
 
@@ -46,8 +46,8 @@ def findings(forecaster, films) -> list[tuple]:
     model has not seen: ``(row positions, message)`` per message, in the order of the checks. Each
     distinct value is judged once: a slate of 100,000 films repeats its countries, genres and years."""
     builder = forecaster.builder_
-    return [(rows, message) for rows, message in (*_value_warnings(builder, films), *_genre_warnings(builder, films),
-                                                  *_range_warnings(seen_ranges(forecaster), films))]
+    return [*_value_warnings(builder, films), *_genre_warnings(builder, films),
+            *_range_warnings(seen_ranges(forecaster), films)]
 
 
 def row_text(found, n: int):
@@ -110,9 +110,10 @@ def _value_warnings(builder, films):
             recorded = builder.talent_.key_ids(np.full(len(distinct), field, dtype=object), distinct) >= 0
             unknown = np.flatnonzero(given & ~recorded)
             known = builder.talent_.known_names(field) if len(unknown) else []
+        known = sorted(set(known))
         for code in unknown:
             value = str(distinct[code])
-            near = closest_names(value, sorted(set(known)))
+            near = closest_names(value, known)
             message = (unknown_value_warning(field, value, near) if field in UNKNOWN_IS_BLANK
                        else new_name_warning(field, value, near))
             yield np.flatnonzero(codes == code), message
@@ -143,13 +144,14 @@ def _range_warnings(seen: SeenRanges, films):
     years = dates.dt.year.to_numpy()
     if "budget_usd" in films:
         log_budget = np.asarray(log_budget_2012(films, years), dtype=float)
-        lo, hi = np.log(seen.budget_usd_2012)
-        for side, rows in (("above", np.flatnonzero(log_budget > hi + 1e-6)), ("below", np.flatnonzero(log_budget < lo - 1e-6))):
-            edge, word = (seen.budget_usd_2012[1], "largest") if side == "above" else (seen.budget_usd_2012[0], "smallest")
-            for (budget, year), at in pd.Series(rows).groupby([films["budget_usd"].to_numpy(float)[rows], years[rows]]):
-                yield at.to_numpy(), (f"budget {format_money(budget)} is {side} every budget the model has seen (the {word}: "
-                                      f"{format_money(float(release_year_dollars(edge, int(year))))} in dollars of {int(year)}): "
-                                      "it forecasts it as it would that one")
+        budgets = films["budget_usd"].to_numpy(float)
+        (smallest, largest), tolerance = seen.budget_usd_2012, 1e-6  # float32 features: the edges themselves are seen
+        for side, word, edge, rows in (("above", "largest", largest, np.flatnonzero(log_budget > np.log(largest) + tolerance)),
+                                       ("below", "smallest", smallest, np.flatnonzero(log_budget < np.log(smallest) - tolerance))):
+            for (budget, year), at in pd.Series(rows).groupby([budgets[rows], years[rows]]):
+                said = format_money(float(release_year_dollars(edge, int(year))))
+                yield at.to_numpy(), (f"budget {format_money(budget)} is {side} every budget the model has seen "
+                                      f"(the {word}: {said} in dollars of {int(year)}): it forecasts it as it would that one")
     if "runtime_min" in films and seen.runtime_min is not None:
         runtime = pd.to_numeric(films["runtime_min"], errors="coerce").to_numpy(float)
         lo, hi = seen.runtime_min
@@ -158,13 +160,13 @@ def _range_warnings(seen: SeenRanges, films):
             for minutes, at in pd.Series(rows).groupby(runtime[rows]):
                 yield at.to_numpy(), (f"runtime {minutes:g} minutes is {side} every runtime the model has seen "
                                       f"(the {word}: {edge:g} minutes): it forecasts it as it would that one")
-    known = dates.notna().to_numpy()
-    late = np.flatnonzero(known & (years > seen.last_release.year + MEASURED_HORIZON_YEARS))
+    dated = dates.notna().to_numpy()
+    late = np.flatnonzero(dated & (years > seen.last_release.year + MEASURED_HORIZON_YEARS))
     for year, at in pd.Series(late).groupby(years[late]):
         yield at.to_numpy(), (f"the model has seen films up to {seen.last_release}; this forecast is "
                               f"{int(year) - seen.last_release.year} years past its data (its backtest measures "
                               f"forecasts {MEASURED_HORIZON_YEARS} year ahead)")
-    early = np.flatnonzero(known & (dates < pd.Timestamp(seen.first_release)).to_numpy())
+    early = np.flatnonzero(dated & (dates < pd.Timestamp(seen.first_release)).to_numpy())
     for year, at in pd.Series(early).groupby(years[early]):
         yield at.to_numpy(), (f"the model has seen films from {seen.first_release} on; this forecast ({int(year)}) is "
                               "before its data")
