@@ -211,36 +211,6 @@ def _merge_fields(by_source: dict) -> dict:
     return row
 
 
-_NUMBER_WORDS = {w: n for n, w in enumerate(
-    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
-    "eighteen nineteen twenty".split(), start=2)}
-_MARKERS = frozenset({"part", "episode", "chapter", "vol", "volume"})
-_SAYS_SEQUEL = frozenset({"part", "chapter", "vol", "volume"})
-"""'Part 2' is a sequel on its own; 'Episode IV' is not (Star Wars was released as Episode IV first)."""
-
-
-def _numbered(key: str, head_key: str) -> tuple[str, int, str] | None:
-    """(stem, number, marker): ('toy story', 3, '') for 'toy story 3', ('godfather', 2, 'part') for
-    'godfather part 2', ('oceans', 13, '') for "Ocean's Thirteen"; None without a number after the
-    first word ("12 Angry Men").
-
-    ``key`` is the whole title's key (roman numerals already digits), ``head_key`` the part before any ':'.
-    """
-    words = key.split()
-    for i in range(1, len(words)):
-        if words[i].isdigit():
-            number = int(words[i])
-            break
-    else:
-        head = head_key.split()
-        if len(head) < 2 or head[-1] not in _NUMBER_WORDS:  # a number word only ends a title: "Ocean's Twelve"
-            return None
-        words, i, number = head, len(head) - 1, _NUMBER_WORDS[head[-1]]
-    marker = words[i - 1] if words[i - 1] in _MARKERS else ""
-    stem = words[:i - 1] if marker else words[:i]
-    return (" ".join(stem), number, marker) if stem else None
-
-
 def finish_table(table, origin: str | None = None):
     """Year, constant dollars, sequel flags, ids; conform to the schema.
 
@@ -274,40 +244,8 @@ def finish_table(table, origin: str | None = None):
 
 
 def sequel_flags(table):
-    """Sequel or franchise entry, guessed from titles in release order.
+    """Sequel or franchise entry of each film of a table, by its title against the table's earlier
+    films (``boxoffice.table.franchises``: the rule every film goes through)."""
+    from boxoffice.table.franchises import franchise_of, registry
 
-    "Part 2" (or Chapter, Vol.) says so alone, and so does a 2 or II ending the title or its
-    part before ':' ("Taken 2", "Hellboy II: The Golden Army": in the public data every such title is a
-    sequel). Any other number counts only after an earlier film of the same stem, unnumbered or numbered
-    one lower: "Rocky III" after "Rocky", "Ocean's Twelve" after "Ocean's Eleven"; not "Apollo 13",
-    "Malcolm X", "District 9", "12 Angry Men", "Apollo 18" after "Apollo 13", nor "Ocean's Eleven"
-    after "Ocean's 11" (a remake).
-    "Star Wars Ep. I" after "Star Wars Ep. IV" is one (with Part/Episode any earlier film of the stem
-    will do), "Star Wars Ep. IV" first is not, and a title whose stem before ':' an earlier film
-    shares is one ("Star Trek: Nemesis").
-    """
-    from boxoffice.names import title_key
-
-    titles = table["title"].astype(str)
-    heads = titles.map(lambda t: title_key(t.split(":")[0]))
-    keys = titles.map(title_key)
-    order = table["release_date"].argsort(kind="stable")
-    seen: dict[str, set[int]] = {}  # stem of an earlier film -> its numbers (0: the unnumbered original)
-    flags = [False] * len(table)
-    for pos in order:
-        key, head, title = keys.iloc[pos], heads.iloc[pos], titles.iloc[pos]
-        numbered = _numbered(key, head)
-        flag = ":" in title and head in seen
-        stems = [(key, 0), (head, 0)]
-        if numbered is not None:
-            stem, number, marker = numbered
-            earlier = seen.get(stem, set())
-            # "Taken 2", "Hellboy II: The Golden Army"
-            second = number == 2 and not marker and (key.endswith(" 2") or head.endswith(" 2"))
-            flag = (flag or second or (marker in _SAYS_SEQUEL and number >= 2) or (bool(marker) and bool(earlier))
-                    or (0 in earlier and number > 0) or (number - 1) in earlier)
-            stems.append((stem, number))
-        flags[pos] = flag
-        for stem, number in stems:
-            seen.setdefault(stem, set()).add(number)
-    return flags
+    return [bool(flag) for flag in franchise_of(table, registry(table))[1]]
