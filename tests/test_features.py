@@ -209,24 +209,26 @@ def test_credits_of_films_from_a_date_on_change_no_feature_up_to_it(film_table, 
 # ---------------------------------------------------------------- a blank distributor
 
 
-def test_a_blank_distributor_can_be_a_value_of_its_own():
-    """No source names a distributor mostly for small releases: with ``blank_distributor`` the model
-    sees blank as its own value, neither 'unknown' (NaN) nor pooled with rare distributors ('other')."""
+def test_a_blank_distributor_is_a_value_of_its_own():
+    """No source names a distributor mostly for small releases: the model sees blank as its own value,
+    neither 'unknown' (NaN) nor pooled with rare distributors ('other'); a blank slate cell is that
+    value, and a distributor the model never saw is pooled with the rare ones."""
     from boxoffice.model.features import FeatureConfig
 
     rows = [(f"Wide {i}", f"2005-{1 + i % 12:02d}-07", "Alpha", 200) for i in range(20)]
     rows += [(f"Small {i}", f"2006-{1 + i % 12:02d}-07", None, 1) for i in range(20)]
     rows += [("Rare", "2007-01-05", "Tiny Pictures", 5)]
     history = _films(*rows)
-    assert np.isnan(FeatureBuilder().fit(history).transform(history)["distributor"].iloc[-2])  # by default: unknown
-    builder = FeatureBuilder(FeatureConfig(blank_distributor=True)).fit(history)
+    off = FeatureBuilder(FeatureConfig(blank_distributor=False)).fit(history)
+    assert np.isnan(off.transform(history)["distributor"].iloc[-2])  # switched off: unknown
+    builder = FeatureBuilder().fit(history)
     X = builder.transform(history).set_axis(history["title"])
     alpha, blank, rare = X.loc["Wide 0", "distributor"], X.loc["Small 0", "distributor"], X.loc["Rare", "distributor"]
     assert not np.isnan(blank) and len({alpha, blank, rare}) == 3
     new = _films(("Slate blank", "2010-01-08", None, 1), ("Slate rare", "2010-01-08", "Tiny Pictures", 1),
-                 ("Slate blank text", "2010-01-08", "", 1), ("Slate unknown", "2010-01-08", "Never Heard Of Co", 1))
+                 ("Slate blank text", "2010-01-08", "", 1), ("Slate new", "2010-01-08", "Never Heard Of Co", 1))
     coded = builder.transform(new)["distributor"].tolist()
-    assert coded[:3] == [blank, rare, blank] and np.isnan(coded[3])  # a name the model does not know: unknown
+    assert coded == [blank, rare, blank, rare]  # a distributor never seen: a newcomer, pooled with the rare ones
     # a distributor left unsaid still takes a typical distributor, not 'blank'
     unsaid = builder.transform(new.drop(columns=["distributor"]), fill_unspecified=True)
     assert unsaid["distributor"].tolist() == [alpha] * 4
