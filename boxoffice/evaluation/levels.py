@@ -16,6 +16,10 @@ LEVELS = {
 }
 """Level name -> fields its description leaves open. "full" is the data as it is (blanks stay blank)."""
 
+UNTITLED = {"genre, budget and date": ("title", "franchise")}
+"""Levels whose description has no title either (``predict --genre action --budget 150m``): no title
+says the film is a sequel there, so it is mixed over comparable films like the other open fields."""
+
 FULL = "full"
 
 
@@ -25,4 +29,5 @@ def described_at(films, level: str):
 
     if level not in LEVELS:
         raise InputError(f"unknown level of detail {level!r}", hint=f"use one of: {', '.join(LEVELS)}")
-    return films.drop(columns=[c for c in LEVELS[level] if c in films.columns])
+    dropped = (*LEVELS[level], *UNTITLED.get(level, ()))
+    return films.drop(columns=[c for c in dropped if c in films.columns])

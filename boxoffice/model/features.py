@@ -1,9 +1,10 @@
 """The one feature builder, for history and hypothetical films alike.
 
 Pre-release only: budget, genres, rating, runtime, timing, origin,
-distributor, source and sequel, plus track records of cast, director and
-distributor computed from films released strictly before each film's date
-(the distributor's also over its recent years, see ``TalentIndex.recent_of_ids``).
+distributor, source and sequel, plus track records of cast, director,
+distributor and franchise computed from films released strictly before each film's date
+(the distributor's also over its recent years, see ``TalentIndex.recent_of_ids``; the franchise
+and the sequel flag a title implies: ``boxoffice.table.franchises``).
 ``fit`` learns vocabularies and the track-record index from history;
 ``transform`` turns any film table (even one row, even partial) into numbers.
 """
@@ -14,8 +15,9 @@ from dataclasses import asdict, dataclass
 from boxoffice.errors import check_kind, check_number
 from boxoffice.model.columns import blank_column, column_values, explode, list_lengths
 from boxoffice.model.estimator import Estimator
-from boxoffice.model.track_records import STATS, TalentIndex
+from boxoffice.model.track_records import FRANCHISE_STATS, STATS, TalentIndex
 from boxoffice.names import known_genres
+from boxoffice.table.franchises import registry
 
 CATEGORICAL = ("mpaa_rating", "distributor", "country", "language", "source_material", "creative_type")
 """Columns encoded as integer codes for LightGBM's categorical splits: the known values, then 'other'
@@ -31,7 +33,7 @@ LEVERS = {
     "rating": ("mpaa_rating",),
     "runtime": ("runtime_min",),
     "origin": ("country", "language"),
-    "story": ("source_material", "creative_type", "sequel"),
+    "story": ("source_material", "creative_type", "sequel", "franchise_"),
 }
 """Feature-name prefixes grouped into the levers a producer recognises. Keys are column-safe
 (``driver_release_timing_usd`` in CSV and JSON); tables show ``lever_label``."""
@@ -49,7 +51,7 @@ UNSPECIFIED_FIELDS = {
     "language": ("language",),
     "source_material": ("source_material",),
     "creative_type": ("creative_type",),
-    "sequel": ("sequel",),
+    "sequel": ("sequel", "franchise_"),
 }
 """Film field -> feature prefixes that take typical values when the user leaves the field unsaid."""
 
@@ -72,12 +74,17 @@ class FeatureConfig:
     mostly means a small release (no distributor in vega nor in Box Office Mojo), and a blank cell of a
     slate is the same value. A distributor never seen is not a blank: it is pooled with the rare ones."""
 
+    franchise_record: bool = True
+    """The franchise's record as of the film's date (earlier entries, the last one's and the best log
+    gross, years since the last): a sequel of a hit is not a sequel of a flop."""
+
     def __post_init__(self):
         check_number(self, "min_category_films", 1, whole=True)
         check_number(self, "budget_bands", 1, whole=True)
         check_kind(self, "story_fields", bool)
         check_number(self, "distributor_recent_years", 0, low_open=True)
         check_kind(self, "blank_distributor", bool)
+        check_kind(self, "franchise_record", bool)
 
 
 def log_budget_2012(films, years=None):
@@ -143,6 +150,7 @@ class FeatureBuilder(Estimator):
             counts = films[col].dropna().astype(str).value_counts()
             self.categories_[col] = sorted(counts[counts >= self.config.min_category_films].index)
         self.talent_ = TalentIndex.from_films(films)
+        self.franchises_ = registry(films)
         self.__dict__.pop("_vocabularies", None)  # what ``knows`` accepts follows the new categories
 
     def fit_transform(self, films, y=None):
@@ -216,8 +224,10 @@ class FeatureBuilder(Estimator):
         out["summer"] = ((day >= 121) & (day <= 243)).astype(float)  # May-August
         out["holiday_season"] = (day >= 319).astype(float)  # from mid-November
         out["runtime_min"] = column_values(films, "runtime_min", n).astype(float)
+        franchises, said = self.franchise_of(films)
         seq = column_values(films, "sequel", n)
         out["sequel"] = pd.array(seq, dtype="boolean").astype("Float64").to_numpy(float, na_value=np.nan)
+        out["sequel"][np.isnan(out["sequel"]) & said] = 1.0  # not given: the title or the franchise says it
         for col in self.categorical_features_:
             values = column_values(films, col, n)
             coded = pd.Index(self.categories_[col], dtype=object).get_indexer(values).astype(float)
@@ -229,11 +239,29 @@ class FeatureBuilder(Estimator):
             coded[coded < 0] = np.nan  # unknown: the film's value is not known
             out[col] = coded
         out.update(self._track_records(films, dates))
+        if self.config.franchise_record:
+            out.update(self._franchise_record(franchises, dates))
         for name in out:  # float32: half the memory of float64, and LightGBM bins them anyway
             out[name] = np.asarray(out[name], dtype=np.float32)
         if fill_unspecified:
             self._fill_unspecified(films, out)
         return pd.DataFrame(out, copy=False)
+
+    def franchise_of(self, films):
+        """(franchise key or None, sequel by title or franchise) of each film, judged against the
+        training films released before it (``boxoffice.table.franchises.franchise_of``)."""
+        from boxoffice.table.franchises import franchise_of
+
+        self._check_fitted()
+        return franchise_of(films, self.franchises_)
+
+    def _franchise_record(self, keys, dates) -> dict:
+        import numpy as np
+
+        ids = self.talent_.key_ids(np.full(len(keys), "franchise", dtype=object), np.where(keys == None, "", keys))  # noqa: E711
+        ids[keys == None] = -1  # noqa: E711 - an original: no franchise
+        stats = self.talent_.records_of_ids(ids, dates.to_numpy())
+        return {f"franchise_{stat}": stats[stat].to_numpy(float) for stat in FRANCHISE_STATS}
 
     def knows(self, column: str, values):
         """True for each value of ``column`` the model knows: one of its categories or a real value of
@@ -322,13 +350,15 @@ class FeatureBuilder(Estimator):
                 "feature_names": self.feature_names_, "typical": self.typical_}
 
     @classmethod
-    def from_state(cls, state: dict, talent_table) -> "FeatureBuilder":
+    def from_state(cls, state: dict, talent_table, franchises) -> "FeatureBuilder":
+        """From ``get_state``, the talent table and the franchise registry (both saved apart, as Parquet)."""
         builder = cls(FeatureConfig(**state["config"]))
         builder.genres_ = list(state["genres"])
         builder.categories_ = {k: list(v) for k, v in state["categories"].items()}
         builder.feature_names_ = list(state["feature_names"])
         builder.typical_ = state["typical"]
         builder.talent_ = TalentIndex(talent_table)
+        builder.franchises_ = franchises
         return builder
 
 

@@ -15,13 +15,17 @@ from dataclasses import dataclass
 
 from boxoffice.names import person_key
 
-ROLES = ("cast", "director", "distributor")
+ROLES = ("cast", "director", "distributor", "franchise")
 _DAY_OFFSET = 1 << 30
 _DAY_SPAN = 1 << 31
 """Days since 1970 shifted to be positive, so (person id, day) packs into one sortable int64."""
 
 STATS = ("n", "mean_log_gross", "mean_log_roi", "best_log_gross", "years_since_last")
 """Per person and date: earlier films, their mean and best log gross, mean log return, years since the last one."""
+
+FRANCHISE_STATS = ("n", "last_log_gross", "best_log_gross", "years_since_last")
+"""Per franchise and date: earlier entries, the last one's and the best log gross, years since the last one.
+A franchise is keyed as ``boxoffice.table.franchises`` finds earlier entries (``registered_keys``)."""
 
 
 CREDIT_COLUMNS = {"cast": ("cast", "credited_cast"), "director": ("directors", "credited_directors")}
@@ -51,9 +55,27 @@ def _events(films):
     dist["role"] = "distributor"
     dist["name"] = known["distributor"].to_numpy(object)
     parts.append(dist[dist["name"].notna()])
+    film_rows, names = _franchise_keys(known)
+    franchise = base.loc[film_rows].copy()
+    franchise["role"] = "franchise"
+    franchise["name"] = names
+    parts.append(franchise)
     events = pd.concat(parts, ignore_index=True)
     events["key"] = role_keys(events["role"].to_numpy(object), events["name"].to_numpy(object))
     return events
+
+
+def _franchise_keys(films):
+    """(film position, key) of every key a film is found by as an earlier franchise entry."""
+    import numpy as np
+
+    from boxoffice.table.franchises import registered_keys
+
+    titles = films["title"].to_numpy(object) if "title" in films else np.full(len(films), None, dtype=object)
+    said = films["franchise"].to_numpy(object) if "franchise" in films else np.full(len(films), None, dtype=object)
+    pairs = [(i, key) for i, (title, name) in enumerate(zip(titles, said))
+             for key in dict.fromkeys(k for k, _ in registered_keys(title, name))]
+    return np.array([i for i, _ in pairs], dtype=np.int64), np.array([k for _, k in pairs], dtype=object)
 
 
 def _credited(films, columns):
@@ -121,10 +143,12 @@ class TalentIndex:
         events["sum_log_gross"] = grouped["log_gross"].cumsum()
         events["sum_log_roi"] = grouped["log_roi"].cumsum()
         events["best_log_gross"] = grouped["log_gross"].cummax()
+        events["last_log_gross"] = events["log_gross"]
         events["last_date"] = events["date"]
         # several films of one person on the same date: keep the running total after the last
         events = events.drop_duplicates(["key_id", "date"], keep="last")
-        cols = ["key", "role", "name", "date", "n", "sum_log_gross", "sum_log_roi", "best_log_gross", "last_date"]
+        cols = ["key", "role", "name", "date", "n", "sum_log_gross", "sum_log_roi", "best_log_gross", "last_log_gross",
+                "last_date"]
         table = events[cols].sort_values("date", kind="stable").reset_index(drop=True)
         table["n"] = table["n"].astype(np.int32)
         return cls(table)
@@ -169,6 +193,7 @@ class TalentIndex:
                 "mean_log_gross": np.where(found, lookup["sum_log_gross"][at] / n, np.nan),
                 "mean_log_roi": np.where(found, lookup["sum_log_roi"][at] / n, np.nan),
                 "best_log_gross": np.where(found, lookup["best_log_gross"][at], np.nan),
+                "last_log_gross": np.where(found, lookup["last_log_gross"][at], np.nan),
                 # measured at the data's end at the latest: past it, careers do not fade because the data stops
                 "years_since_last": np.where(found, (np.minimum(days, lookup["end_day"]) - lookup["last_day"][at])
                                              / 365.25, np.nan),
@@ -231,6 +256,7 @@ class TalentIndex:
                 "sum_log_gross": self.table["sum_log_gross"].to_numpy(float)[order],
                 "sum_log_roi": self.table["sum_log_roi"].to_numpy(float)[order],
                 "best_log_gross": self.table["best_log_gross"].to_numpy(float)[order],
+                "last_log_gross": self.table["last_log_gross"].to_numpy(float)[order],
                 "last_day": self.table["last_date"].to_numpy().astype("datetime64[D]").astype(np.int64)[order],
                 "end_day": int(days.max()) + 1 if len(days) else 0,
             }

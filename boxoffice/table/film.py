@@ -29,7 +29,7 @@ class Film:
     """None: one year from today (``release_date_or_default``)."""
     title: str = "Untitled"
     cast: tuple[str, ...] = ()
-    """Lead first."""
+    """In any order: the model reads no billing."""
     directors: tuple[str, ...] = ()
     distributor: str | None = None
     mpaa_rating: str | None = None
@@ -39,6 +39,9 @@ class Film:
     country: str | None = None
     language: str | None = None
     sequel: bool | None = None
+    franchise: str | None = None
+    """The franchise the film belongs to ("Iron Man"), when its title does not say it
+    (``boxoffice.table.franchises``): the film is then an entry of it, with its record."""
     source_material: str | None = None
     creative_type: str | None = None
 
@@ -119,8 +122,8 @@ def make_film(**values) -> Film:
         if not 1 <= runtime <= 1000:
             raise InputError(f"runtime {runtime:g} is outside 1-1000 minutes")
         out["runtime_min"] = runtime
-    for name in ("source_material", "creative_type"):
-        if given.get(name) not in (None, ""):
+    for name in ("source_material", "creative_type", "franchise"):
+        if clean_text(given.get(name)):
             out[name] = clean_text(given[name])
     if given.get("sequel") not in (None, ""):
         flag = given["sequel"]
