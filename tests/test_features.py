@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from boxoffice.model.features import FeatureBuilder, lever_of
+from boxoffice.model.record_features import NO_RECORD
 from boxoffice.model.forecaster import trainable
 
 POST_RELEASE = ("imdb", "score", "vote", "critic", "review", "facebook", "likes", "opening", "rotten", "dvd")
@@ -85,7 +86,7 @@ def test_distributor_recent_record_sees_only_its_last_years():
     assert X.loc["Twin A", "distributor_recent_n"] == X.loc["Twin B", "distributor_recent_n"] == 1
     assert X.loc["Twin A", "distributor_recent_mean_log_gross"] == pytest.approx(np.log(20e6))
     assert X.loc["Twin A", "distributor_n"] == 2  # the all-time record still counts 'Old'
-    assert X.loc["Old", "distributor_recent_n"] == 0 and np.isnan(X.loc["Old", "distributor_recent_mean_log_gross"])
+    assert X.loc["Old", "distributor_recent_n"] == 0 and X.loc["Old", "distributor_recent_mean_log_gross"] == NO_RECORD[1]
     assert X.loc["Rival", "distributor_recent_n"] == 0
 
     later = builder.transform(_films(("Next", "2006-03-01", "Alpha", 1))).iloc[0]
@@ -124,7 +125,7 @@ def test_a_described_film_gets_its_distributors_recent_record(film_table):
                              for extra in ({"distributor": "Warner Bros."}, {"distributor": "Tiny Unknown Pictures"}, {}))
     X = builder.transform(films_frame([busy, unknown, unsaid]), fill_unspecified=True)
     assert X.loc[0, "distributor_recent_n"] > 10
-    assert X.loc[1, "distributor_recent_n"] == 0 and np.isnan(X.loc[1, "distributor_recent_mean_log_gross"])
+    assert X.loc[1, "distributor_recent_n"] == 0 and X.loc[1, "distributor_recent_mean_log_gross"] == NO_RECORD[1]
     assert X.loc[2, "distributor_recent_n"] > 0  # unsaid: a typical distributor for the budget
 
 
@@ -144,7 +145,7 @@ def test_newcomer_has_no_record_and_a_film_of_one_row_works(film_table):
     film = pd.DataFrame({"release_date": [pd.Timestamp("2027-07-16")], "budget_usd": [150e6], "genres": [["Action"]],
                          "cast": [["Nobody Known At All"]], "directors": [[]], "distributor": [None]})
     row = builder.transform(film).iloc[0]
-    assert row["cast_known"] == 0 and np.isnan(row["cast_best_log_gross"])
+    assert row["cast_known"] == 0 and row["cast_best_log_gross"] == NO_RECORD[1]  # no record: the weakest
     assert row["genre_action"] == 1.0
 
 

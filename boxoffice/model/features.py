@@ -15,7 +15,8 @@ from dataclasses import asdict, dataclass
 from boxoffice.errors import check_kind, check_number
 from boxoffice.model.columns import blank_column, column_values, explode, list_lengths
 from boxoffice.model.estimator import Estimator
-from boxoffice.model.track_records import FRANCHISE_STATS, STATS, TalentIndex
+from boxoffice.model.record_features import NO_RECORD, franchise_record, monotone_directions, track_records
+from boxoffice.model.track_records import TalentIndex
 from boxoffice.names import known_genres
 from boxoffice.table.franchises import registry
 
@@ -78,6 +79,10 @@ class FeatureConfig:
     """The franchise's record as of the film's date (earlier entries, the last one's and the best log
     gross, years since the last): a sequel of a hit is not a sequel of a flop."""
 
+    monotone_records: bool = True
+    """A stronger track record (``boxoffice.model.record_features.STRONGER``), all else equal, never gives a lower P10, P50 or P90, at
+    any date: LightGBM's monotone constraints on those features."""
+
     def __post_init__(self):
         check_number(self, "min_category_films", 1, whole=True)
         check_number(self, "budget_bands", 1, whole=True)
@@ -85,6 +90,7 @@ class FeatureConfig:
         check_number(self, "distributor_recent_years", 0, low_open=True)
         check_kind(self, "blank_distributor", bool)
         check_kind(self, "franchise_record", bool)
+        check_kind(self, "monotone_records", bool)
 
 
 def log_budget_2012(films, years=None):
@@ -238,9 +244,12 @@ class FeatureBuilder(Estimator):
             coded[(coded < 0) & blank] = self._blank_code(col)  # NaN unless a blank is a value of its own
             coded[coded < 0] = np.nan  # unknown: the film's value is not known
             out[col] = coded
-        out.update(self._track_records(films, dates))
+        out.update(track_records(self.talent_, films, dates, self.config.distributor_recent_years))
         if self.config.franchise_record:
-            out.update(self._franchise_record(franchises, dates))
+            out.update(franchise_record(self.talent_, franchises, dates))
+        for name, direction in monotone_directions(out, self.config):
+            if direction and not name.endswith(("_n", "_known", "_total_films")):
+                out[name] = np.where(np.isnan(out[name]), NO_RECORD[direction], out[name])
         for name in out:  # float32: half the memory of float64, and LightGBM bins them anyway
             out[name] = np.asarray(out[name], dtype=np.float32)
         if fill_unspecified:
@@ -254,14 +263,6 @@ class FeatureBuilder(Estimator):
 
         self._check_fitted()
         return franchise_of(films, self.franchises_)
-
-    def _franchise_record(self, keys, dates) -> dict:
-        import numpy as np
-
-        ids = self.talent_.key_ids(np.full(len(keys), "franchise", dtype=object), np.where(keys == None, "", keys))  # noqa: E711
-        ids[keys == None] = -1  # noqa: E711 - an original: no franchise
-        stats = self.talent_.records_of_ids(ids, dates.to_numpy())
-        return {f"franchise_{stat}": stats[stat].to_numpy(float) for stat in FRANCHISE_STATS}
 
     def knows(self, column: str, values):
         """True for each value of ``column`` the model knows: one of its categories or a real value of
@@ -306,43 +307,6 @@ class FeatureBuilder(Estimator):
                 typical = np.array([np.nan if v[c] is None else v[c] for v in self.typical_["values"]], dtype=np.float32)
                 features[c][unsaid] = typical[band[unsaid]]
 
-    def _track_records(self, films, dates):
-        import numpy as np
-
-        n = len(films)
-        casts = column_values(films, "cast", n)
-        directors = column_values(films, "directors", n)
-        cast_rows, cast_pos, cast_names = explode(casts)
-        dir_rows, dir_pos, dir_names = explode(directors)
-        first = dir_pos == 0
-        dist_rows = np.flatnonzero(~blank_column(films, "distributor", n))
-        rows = np.concatenate([cast_rows, dir_rows[first], dist_rows])
-        billing = np.concatenate([cast_pos, np.full(first.sum(), -1), np.full(len(dist_rows), -2)]).astype(int)
-        names = np.concatenate([cast_names, dir_names[first], column_values(films, "distributor", n)[dist_rows]]).astype(object)
-        roles = np.where(billing >= 0, "cast", np.where(billing == -1, "director", "distributor")).astype(object)
-        ids = self.talent_.key_ids(roles, names)
-        row_dates = dates.to_numpy()[rows] if len(rows) else []
-        stats = self.talent_.records_of_ids(ids, row_dates)
-        # rows are scattered back with numpy: one film has one director and one distributor, and its cast
-        # names are summed up with no regard to their order (IMDB 5000's is by Facebook likes in 2016)
-        out = {}
-
-        def scatter(prefix, mask, names, source=None):
-            """Columns ``prefix_stat`` from the rows of ``mask`` (or from ``source``, one row per masked row)."""
-            for stat in names:
-                column = np.full(n, 0.0 if stat == "n" else np.nan)
-                column[rows[mask]] = (stats[stat].to_numpy(float)[mask] if source is None
-                                      else source[stat].to_numpy(float))
-                out[f"{prefix}_{stat}"] = column
-
-        scatter("director", billing == -1, STATS)
-        out.update(_cast_records(rows[billing >= 0], stats[billing >= 0], n))
-        scatter("distributor", billing == -2, ("n", "mean_log_gross", "mean_log_roi"))
-        recent = self.talent_.recent_of_ids(ids[billing == -2], dates.to_numpy()[dist_rows],
-                                            self.config.distributor_recent_years)
-        scatter("distributor_recent", billing == -2, ("n", "mean_log_gross"), source=recent)
-        return out
-
     def get_state(self) -> dict:
         """JSON-able state (the talent table is saved apart, as Parquet)."""
         self._check_fitted()
@@ -360,24 +324,6 @@ class FeatureBuilder(Estimator):
         builder.talent_ = TalentIndex(talent_table)
         builder.franchises_ = franchises
         return builder
-
-
-def _cast_records(rows, stats, n: int) -> dict:
-    """Per film, from its cast names' records (one row per name), in no order of the names: how many
-    have an earlier film, their films in all, the mean of their mean log gross and the best log gross
-    of any of them. Not how many names are listed: in history that says how complete IMDB 5000's record
-    of the film is (0-3), for a user how many names they typed."""
-    import numpy as np
-
-    films = stats["n"].to_numpy(float)
-    known = films > 0
-    count = np.bincount(rows[known], minlength=n).astype(float)
-    best = np.full(n, -np.inf)
-    np.fmax.at(best, rows, stats["best_log_gross"].to_numpy(float))
-    with np.errstate(invalid="ignore", divide="ignore"):  # NaN where no name has a record
-        mean = np.bincount(rows[known], weights=stats["mean_log_gross"].to_numpy(float)[known], minlength=n) / count
-    return {"cast_known": count, "cast_total_films": np.bincount(rows, weights=films, minlength=n),
-            "cast_mean_log_gross": mean, "cast_best_log_gross": np.where(np.isinf(best), np.nan, best)}
 
 
 def _present(values, blank_code):

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 import boxoffice.break_even as break_even
 from boxoffice.errors import check_kind, check_number
 from boxoffice.model.estimator import Estimator
-from boxoffice.model.features import FeatureBuilder, FeatureConfig, given_fields, log_budget_2012
+from boxoffice.model.features import FeatureBuilder, FeatureConfig, given_fields, log_budget_2012, monotone_directions
 from boxoffice.model.json_shape import NUMBER, shape_error
 from boxoffice.model.mixture import OPEN_FIELDS, Comparables, MixtureConfig, mixture_quantiles, open_mask
 from boxoffice.model.revenue import BOOSTER_PARTS, ModelConfig, RevenueModel, films_needed
@@ -88,7 +88,7 @@ _STATE_SHAPE = {
                  "typical": {"edges": [NUMBER], "features": [str], "values": [{str: (*NUMBER, type(None))}]}},
     "models": {str: {"config": {"params": dict}, "categorical": [str], "interval_correction": NUMBER,
                      "risk_calibration": {"slope": NUMBER, "intercept": NUMBER}, "feature_names": [str],
-                     "n_train": int, "n_calibration": int}},
+                     "n_train": int, "n_calibration": int, "offsets": {str: NUMBER}, "monotone": [[(str, int)]]}},
     "period": {"first_release": str, "last_release": str},
     "n_films": int,
 }
@@ -127,7 +127,7 @@ class Forecaster(Estimator):
             if target in OPTIONAL_TARGETS and known.sum() < films_needed(self.config.model):
                 continue
             models[target] = RevenueModel(self.config.model, tuple(self.builder_.categorical_features_),
-                                          self.predictor).fit(
+                                          self.predictor, monotone_directions(X.columns, self.config.features)).fit(
                 X[known].reset_index(drop=True), np.log(train.loc[known, column].to_numpy(float)),
                 train.loc[known, "release_date"].to_numpy())
         self.models_ = models
