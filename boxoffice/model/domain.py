@@ -98,8 +98,8 @@ def _value_warnings(builder, films):
     from boxoffice.table.vocabulary import FIELDS, UNKNOWN_IS_BLANK, real_values
 
     for field in FIELDS:
-        if field not in films or field not in builder.categorical_features_:
-            continue
+        if field not in films or field not in builder.categorical_features_ or field in builder.unlearned_fields_:
+            continue  # a field the model never learned is said once, as ignored (``model_warnings``)
         codes, distinct = pd.factorize(films[field])  # blanks (None, NaN, NA) are -1
         distinct = np.asarray(distinct, dtype=object)
         given = np.array([str(v).strip() != "" for v in distinct], dtype=bool)

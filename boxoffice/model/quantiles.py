@@ -8,15 +8,14 @@ Z90 = 1.2815515655446004  # standard normal 0.9 quantile
 
 def pinball(alpha: float, base):
     """LightGBM custom objective: the pinball loss at quantile ``alpha`` of trees added to ``base``
-    (per film). The hessian is the constant alpha (1 - alpha): a step of the learning rate over
-    (1 - alpha) up, over alpha down, until alpha of the films fall below."""
+    (per film). The hessian is 1, so each round moves a leaf by at most the learning rate times alpha
+    up or 1 - alpha down: small steps from a base already at the right level (on 2006-2007, before the
+    test years, a hessian of alpha (1 - alpha) took steps ten times as large and ranges twice as wide)."""
     import numpy as np
-
-    hessian = alpha * (1.0 - alpha)
 
     def objective(scores, data):
         below = data.get_label() < scores + base
-        return np.where(below, 1.0 - alpha, -alpha), np.full_like(scores, hessian)
+        return np.where(below, 1.0 - alpha, -alpha), np.ones_like(scores)
 
     return objective
 

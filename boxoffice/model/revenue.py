@@ -197,9 +197,9 @@ class RevenueModel(Estimator):
 
     def _grow(self, X, y):
         """(boosters, offsets) of the three parts. With ``monotone`` constraints, P10 and P90 are P50
-        plus an offset plus trees that minimise the pinball loss as a custom objective: LightGBM refuses
-        constraints with its own quantile objective (its leaf refit would break them), and a sum of
-        monotone parts is monotone."""
+        plus an offset plus trees that minimise the pinball loss of the out-of-fold residuals, as a
+        custom objective: LightGBM refuses constraints with its own quantile objective (its leaf refit
+        would break them), and a sum of monotone parts is monotone."""
         import lightgbm as lgb
         import numpy as np
 
@@ -213,11 +213,12 @@ class RevenueModel(Estimator):
             # one binned Dataset serves all three objectives: binning once saves time and memory
             data = lgb.Dataset(X, y, categorical_feature=[c for c in self.categorical if c in X.columns] or "auto",
                                params=_lgb_params(self.config, "regression"), free_raw_data=False).construct()
-            boosters = {}
+            boosters, base = {}, None
             for name, (objective, alpha) in specs.items():
                 params = _lgb_params(self.config, objective, alpha) | extra
                 if extra and objective == "quantile":
-                    base = boosters["p50"].predict(X, num_threads=self.config.num_threads)
+                    if base is None:
+                        base = self._out_of_fold(X, y, _lgb_params(self.config, "regression") | extra)
                     offsets[name] = float(np.quantile(y - base, alpha))
                     params["objective"] = pinball(alpha, base + offsets[name])
                     del params["alpha"]
@@ -225,6 +226,21 @@ class RevenueModel(Estimator):
             return boosters, offsets
         except lgb.basic.LightGBMError as err:
             raise _refused_by_lightgbm(err, dict(self.config.params)) from None
+
+    def _out_of_fold(self, X, y, params):
+        """P50 of each film by a model that never saw it (two interleaved halves, each forecast by the
+        other's trees): the residuals the P10/P90 trees learn are those of films the P50 did not fit."""
+        import lightgbm as lgb
+        import numpy as np
+
+        out = np.empty(len(y))
+        half = np.arange(len(y)) % 2 == 0
+        for part in (half, ~half):
+            data = lgb.Dataset(X[~part], y[~part], categorical_feature=[c for c in self.categorical if c in X.columns]
+                               or "auto", params=params)
+            out[part] = lgb.train(params, data, num_boost_round=self.config.num_boost_round).predict(
+                X[part], num_threads=self.config.num_threads)
+        return out
 
     def fit(self, X, y, dates=None) -> "RevenueModel":
         """``X`` features, ``y`` log gross, ``dates`` the release dates: the newest films calibrate the
