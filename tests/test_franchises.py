@@ -132,3 +132,9 @@ def test_a_title_that_says_sequel_is_not_mixed_over_comparable_films(forecaster)
                          make_film(title="Brand New Idea", genres="action", budget="200m", release_date="2013-05-03")])
     mixed = forecaster.predict(films)["mixed_over"].tolist()
     assert "sequel" not in mixed[0] and "sequel" in mixed[1]
+
+
+def test_a_franchise_the_data_never_saw_is_warned_with_the_closest_known(model_home):
+    result = run(model_home, "predict", *FILM, "--franchise", "Iron Mann")
+    assert result.exit_code == 0, result.output
+    assert "franchise 'Iron Mann' has no earlier film" in result.stderr and "iron man" in result.stderr

@@ -46,7 +46,7 @@ def findings(forecaster, films) -> list[tuple]:
     model has not seen: ``(row positions, message)`` per message, in the order of the checks. Each
     distinct value is judged once: a slate of 100,000 films repeats its countries, genres and years."""
     builder = forecaster.builder_
-    return [*_value_warnings(builder, films), *_genre_warnings(builder, films),
+    return [*_value_warnings(builder, films), *_franchise_warnings(builder, films), *_genre_warnings(builder, films),
             *_range_warnings(seen_ranges(forecaster), films)]
 
 
@@ -117,6 +117,25 @@ def _value_warnings(builder, films):
             message = (unknown_value_warning(field, value, near) if field in UNKNOWN_IS_BLANK
                        else new_name_warning(field, value, near))
             yield np.flatnonzero(codes == code), message
+
+
+def _franchise_warnings(builder, films):
+    """A franchise said for a film that no training film belongs to: an entry of a new franchise."""
+    import numpy as np
+    import pandas as pd
+
+    from boxoffice.names import clean_text, closest_names
+    from boxoffice.table.franchises import franchise_key
+
+    if "franchise" not in films:
+        return
+    codes, distinct = pd.factorize(pd.Series(films["franchise"]).reset_index(drop=True))
+    for code, name in enumerate(distinct):
+        key = franchise_key(name)
+        if key and builder.talent_.key_ids(np.array(["franchise"], dtype=object), np.array([key], dtype=object))[0] < 0:
+            near = closest_names(clean_text(name), builder.talent_.known_names("franchise"))
+            yield np.flatnonzero(codes == code), new_name_warning("franchise", clean_text(name), near).replace(
+                "treated as new talent", "an entry of a new franchise, with no record")
 
 
 def _genre_warnings(builder, films):

@@ -85,8 +85,8 @@ def registry(films):
 
     titles = films["title"].to_numpy(object) if "title" in films else np.full(len(films), None, dtype=object)
     said = films["franchise"].to_numpy(object) if "franchise" in films else np.full(len(films), None, dtype=object)
-    days = _days(films["release_date"])
-    rows = [(key, number, day) for title, name, day in zip(titles, said, days) if day is not None
+    days, dated = _days(films["release_date"])
+    rows = [(key, number, int(day)) for title, name, day, ok in zip(titles, said, days, dated) if ok
             for key, number in registered_keys(title, name)]
     frame = pd.DataFrame(rows, columns=["key", "number", "first_day"])
     return frame.groupby(["key", "number"], as_index=False)["first_day"].min().astype({"first_day": np.int64})
@@ -107,31 +107,52 @@ def franchise_of(films, known) -> tuple:
     the film makes it an entry of that franchise whatever its title.
     """
     import numpy as np
-
-    from boxoffice.names import clean_text
+    import pandas as pd
 
     entries: dict[str, dict[int, int]] = {}
     for key, number, day in known[["key", "number", "first_day"]].itertuples(index=False):
         entries.setdefault(key, {})[int(number)] = int(day)
     n = len(films)
-    titles = films["title"].to_numpy(object) if "title" in films else np.full(n, None, dtype=object)
-    said = films["franchise"].to_numpy(object) if "franchise" in films else np.full(n, None, dtype=object)
-    days = _days(films["release_date"])
+    blank = pd.Series([""] * n, dtype=object)
+    titles = _text(films["title"]) if "title" in films else blank
+    said = _text(films["franchise"]) if "franchise" in films else blank
+    days, dated = _days(films["release_date"])
     keys, sequel = np.full(n, None, dtype=object), np.zeros(n, dtype=bool)
-    judged = {}
-    for i, (title, name, day) in enumerate(zip(titles, said, days)):
-        case = (clean_text(title), clean_text(name), day)
-        if case not in judged:
-            judged[case] = _judge(*case, entries)
-        keys[i], sequel[i] = judged[case]
+    # only a title with a number, a marker or a ':' can follow an earlier film, unless a franchise is said
+    maybe = (titles.str.contains(_MAYBE_NUMBERED, regex=True) | (said != "")).to_numpy() & dated
+    if not maybe.any():
+        return keys, sequel
+    at = np.flatnonzero(maybe)
+    cases = pd.DataFrame({"title": titles.to_numpy(object)[at], "said": said.to_numpy(object)[at], "day": days[at]})
+    codes, distinct = pd.factorize(pd.MultiIndex.from_frame(cases))
+    judged = [_judge(title, name, int(day), entries) for title, name, day in distinct]
+    keys[at] = np.array([k for k, _ in judged], dtype=object)[codes]
+    sequel[at] = np.array([flag for _, flag in judged], dtype=bool)[codes]
     return keys, sequel
 
 
-def _judge(title: str, name: str, day, entries) -> tuple[str | None, bool]:
+_MAYBE_NUMBERED = r"[0-9:]|\b(?i:[ivxlc]+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|part|episode|ep|chapter|vol|volume|pt)\b"
+"""What a title needs to be a numbered entry or a subtitled one: a digit, a ':', a roman numeral,
+a number word or a marker; every other title is judged at once (no earlier film makes it a sequel)."""
+
+
+def _text(column):
+    """A column as clean text ('' for a blank), one ``clean_text`` per distinct value."""
+    import pandas as pd
+
+    from boxoffice.names import clean_text
+
+    codes, distinct = pd.factorize(pd.Series(column).reset_index(drop=True).astype(object).where(pd.notna, None))
+    cleaned = [clean_text(v) for v in distinct]
+    out = pd.Series([cleaned[c] if c >= 0 else "" for c in codes], dtype=object)
+    return out
+
+
+def _judge(title: str, name: str, day: int, entries) -> tuple[str | None, bool]:
     said = franchise_key(name)
     if said:
         return said, True
-    if not title or day is None:
+    if not title:
         return None, False
 
     def earlier(key):
@@ -150,10 +171,11 @@ def _judge(title: str, name: str, day, entries) -> tuple[str | None, bool]:
     return None, False
 
 
-def _days(dates) -> list:
-    """Days since 1970 of each date, None where there is none."""
+def _days(dates):
+    """(days since 1970 as int64, True where a date is given) of each date."""
     import numpy as np
     import pandas as pd
 
     values = pd.to_datetime(pd.Series(dates).reset_index(drop=True)).to_numpy().astype("datetime64[D]")
-    return [None if np.isnat(v) else int(v.astype(np.int64)) for v in values]
+    dated = ~np.isnat(values)
+    return np.where(dated, values.astype(np.int64), 0), dated
