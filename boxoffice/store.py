@@ -25,13 +25,17 @@ from boxoffice.atomic import honour_umask
 from boxoffice.errors import BoxofficeError, InputError, ModelStoreError
 from boxoffice.model.json_shape import shape_error
 
-MODEL_SCHEMA_VERSION = 2
-"""2: the comparable films open fields are mixed over (``comparables.parquet``)."""
+MODEL_SCHEMA_VERSION = 4
+"""2: the comparable films open fields are mixed over (``comparables.parquet``). 3: order-free cast
+features (no lead_*, no cast_listed), track records with Wikidata's credits. 4: franchises (the
+registry of titles, ``franchises.parquet``; franchise records in the talent table), a blank
+distributor as its own value, monotone track records."""
 DEFAULT_NAME = "default"
 POINTER = "CURRENT"
 METADATA = "metadata.json"
 TALENT = "talent.parquet"
 COMPARABLES = "comparables.parquet"
+FRANCHISES = "franchises.parquet"
 STALE_SECONDS = 3600
 """Temp files of a save older than this were left by a killed run; the next save removes them."""
 RETRAIN = "retrain with `boxoffice train`"
@@ -161,6 +165,7 @@ class ModelStore:
                 (tmp / f"{check_name(text_name)}.txt").write_text(text, encoding="utf-8")
             state.talent.to_parquet(tmp / TALENT, index=False)
             state.comparables.to_parquet(tmp / COMPARABLES, index=False)
+            state.franchises.to_parquet(tmp / FRANCHISES, index=False)
             record = {
                 "schema_version": MODEL_SCHEMA_VERSION, "name": name, "version": version,
                 "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -339,7 +344,8 @@ class ModelStore:
         folder = self._check_files(meta)
         try:
             texts = {t: (folder / f"{t}.txt").read_text(encoding="utf-8") for t in text_names}
-            state = ForecasterState(meta, texts, pd.read_parquet(folder / TALENT), pd.read_parquet(folder / COMPARABLES))
+            state = ForecasterState(meta, texts, pd.read_parquet(folder / TALENT), pd.read_parquet(folder / COMPARABLES),
+                                    pd.read_parquet(folder / FRANCHISES))
             return Forecaster.from_state(state, metadata=meta)
         except Exception as err:  # noqa: BLE001 - any failure to rebuild from the files means the model is unreadable
             detail = (err.message if isinstance(err, BoxofficeError) else str(err) if isinstance(err, ValueError)

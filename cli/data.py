@@ -24,7 +24,7 @@ def build(
     home: Optional[Path] = HOME,
     as_json: bool = typer.Option(False, "--json", help="Print the summary and drop counts as JSON."),
 ) -> None:
-    """Link the four public files into one film table and save it, with the films you added.
+    """Link the five public files into one film table and save it, with the films you added.
 
     Prints how many films came out, and every row dropped or left unmatched, by reason. Films added
     with `boxoffice data add` are linked in again (their parsed rows are kept in .boxoffice/added/).

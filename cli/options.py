@@ -42,7 +42,10 @@ FILM_FLAGS = {
     "country": (Optional[str], typer.Option(None, "--country", help="Country of production, e.g. USA.")),
     "language": (Optional[str], typer.Option(None, "--language", help="Original language, e.g. English.")),
     "sequel": (Optional[bool], typer.Option(None, "--sequel/--original", help="A sequel or franchise entry, or an original.")),
-    "title": (Optional[str], typer.Option(None, "--title", help="A name for the film in the output.")),
+    "title": (Optional[str], typer.Option(None, "--title", help="The film's title: named in the output, and \"Iron Man 3\" "
+                                          "makes it a sequel with Iron Man's record.")),
+    "franchise": (Optional[str], typer.Option(None, "--franchise", help="The franchise it belongs to, when the title "
+                                              "does not say it: --franchise \"Iron Man\" (an entry of it, with its record).")),
 }
 """A film described by flags: ``predict`` and every what-if command take these, named as ``make_film`` reads them."""
 

@@ -15,7 +15,7 @@ from samples import write_sources
 
 @pytest.fixture
 def sources_dir(tmp_path) -> Path:
-    """A folder holding the four source files, small and made up."""
+    """A folder holding the five source files, small and made up."""
     return write_sources(tmp_path / "sources")
 
 

@@ -20,6 +20,8 @@ IMDB_HEADER = [
     "budget", "title_year", "actor_2_facebook_likes", "imdb_score", "aspect_ratio", "movie_facebook_likes",
 ]
 BOM_HEADER = ["title", "studio", "domestic_gross", "foreign_gross", "year"]
+WIKIDATA_HEADER = ["imdb_id", "title", "year", "released", "genres", "directors", "writers", "cast", "production",
+                   "country", "language", "mpaa_rating", "runtime_min", "box_office_usd"]
 
 TN_ROWS = [
     {"id": "1", "release_date": "Jul 16, 2010", "movie": "The Glass Harbor", "production_budget": "$150,000,000",
@@ -49,7 +51,8 @@ IMDB_ROWS = [
     imdb_row(movie_title="The Glass Harbor\xa0", title_year="2010", director_name="Ada Quill",
              actor_1_name="Lena Marsh", actor_2_name="Tom Reyes", actor_3_name="Ivo Park",
              genres="Action|Sci-Fi", content_rating="PG-13", duration="128", country="USA",
-             language="English", plot_keywords="harbor|glass|storm"),
+             language="English", plot_keywords="harbor|glass|storm",
+             movie_imdb_link="http://www.imdb.com/title/tt0900101/?ref_=fn_tt_tt_1"),
     imdb_row(movie_title="Salt and Pepper\xa0", title_year="2003", director_name="Bo Linden",
              actor_1_name="Mae Olsen", genres="Comedy|Romance", content_rating="R", duration="95",
              country="USA", language="English"),
@@ -76,6 +79,28 @@ BOM_ROWS = [
 ]
 
 
+
+def wikidata_row(**values) -> dict:
+    """One Wikidata row; the outcome and completeness columns carry tell-tale values so a leak is visible."""
+    row = {name: "" for name in WIKIDATA_HEADER}
+    row.update({"genres": "Drama", "writers": "Wren Tallis", "production": "Tellmark Studios", "country": "United States",
+                "language": "English", "mpaa_rating": "PG", "runtime_min": "187.5", "box_office_usd": "777777777.0"})
+    row.update(values)
+    return row
+
+
+WIKIDATA_ROWS = [
+    # linked by IMDb id (IMDB 5000 gives it), whatever the title says
+    wikidata_row(imdb_id="tt0900101", title="Glass Harbour", year="2010", released="2010-07-16", directors="Ada Quill",
+                 cast="Ivo Park, Lena Marsh, list of Glass Harbor characters, Ned Oakes, Jr., Ruth Vale, Tom Reyes"),
+    # linked by title and year: no IMDB 5000 row
+    wikidata_row(imdb_id="tt0900102", title="Paper Moons II", year="2001", released="2001-01-01",
+                 directors="Cy Dunmore", cast="Ruth Vale, Sam Ketter"),
+    wikidata_row(imdb_id="tt0900103", title="A Film Nobody Budgeted", year="1999", released="1999-05-05",
+                 directors="Cy Dunmore", cast="Ruth Vale"),
+]
+
+
 def write_csv(path: Path, header: list[str], rows: list[dict]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -85,12 +110,13 @@ def write_csv(path: Path, header: list[str], rows: list[dict]) -> Path:
     return path
 
 
-def write_sources(folder: Path, *, tn=None, imdb=None, vega=None, bom=None) -> Path:
-    """The four public files, small and made up, in ``folder``; pass rows to override one."""
+def write_sources(folder: Path, *, tn=None, imdb=None, vega=None, bom=None, wikidata=None) -> Path:
+    """The five public files, small and made up, in ``folder``; pass rows to override one."""
     write_csv(folder / "the-numbers-budgets.csv", TN_HEADER, TN_ROWS if tn is None else tn)
     write_csv(folder / "imdb-5000-movie-metadata.csv", IMDB_HEADER, IMDB_ROWS if imdb is None else imdb)
     (folder / "vega-movies.json").write_text(json.dumps(VEGA_ROWS if vega is None else vega), encoding="utf-8")
     write_csv(folder / "box-office-mojo-gross.csv", BOM_HEADER, BOM_ROWS if bom is None else bom)
+    write_csv(folder / "wikidata-films.csv", WIKIDATA_HEADER, WIKIDATA_ROWS if wikidata is None else wikidata)
     return folder
 
 

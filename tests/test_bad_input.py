@@ -745,7 +745,7 @@ def test_one_row_with_two_bad_cells_is_one_row_with_two_problems(home, tmp_path)
 
 LONG_WORK = {
     "data build": (["data", "build", "--sources", "{sources}", "--out", "{tmp}/films.parquet"],
-                   ["Building the film table [0/4] reading the public files", "Building the film table: done in"]),
+                   ["Building the film table [0/5] reading the public files", "Building the film table: done in"]),
     "train": (["train", "--no-evaluate", "--name", "other"], ["Training [1/1] training on every film"]),
     "report": (["report", "--years", "1", "--horizon", "0", "--out", "{tmp}/report.html"],
                ["Backtest [0/1] training on films before"]),

@@ -49,7 +49,7 @@ def test_build_then_summary_json_for_scripts(sources_dir, tmp_path):
     assert built.exit_code == 0, built.output
     report = json.loads(built.stdout)
     assert report["table"] == str(home / ".boxoffice" / "films.parquet")
-    assert report["rows_read"] == {"the-numbers": 3, "vega": 2, "imdb-5000": 2, "box-office-mojo": 2}
+    assert report["rows_read"] == {"the-numbers": 3, "vega": 2, "imdb-5000": 2, "box-office-mojo": 2, "wikidata": 3}
     assert report["unmatched"]["box-office-mojo"] == 1
 
     result = run("data", "summary", "--home", home, "--json")
@@ -63,9 +63,10 @@ def test_build_then_summary_json_for_scripts(sources_dir, tmp_path):
     assert summary["trainable_with_cast"] == 1
     assert summary["with_cast"] == 2
     assert summary["with_distributor"] == 2
+    assert summary["with_credits"] == 2  # Wikidata's full credits, for later films' track records
     assert (summary["first_release"], summary["last_release"]) == ("1946-06-12", "2010-07-16")
     # films with at least one field from each source (Box Office Mojo's one link supplied nothing new)
-    assert summary["films_per_source"] == {"imdb-5000": 2, "the-numbers": 3, "vega": 2}
+    assert summary["films_per_source"] == {"imdb-5000": 2, "the-numbers": 3, "vega": 2, "wikidata": 2}
 
 
 def test_summary_reads_a_table_given_by_path_and_prints_a_table(sources_dir, tmp_path):
@@ -242,4 +243,4 @@ def test_build_with_no_flags_finds_the_public_data(tmp_path, monkeypatch):
     assert summary["with_budget_and_worldwide_gross"] >= 4_100
     assert summary["trainable_with_cast"] >= 3_300
     assert summary["last_release"] < "2013-01-01"
-    assert set(summary["films_per_source"]) == {"the-numbers", "vega", "imdb-5000", "box-office-mojo"}
+    assert set(summary["films_per_source"]) == {"the-numbers", "vega", "imdb-5000", "box-office-mojo", "wikidata"}

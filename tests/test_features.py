@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from boxoffice.model.features import FeatureBuilder, lever_of
+from boxoffice.model.record_features import NO_RECORD
 from boxoffice.model.forecaster import trainable
 
 POST_RELEASE = ("imdb", "score", "vote", "critic", "review", "facebook", "likes", "opening", "rotten", "dvd")
@@ -14,7 +15,17 @@ POST_RELEASE = ("imdb", "score", "vote", "critic", "review", "facebook", "likes"
 def test_feature_names_are_pre_release_only(film_table):
     names = FeatureBuilder().fit(film_table).feature_names_
     assert not [n for n in names if any(word in n.lower() for word in POST_RELEASE)]
-    assert "log_budget" in names and "lead_mean_log_gross" in names
+    assert "log_budget" in names and "cast_best_log_gross" in names
+
+
+def test_no_feature_reads_the_order_of_the_cast(film_table):
+    """IMDB 5000's actor_1..3 are sorted by Facebook likes in 2016, not billed: no feature may tell
+    a "lead" from the others, and none counts the names listed (how complete the film's record is)."""
+    names = FeatureBuilder().fit(film_table).feature_names_
+    assert not [n for n in names if n.startswith("lead_") or n == "cast_listed"]
+    reversed_cast = film_table.assign(cast=film_table["cast"].map(lambda c: list(c)[::-1]))
+    pd.testing.assert_frame_equal(FeatureBuilder().fit(film_table).transform(film_table),
+                                  FeatureBuilder().fit(reversed_cast).transform(reversed_cast))
 
 
 @pytest.mark.parametrize("cutoff", ["2009-12-18", "2005-07-01", "2012-06-01"])
@@ -30,7 +41,7 @@ def test_changing_this_or_later_grosses_changes_no_feature(film_table, cutoff):
     up_to = (film_table["release_date"] <= cutoff).to_numpy()
     before = FeatureBuilder().fit(film_table).transform(film_table[up_to])
     after = FeatureBuilder().fit(scrambled).transform(scrambled[up_to])
-    assert {"lead_mean_log_gross", "distributor_mean_log_gross", "distributor_recent_mean_log_gross"} <= set(before)
+    assert {"cast_best_log_gross", "distributor_mean_log_gross", "distributor_recent_mean_log_gross"} <= set(before)
     pd.testing.assert_frame_equal(before, after)
     # and the scrambling did reach the films at the cutoff date and later
     changed = FeatureBuilder().fit(scrambled).transform(scrambled[~up_to])
@@ -44,21 +55,23 @@ def test_later_films_change_no_track_record(film_table, cutoff):
     earlier = film_table[(film_table["release_date"] < pd.Timestamp(cutoff)).to_numpy()]
     films = trainable(earlier)
     records = [c for c in FeatureBuilder().fit(film_table).feature_names_
-               if c.startswith(("lead_", "director_", "cast_", "distributor_")) and c != "distributor"]
+               if c.startswith(("director_", "cast_", "distributor_")) and c != "distributor"]
     assert {"distributor_recent_n", "distributor_recent_mean_log_gross"} <= set(records)
     pd.testing.assert_frame_equal(FeatureBuilder().fit(film_table).transform(films)[records],
                                   FeatureBuilder().fit(earlier).transform(films)[records])
 
 
-def _films(*rows):
+def _films(*rows, cast=None, credited=None):
     """A small film table: one (title, release date, distributor, worldwide gross in $M) per film,
-    each a $10M drama with no cast or director."""
+    each a $10M drama with no director; ``cast`` and ``credited`` (Wikidata's credits) map a title to names."""
     titles, dates, distributors, grosses = zip(*rows)
     n = len(rows)
     return pd.DataFrame({
         "title": list(titles), "release_date": pd.to_datetime(list(dates)), "genres": [["Drama"]] * n,
         "budget_usd": 10e6, "budget_usd_2012": 10e6, "worldwide_gross_usd": np.array(grosses) * 1e6,
-        "worldwide_gross_usd_2012": np.array(grosses) * 1e6, "cast": [[]] * n, "directors": [[]] * n,
+        "worldwide_gross_usd_2012": np.array(grosses) * 1e6,
+        "cast": [list((cast or {}).get(t, [])) for t in titles], "directors": [[]] * n,
+        "credited_cast": [list((credited or {}).get(t, [])) for t in titles], "credited_directors": [[]] * n,
         "distributor": list(distributors), "mpaa_rating": None, "country": None, "language": None,
         "runtime_min": np.nan, "sequel": False})
 
@@ -73,7 +86,7 @@ def test_distributor_recent_record_sees_only_its_last_years():
     assert X.loc["Twin A", "distributor_recent_n"] == X.loc["Twin B", "distributor_recent_n"] == 1
     assert X.loc["Twin A", "distributor_recent_mean_log_gross"] == pytest.approx(np.log(20e6))
     assert X.loc["Twin A", "distributor_n"] == 2  # the all-time record still counts 'Old'
-    assert X.loc["Old", "distributor_recent_n"] == 0 and np.isnan(X.loc["Old", "distributor_recent_mean_log_gross"])
+    assert X.loc["Old", "distributor_recent_n"] == 0 and X.loc["Old", "distributor_recent_mean_log_gross"] == NO_RECORD[1]
     assert X.loc["Rival", "distributor_recent_n"] == 0
 
     later = builder.transform(_films(("Next", "2006-03-01", "Alpha", 1))).iloc[0]
@@ -112,7 +125,7 @@ def test_a_described_film_gets_its_distributors_recent_record(film_table):
                              for extra in ({"distributor": "Warner Bros."}, {"distributor": "Tiny Unknown Pictures"}, {}))
     X = builder.transform(films_frame([busy, unknown, unsaid]), fill_unspecified=True)
     assert X.loc[0, "distributor_recent_n"] > 10
-    assert X.loc[1, "distributor_recent_n"] == 0 and np.isnan(X.loc[1, "distributor_recent_mean_log_gross"])
+    assert X.loc[1, "distributor_recent_n"] == 0 and X.loc[1, "distributor_recent_mean_log_gross"] == NO_RECORD[1]
     assert X.loc[2, "distributor_recent_n"] > 0  # unsaid: a typical distributor for the budget
 
 
@@ -132,7 +145,7 @@ def test_newcomer_has_no_record_and_a_film_of_one_row_works(film_table):
     film = pd.DataFrame({"release_date": [pd.Timestamp("2027-07-16")], "budget_usd": [150e6], "genres": [["Action"]],
                          "cast": [["Nobody Known At All"]], "directors": [[]], "distributor": [None]})
     row = builder.transform(film).iloc[0]
-    assert row["lead_n"] == 0 and np.isnan(row["lead_mean_log_gross"])
+    assert row["cast_known"] == 0 and row["cast_best_log_gross"] == NO_RECORD[1]  # no record: the weakest
     assert row["genre_action"] == 1.0
 
 
@@ -142,9 +155,81 @@ def test_unsaid_fields_take_typical_values_for_the_budget(film_table):
     raw = builder.transform(film).iloc[0]
     filled = builder.transform(film, fill_unspecified=True).iloc[0]
     assert np.isnan(raw["runtime_min"]) and filled["runtime_min"] > 60
-    assert raw["lead_n"] == 0 and filled["lead_n"] > 0
+    assert raw["cast_known"] == 0 and filled["cast_known"] > 0
 
 
 def test_every_feature_belongs_to_a_lever(film_table):
     names = FeatureBuilder().fit(film_table).feature_names_
     assert {n: lever_of(n) for n in names if lever_of(n) == "other"} == {}
+
+
+# ---------------------------------------------------------------- Wikidata's credits: later films only
+
+
+def test_wikidata_credits_count_for_later_films_never_for_the_film_itself():
+    """How complete a film's Wikidata record is reflects how famous it became: adding or removing its
+    credits changes none of its own features, only those of its people's later films."""
+    rows = [("Early Hit", "2001-05-04", "Alpha", 300), ("Big Film", "2004-06-04", "Alpha", 100),
+            ("Later Film", "2008-03-07", "Alpha", 20)]
+    cast = {"Big Film": ["Ann Lead"], "Later Film": ["Bo Extra", "Cy Bit"]}
+    full = {"Early Hit": ["Ann Lead", "Cy Bit"], "Big Film": ["Ann Lead", "Bo Extra", "Cy Bit", "Di Walkon"]}
+    variants = {"full": full, "none": full | {"Big Film": []},  # only Big Film's own record varies
+                "padded": full | {"Big Film": full["Big Film"] + [f"Extra {i}" for i in range(40)]}}
+    X = {name: FeatureBuilder().fit(_films(*rows, cast=cast, credited=c)).transform(_films(*rows, cast=cast, credited=c))
+         .set_axis(["Early Hit", "Big Film", "Later Film"]) for name, c in variants.items()}
+    for name in ("none", "padded"):
+        pd.testing.assert_series_equal(X["full"].loc["Big Film"], X[name].loc["Big Film"], check_names=False)
+    # Bo Extra and Cy Bit appear in Big Film's credits only (and Cy Bit in Early Hit's): Later Film sees them
+    assert X["full"].loc["Later Film", "cast_known"] == 2 and X["full"].loc["Later Film", "cast_total_films"] == 3
+    assert X["none"].loc["Later Film", "cast_known"] == 1 and X["none"].loc["Later Film", "cast_total_films"] == 1
+    # and a credit counts once even when both sources name the person (Ann Lead in Big Film)
+    assert FeatureBuilder().fit(_films(*rows, cast=cast, credited=full)).talent_.records_as_of(
+        ["cast:ann lead"], [np.datetime64("2009-01-01")])["n"].iloc[0] == 2
+
+
+@pytest.mark.parametrize("cutoff", ["2005-07-01", "2011-01-01"])
+def test_credits_of_films_from_a_date_on_change_no_feature_up_to_it(film_table, cutoff):
+    """On the public data: strip or pad the Wikidata credits of every film released on or after a
+    date (the films of that date included); no feature of any film up to that date moves."""
+    cutoff = pd.Timestamp(cutoff)
+    later = (film_table["release_date"] >= cutoff).to_numpy()
+    up_to = (film_table["release_date"] <= cutoff).to_numpy()
+    assert (film_table.loc[later, "credited_cast"].map(len) > 0).sum() > 300
+    stripped, padded = film_table.copy(), film_table.copy()
+    for column in ("credited_cast", "credited_directors"):
+        stripped.loc[later, column] = pd.Series([[]] * later.sum(), index=stripped.index[later])
+        padded.loc[later, column] = film_table.loc[later, column].map(lambda names: list(names) + ["Tom Hanks", "Pad Name"])
+    base = FeatureBuilder().fit(film_table).transform(film_table[up_to])
+    for changed in (stripped, padded):
+        pd.testing.assert_frame_equal(base, FeatureBuilder().fit(changed).transform(changed[up_to]))
+    # the change does reach later films
+    assert not FeatureBuilder().fit(stripped).transform(stripped[~up_to]).equals(
+        FeatureBuilder().fit(film_table).transform(film_table[~up_to]))
+
+
+# ---------------------------------------------------------------- a blank distributor
+
+
+def test_a_blank_distributor_is_a_value_of_its_own():
+    """No source names a distributor mostly for small releases: the model sees blank as its own value,
+    neither 'unknown' (NaN) nor pooled with rare distributors ('other'); a blank slate cell is that
+    value, and a distributor the model never saw is pooled with the rare ones."""
+    from boxoffice.model.features import FeatureConfig
+
+    rows = [(f"Wide {i}", f"2005-{1 + i % 12:02d}-07", "Alpha", 200) for i in range(20)]
+    rows += [(f"Small {i}", f"2006-{1 + i % 12:02d}-07", None, 1) for i in range(20)]
+    rows += [("Rare", "2007-01-05", "Tiny Pictures", 5)]
+    history = _films(*rows)
+    off = FeatureBuilder(FeatureConfig(blank_distributor=False)).fit(history)
+    assert np.isnan(off.transform(history)["distributor"].iloc[-2])  # switched off: unknown
+    builder = FeatureBuilder().fit(history)
+    X = builder.transform(history).set_axis(history["title"])
+    alpha, blank, rare = X.loc["Wide 0", "distributor"], X.loc["Small 0", "distributor"], X.loc["Rare", "distributor"]
+    assert not np.isnan(blank) and len({alpha, blank, rare}) == 3
+    new = _films(("Slate blank", "2010-01-08", None, 1), ("Slate rare", "2010-01-08", "Tiny Pictures", 1),
+                 ("Slate blank text", "2010-01-08", "", 1), ("Slate new", "2010-01-08", "Never Heard Of Co", 1))
+    coded = builder.transform(new)["distributor"].tolist()
+    assert coded == [blank, rare, blank, rare]  # a distributor never seen: a newcomer, pooled with the rare ones
+    # a distributor left unsaid still takes a typical distributor, not 'blank'
+    unsaid = builder.transform(new.drop(columns=["distributor"]), fill_unspecified=True)
+    assert unsaid["distributor"].tolist() == [alpha] * 4

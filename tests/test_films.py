@@ -1,4 +1,4 @@
-"""The film table: four small files linked into one row per film, then the whole public data."""
+"""The film table: five small files linked into one row per film, then the whole public data."""
 from __future__ import annotations
 
 import json
@@ -15,7 +15,7 @@ from boxoffice.table.schema import COLUMN_NAMES, empty_table
 # ---------------------------------------------------------------- small files, end to end
 
 
-def test_four_small_files_make_one_row_per_film(sources_dir):
+def test_five_small_files_make_one_row_per_film(sources_dir):
     result = build_film_table(BuildConfig(sources_dir))
     table = result.table.set_index("title")
     assert list(result.table.columns) == list(COLUMN_NAMES)
@@ -34,7 +34,20 @@ def test_four_small_files_make_one_row_per_film(sources_dir):
         "cast": "imdb-5000", "directors": "imdb-5000", "distributor": "vega", "mpaa_rating": "imdb-5000",
         "runtime_min": "imdb-5000", "country": "imdb-5000", "language": "imdb-5000",
         "plot_keywords": "imdb-5000", "source_material": "vega", "creative_type": "vega",
+        "imdb_id": "imdb-5000", "credited_cast": "wikidata", "credited_directors": "wikidata",
     }
+
+
+def test_wikidata_credits_join_by_imdb_id_else_by_title(sources_dir):
+    table = build_film_table(BuildConfig(sources_dir)).table.set_index("title")
+    harbor = table.loc["The Glass Harbor"]  # "Glass Harbour" in Wikidata: the IMDb id links it
+    assert harbor["imdb_id"] == "tt0900101"
+    assert harbor["credited_cast"] == ["Ivo Park", "Lena Marsh", "Ned Oakes, Jr.", "Ruth Vale", "Tom Reyes"]
+    assert harbor["cast"] == ["Lena Marsh", "Tom Reyes", "Ivo Park"]  # the film's own cast stays IMDB 5000's
+    moons = table.loc["Paper Moons II"]  # no IMDB 5000 row: linked by title and year
+    assert (moons["imdb_id"], moons["credited_directors"]) == ("tt0900102", ["Cy Dunmore"])
+    assert moons["cast"] == [] and moons["directors"] == []  # Wikidata never describes the film itself
+    assert table.loc["Salt & Pepper", "credited_cast"] == []
 
 
 def test_small_build_links_across_and_and_ampersand_and_a_year_apart(sources_dir):
@@ -46,8 +59,9 @@ def test_small_build_links_across_and_and_ampersand_and_a_year_apart(sources_dir
 
 def test_small_build_counts_every_row_read(sources_dir):
     report = build_film_table(BuildConfig(sources_dir)).report
-    assert report.rows_read == {"the-numbers": 3, "vega": 2, "imdb-5000": 2, "box-office-mojo": 2}
-    assert report.unmatched == {"box-office-mojo": 1, "imdb-5000": 0}
+    assert report.rows_read == {"the-numbers": 3, "vega": 2, "imdb-5000": 2, "box-office-mojo": 2, "wikidata": 3}
+    assert report.unmatched == {"box-office-mojo": 1, "imdb-5000": 0, "wikidata": 1}
+    assert report.linked[("wikidata", "imdb id")] == 1 and report.linked[("wikidata", "exact")] == 1
     assert report.linked[("vega", "added as a film The Numbers lacks")] == 1
 
 
@@ -288,12 +302,12 @@ def test_known_films(film_table, title, year, column, value):
 @pytest.mark.slow
 def test_every_row_read_is_kept_linked_or_counted(film_build):
     report, table = film_build.report, film_build.table
-    assert set(report.rows_read) == {"the-numbers", "vega", "imdb-5000", "box-office-mojo"}
+    assert set(report.rows_read) == {"the-numbers", "vega", "imdb-5000", "box-office-mojo", "wikidata"}
     dropped = {source: sum(n for (s, _), n in report.dropped.items() if s == source) for source in report.rows_read}
     linked = {source: sum(n for (s, _), n in report.linked.items() if s == source) for source in report.rows_read}
     spine = sum(json.loads(text).get("title") == "the-numbers" for text in table["field_sources"])
     assert report.rows_read["the-numbers"] == dropped["the-numbers"] + spine
-    for source in ("vega", "imdb-5000", "box-office-mojo"):
+    for source in ("vega", "imdb-5000", "box-office-mojo", "wikidata"):
         assert report.rows_read[source] == dropped[source] + linked[source] + report.unmatched[source], source
     assert all(n > 0 for n in report.dropped.values())  # each reason counted is a real count
 

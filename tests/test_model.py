@@ -77,6 +77,17 @@ def test_newer_schema_version_says_upgrade(forecaster, tmp_path):
     assert "upgrade" in str(err.value)
 
 
+def test_a_model_stored_with_a_lead_feature_says_retrain(forecaster, tmp_path):
+    """Schema 2 models read a "lead" from IMDB 5000's order (by 2016 Facebook likes): refused, never read."""
+    path = _copy(forecaster, tmp_path)
+    meta = json.loads((path / "metadata.json").read_text())
+    meta["schema_version"] = 2
+    (path / "metadata.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelStoreError, match="schema version 2") as err:
+        ModelStore(tmp_path).load("m")
+    assert "retrain" in str(err.value) and ModelStore(tmp_path).outdated("m")
+
+
 def test_corrupt_metadata_and_missing_pointer_are_clear(forecaster, tmp_path):
     path = _copy(forecaster, tmp_path)
     (path / "metadata.json").write_text("{not json")

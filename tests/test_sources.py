@@ -14,7 +14,10 @@ from samples import (
     TN_HEADER,
     TN_ROWS,
     VEGA_ROWS,
+    WIKIDATA_HEADER,
+    WIKIDATA_ROWS,
     imdb_row,
+    wikidata_row,
     write_csv,
     write_sources,
 )
@@ -22,7 +25,7 @@ from samples import (
 from boxoffice.errors import DataSourceError, InputError
 from boxoffice.table.build import BuildConfig, build_film_table
 from boxoffice.names import distributor_aliases, genre_aliases
-from boxoffice.table.sources import box_office_mojo, imdb5000, the_numbers, vega
+from boxoffice.table.sources import box_office_mojo, imdb5000, the_numbers, vega, wikidata
 from boxoffice.table.sources.base import RECORD_COLUMNS
 
 POST_RELEASE = ("imdb_score", "num_voted_users", "num_critic_for_reviews", "num_user_for_reviews",
@@ -42,6 +45,10 @@ def read_vega(tmp_path, rows):
     path = tmp_path / vega.FILE
     path.write_text(json.dumps(rows), encoding="utf-8")
     return vega.read(path, distributor_aliases(), genre_aliases())
+
+
+def read_wikidata(tmp_path, rows):
+    return wikidata.read(write_csv(tmp_path / wikidata.FILE, WIKIDATA_HEADER, rows))
 
 
 def read_bom(tmp_path, rows):
@@ -103,7 +110,7 @@ def test_the_numbers_rows_without_title_are_dropped_and_counted(tmp_path):
 # ---------------------------------------------------------------- IMDB 5000
 
 
-def test_imdb_gives_cast_in_billing_order_and_pre_release_facts(tmp_path):
+def test_imdb_gives_cast_and_pre_release_facts(tmp_path):
     frame = read_imdb(tmp_path, IMDB_ROWS).frame.set_index("title")
     harbor = frame.loc["The Glass Harbor"]  # the trailing no-break space is gone
     assert harbor["cast"] == ["Lena Marsh", "Tom Reyes", "Ivo Park"]
@@ -118,12 +125,19 @@ def test_imdb_gives_cast_in_billing_order_and_pre_release_facts(tmp_path):
 
 def test_imdb_post_release_columns_never_leave_the_adapter(tmp_path):
     frame = read_imdb(tmp_path, IMDB_ROWS).frame
-    leaked = [c for c in frame.columns if c in POST_RELEASE or "facebook" in c or "imdb" in c or "vote" in c]
+    leaked = [c for c in frame.columns
+              if c in POST_RELEASE or "facebook" in c or ("imdb" in c and c != "imdb_id") or "vote" in c]
     assert leaked == []
     assert "gross" not in frame.columns and "budget" not in frame.columns  # US-only gross, local-currency budget
     # the tell-tale values of those columns appear nowhere in the output
     cells = {str(v) for row in frame.astype(str).itertuples(index=False) for v in row}
     assert not cells & {"886204", "7.9", "33000", "3054", "723", "999"}
+
+
+def test_imdb_gives_the_imdb_id_of_its_link(tmp_path):
+    frame = read_imdb(tmp_path, IMDB_ROWS).frame.set_index("title")
+    assert frame.loc["The Glass Harbor", "imdb_id"] == "tt0900101"
+    assert pd.isna(frame.loc["Salt and Pepper", "imdb_id"])  # a link without a tt... id
 
 
 def test_imdb_duplicates_and_undated_rows_are_dropped_and_counted(tmp_path):
@@ -240,6 +254,37 @@ def test_box_office_mojo_malformed_foreign_gross_names_row_and_column(tmp_path):
     assert (caught.value.row, caught.value.column) == (3, "foreign_gross")
 
 
+# ---------------------------------------------------------------- Wikidata
+
+
+def test_wikidata_gives_full_credits_by_imdb_id(tmp_path):
+    frame = read_wikidata(tmp_path, WIKIDATA_ROWS).frame.set_index("imdb_id")
+    harbor = frame.loc["tt0900101"]
+    # ", Jr." stays with its name; "list of ... characters" is no person
+    assert harbor["credited_cast"] == ["Ivo Park", "Lena Marsh", "Ned Oakes, Jr.", "Ruth Vale", "Tom Reyes"]
+    assert harbor["credited_directors"] == ["Ada Quill"]
+    assert (harbor["title"], harbor["year"]) == ("Glass Harbour", 2010)
+    assert harbor["release_date"] == pd.Timestamp("2010-07-16")
+    assert pd.isna(frame.loc["tt0900102", "release_date"])  # YYYY-01-01: the year only
+
+
+def test_wikidata_outcome_and_completeness_never_leave_the_adapter(tmp_path):
+    """The box office is an outcome; writers, companies and the rest say how complete the record is."""
+    frame = read_wikidata(tmp_path, WIKIDATA_ROWS).frame
+    assert set(frame.columns) == {*RECORD_COLUMNS, "imdb_id", "credited_cast", "credited_directors"}
+    cells = {str(v) for row in frame.astype(str).itertuples(index=False) for v in row}
+    assert not any(tell in cell for cell in cells for tell in ("777777777", "Wren Tallis", "Tellmark", "187.5"))
+
+
+def test_wikidata_suffixes_and_an_id_listed_twice(tmp_path):
+    rows = [wikidata_row(imdb_id="tt0900201", title="Sons", year="1990", cast="Al Brand, Sr., Al Brand, Jr., Bo Cale"),
+            wikidata_row(imdb_id="tt0900201", title="Sons Redux", year="2001", cast="Bo Cale"),
+            wikidata_row(imdb_id="", title="No Id", year="1990", cast="Bo Cale")]
+    recs = read_wikidata(tmp_path, rows)
+    assert recs.frame["credited_cast"].tolist() == [["Al Brand, Sr.", "Al Brand, Jr.", "Bo Cale"]]
+    assert recs.dropped == {"IMDb id listed twice": 1, "no IMDb id, title or year": 1}
+
+
 # ---------------------------------------------------------------- every CSV adapter: bad files
 
 CSV_ADAPTERS = [
@@ -249,6 +294,8 @@ CSV_ADAPTERS = [
                  ("genres", "actor_2_name"), id="imdb-5000"),
     pytest.param(lambda p: box_office_mojo.read(p, distributor_aliases()), box_office_mojo.FILE, BOM_HEADER,
                  BOM_ROWS, ("studio", "year"), id="box-office-mojo"),
+    pytest.param(lambda p: wikidata.read(p), wikidata.FILE, WIKIDATA_HEADER, WIKIDATA_ROWS,
+                 ("imdb_id", "cast"), id="wikidata"),
 ]
 ARGS = ("read", "name", "header", "rows", "missing")
 

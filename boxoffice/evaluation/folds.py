@@ -37,6 +37,9 @@ class Fold:
     """Per-film loss of the baseline (log gross ~ log budget) on this fold, for the chosen metric."""
     log_break_even: "object" = None
     """Log break-even gross of each test film, USD 2012: where the brier metric's risk is read."""
+    monotone: tuple = ()
+    """(feature, direction) constraints of the track records, as training sets them
+    (``boxoffice.model.record_features.monotone_directions``): a trial scores the model users get."""
     datasets: dict = field(default_factory=dict, repr=False)
     """LightGBM Datasets of the training films, binned once per ``min_data_in_leaf`` (which decides
     the features LightGBM pre-filters), reused by every trial: binning is a quarter of a trial."""
@@ -70,6 +73,7 @@ def prepare_folds(films, metric: str = "rmsle", test_years: int = 5, train: Trai
 
     from boxoffice.model.baseline import BaselineModel
     from boxoffice.model.features import FeatureBuilder
+    from boxoffice.model.record_features import monotone_directions
 
     min_year, column = train.min_year, TARGETS["worldwide"]
     folds = []
@@ -90,8 +94,9 @@ def prepare_folds(films, metric: str = "rmsle", test_years: int = 5, train: Trai
         lost = break_even.lost_money(test[column].to_numpy(float), test["budget_usd_2012"].to_numpy(float),
                                      break_even_multiple)
         threshold = break_even.log_threshold(X_test["log_budget"].to_numpy(), break_even_multiple)
-        fold = Fold(year, builder.transform(films_in), y, films_in["release_date"].to_numpy(), X_test, y_test, lost,
-                    tuple(builder.categorical_features_), None, threshold)
+        X = builder.transform(films_in)
+        fold = Fold(year, X, y, films_in["release_date"].to_numpy(), X_test, y_test, lost,
+                    tuple(builder.categorical_features_), None, threshold, monotone_directions(X.columns, train.features))
         base = BaselineModel(train.model.interval).fit(fold.X["log_budget"].to_numpy(), y)
         quantiles = base.predict(X_test["log_budget"].to_numpy())
         prob = base.prob_below(threshold, quantiles)
@@ -130,8 +135,10 @@ def pooled(metric: str, losses: list) -> float:
 
 def fold_losses(metric: str, fold: Fold, model: ModelConfig):
     """Train what ``metric`` needs on one fold and return the per-film losses of its test films."""
-    if metric == "brier":  # the whole calibrated model: P50, ranges and the risk calibration
-        revenue = RevenueModel(model, fold.categorical).fit(fold.X, fold.y, fold.dates)
+    if metric == "brier" or metric == "pinball" and fold.monotone:  # the whole model (monotone quantiles need it)
+        revenue = RevenueModel(model, fold.categorical, monotone=fold.monotone).fit(fold.X, fold.y, fold.dates)
+        if metric == "pinball":
+            return _losses(metric, fold, revenue.predict(fold.X_test), interval=model.interval)
         quantiles = revenue.predict(fold.X_test)
         prob = revenue.prob_below(fold.log_break_even, quantiles)
         return _losses(metric, fold, quantiles, prob)
@@ -147,6 +154,9 @@ def _booster(fold: Fold, model: ModelConfig, objective: str, alpha: float | None
     import lightgbm as lgb
 
     params = _lgb_params(model, objective, alpha)
+    directions = dict(fold.monotone)
+    if directions and objective == "regression":
+        params["monotone_constraints"] = [int(directions.get(c, 0)) for c in fold.X.columns]
     key = params["min_data_in_leaf"]
     if key not in fold.datasets:
         categorical = [c for c in fold.categorical if c in fold.X.columns] or "auto"

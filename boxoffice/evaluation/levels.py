@@ -18,6 +18,10 @@ LEVELS = {
 film the data gives no genre keeps its blank genres cell (unknown) at every level, so for those films
 "genre, budget and date" is budget and date only."""
 
+UNTITLED = {"genre, budget and date": ("title", "franchise")}
+"""Levels whose description has no title either (``predict --genre action --budget 150m``): no title
+says the film is a sequel there, so it is mixed over comparable films like the other open fields."""
+
 FULL = "full"
 
 
@@ -27,4 +31,5 @@ def described_at(films, level: str):
 
     if level not in LEVELS:
         raise InputError(f"unknown level of detail {level!r}", hint=f"use one of: {', '.join(LEVELS)}")
-    return films.drop(columns=[c for c in LEVELS[level] if c in films.columns])
+    dropped = (*LEVELS[level], *UNTITLED.get(level, ()))
+    return films.drop(columns=[c for c in dropped if c in films.columns])

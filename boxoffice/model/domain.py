@@ -1,10 +1,11 @@
 """What a fitted model has seen, and the warnings for a film outside it.
 
 A film is always forecast; these say when the forecast rests on less than it seems: a country,
-language, distributor or rating the model does not know (it is seen as a blank in the data,
-``boxoffice.table.vocabulary``), a genre it has no feature for, a budget or runtime beyond its
-training films (trees do not extrapolate: a budget above the largest seen is forecast as that one),
-and a release date before its first film or further past its last than the backtest measures.
+language or rating the model does not know (it is seen as a blank in the data,
+``boxoffice.table.vocabulary``), a distributor with no earlier film (a new one), a genre it has no
+feature for, a budget or runtime beyond its training films (trees do not extrapolate: a budget above
+the largest seen is forecast as that one), and a release date before its first film or further past
+its last than the backtest measures.
 """
 from __future__ import annotations
 
@@ -35,35 +36,38 @@ def seen_ranges(forecaster) -> SeenRanges:
     return SeenRanges((math.exp(lo), math.exp(hi)), ranges.get("runtime_min"), first, last)
 
 
-def film_warnings(forecaster, films) -> list[list[str]]:
-    """Per row of ``films`` (the film table's columns, as ``films_frame`` gives them), what it has that
-    the model has not seen. Each distinct value is judged once: a slate repeats its countries and years."""
+def findings(forecaster, films) -> list[tuple]:
+    """What rows of ``films`` (the film table's columns, as ``films_frame`` gives them) have that the
+    model has not seen: ``(row positions, message)`` per message, in the order of the checks. Each
+    distinct value is judged once: a slate of 100,000 films repeats its countries, genres and years."""
+    builder = forecaster.builder_
+    seen = seen_ranges(forecaster)
+    return [*_value_warnings(builder, films), *_franchise_warnings(builder, films), *_genre_warnings(builder, films),
+            *_range_warnings(seen, films), *_horizon_warnings(seen, getattr(forecaster, "widening_", None), films)]
+
+
+def row_text(found, n: int):
+    """Each of ``n`` rows' messages joined by "; " ("" for none), as an object array (a slate's column)."""
     import numpy as np
 
-    n = len(films)
-    found: list[list[str]] = [[] for _ in range(n)]
-    seen = seen_ranges(forecaster)
-    for rows, message in (*_value_warnings(forecaster.builder_, films), *_genre_warnings(forecaster.builder_, films),
-                          *_range_warnings(seen, films), *_horizon_warnings(seen, forecaster.widening_, films)):
-        for i in np.atleast_1d(rows):
-            found[int(i)].append(message)
-    return found
+    text = np.full(n, "", dtype=object)
+    for rows, message in found:
+        rows = np.asarray(rows, dtype=np.int64)
+        text[rows] = np.where(text[rows] == "", "", text[rows] + "; ") + message
+    return text
 
 
-def grouped(per_item: list[list[str]], names: list[str], kind: str, most: int = 3) -> list[str]:
-    """``"row 4: message"`` per warning, one line per message however many items share it
-    (``"rows 2, 3, 4, … (1,200 rows): message"``), in the order first met."""
-    at: dict[str, list[str]] = {}
-    for name, messages in zip(names, per_item):
-        for message in messages:
-            at.setdefault(message, []).append(name)
+def grouped(found, names, kind: str, most: int = 3) -> list[str]:
+    """``findings`` as text, one line per message however many items share it: ``"row 4: message"``,
+    ``"rows 2, 3, 4, … (1,200 rows): message"``; ``names[i]`` names row ``i``."""
     out = []
-    for message, where in at.items():
-        if len(where) == 1:
+    for rows, message in found:
+        where = [str(names[int(i)]) for i in rows[:most]]
+        if len(rows) == 1:
             out.append(f"{kind} {where[0]}: {message}")
-        else:
-            listed = ", ".join(where[:most]) + (f", … ({len(where):,} {kind}s)" if len(where) > most else "")
-            out.append(f"{kind}s {listed}: {message}")
+        elif len(rows) > 1:
+            more = f", … ({len(rows):,} {kind}s)" if len(rows) > most else ""
+            out.append(f"{kind}s {', '.join(where)}{more}: {message}")
     return out
 
 
@@ -76,40 +80,72 @@ def unknown_value_warning(field: str, value: str, near) -> str:
     return f"{label} {value!r} is not a {label} the model knows: forecast as unknown, as a blank in its data{hint}"
 
 
+def new_name_warning(role: str, name: str, near) -> str:
+    """What a user reads about a person or distributor with no earlier film: the model treats it as a newcomer."""
+    hint = f" (closest known: {', '.join(near)})" if near else ""
+    return f"{role} {name!r} has no earlier film in the data: treated as new talent{hint}"
+
+
 def _value_warnings(builder, films):
     import numpy as np
     import pandas as pd
 
     from boxoffice.names import closest_names
-    from boxoffice.table.vocabulary import FIELDS, real_values
+    from boxoffice.table.vocabulary import FIELDS, UNKNOWN_IS_BLANK, real_values
 
     for field in FIELDS:
-        if field not in films or field not in builder.categorical_features_:
-            continue
-        values = pd.Series(films[field].to_numpy(object))
-        given = values.notna().to_numpy() & (values.astype(str).str.strip() != "").to_numpy()
-        rows = np.flatnonzero(given)
-        unknown = rows[~builder.knows(field, values.to_numpy(object)[rows])]
-        if not len(unknown):
-            continue
-        known = sorted({*builder.categories_.get(field, []), *real_values(field),
-                        *(builder.talent_.known_names(field) if field == "distributor" else [])})
-        for value, at in pd.Series(unknown).groupby(values.iloc[unknown].to_numpy()):
-            yield at.to_numpy(), unknown_value_warning(field, str(value), closest_names(str(value), known))
+        if field not in films or field not in builder.categorical_features_ or field in builder.unlearned_fields_:
+            continue  # a field the model never learned is said once, as ignored (``model_warnings``)
+        codes, distinct = pd.factorize(films[field])  # blanks (None, NaN, NA) are -1
+        distinct = np.asarray(distinct, dtype=object)
+        given = np.array([str(v).strip() != "" for v in distinct], dtype=bool)
+        if field in UNKNOWN_IS_BLANK:
+            unknown = np.flatnonzero(given & ~builder.knows(field, distinct))
+            known = [*builder.categories_.get(field, []), *real_values(field)]
+        else:  # a distributor: new when it has no earlier film
+            recorded = builder.talent_.key_ids(np.full(len(distinct), field, dtype=object), distinct) >= 0
+            unknown = np.flatnonzero(given & ~recorded)
+            known = builder.talent_.known_names(field) if len(unknown) else []
+        known = sorted(set(known))
+        for code in unknown:
+            value = str(distinct[code])
+            near = closest_names(value, known)
+            message = (unknown_value_warning(field, value, near) if field in UNKNOWN_IS_BLANK
+                       else new_name_warning(field, value, near))
+            yield np.flatnonzero(codes == code), message
+
+
+def _franchise_warnings(builder, films):
+    """A franchise said for a film that no training film belongs to: an entry of a new franchise."""
+    import numpy as np
+    import pandas as pd
+
+    from boxoffice.names import clean_text, closest_names
+    from boxoffice.table.franchises import franchise_key
+
+    if "franchise" not in films:
+        return
+    codes, distinct = pd.factorize(pd.Series(films["franchise"]).reset_index(drop=True))
+    for code, name in enumerate(distinct):
+        key = franchise_key(name)
+        if key and builder.talent_.key_ids(np.array(["franchise"], dtype=object), np.array([key], dtype=object))[0] < 0:
+            near = closest_names(clean_text(name), builder.talent_.known_names("franchise"))
+            yield np.flatnonzero(codes == code), new_name_warning("franchise", clean_text(name), near).replace(
+                "treated as new talent", "an entry of a new franchise, with no record")
 
 
 def _genre_warnings(builder, films):
+    import numpy as np
+    import pandas as pd
+
     if "genres" not in films:
         return
-    learned = set(builder.genres_)
-    rows: dict[str, list[int]] = {}
-    for i, genres in enumerate(films["genres"]):
-        for genre in genres if isinstance(genres, (list, tuple)) or hasattr(genres, "tolist") else ():
-            if genre not in learned:
-                rows.setdefault(genre, []).append(i)
-    for genre, at in rows.items():
-        yield at, (f"genre {genre!r} is a real genre the model has not learned (too few films in its data): "
-                   "it counts only toward the film's number of genres")
+    genres = pd.Series(films["genres"].to_numpy(object)).explode()  # one row per (film, genre)
+    unlearned = genres.notna().to_numpy() & ~genres.isin(builder.genres_).to_numpy()
+    rows, names = genres.index.to_numpy()[unlearned], genres.to_numpy(object)[unlearned]
+    for genre in dict.fromkeys(names):
+        yield np.unique(rows[names == genre]), (f"genre {genre!r} is a real genre the model has not learned (too few "
+                                                "films in its data): it counts only toward the film's number of genres")
 
 
 def _range_warnings(seen: SeenRanges, films):
@@ -123,15 +159,16 @@ def _range_warnings(seen: SeenRanges, films):
     years = dates.dt.year.to_numpy()
     if "budget_usd" in films:
         log_budget = np.asarray(log_budget_2012(films, years), dtype=float)
-        lo, hi = np.log(seen.budget_usd_2012)
-        for side, rows in (("above", np.flatnonzero(log_budget > hi + 1e-6)), ("below", np.flatnonzero(log_budget < lo - 1e-6))):
-            edge, word = (seen.budget_usd_2012[1], "largest") if side == "above" else (seen.budget_usd_2012[0], "smallest")
-            for (budget, year), at in pd.Series(rows).groupby([films["budget_usd"].to_numpy(float)[rows], years[rows]]):
-                yield at.to_numpy(), (f"budget {format_money(budget)} is {side} every budget the model has seen (the {word}: "
-                                      f"{format_money(float(release_year_dollars(edge, int(year))))} in dollars of {year}): "
-                                      "it forecasts it as it would that one")
+        budgets = films["budget_usd"].to_numpy(float)
+        (smallest, largest), tolerance = seen.budget_usd_2012, 1e-6  # float32 features: the edges themselves are seen
+        for side, word, edge, rows in (("above", "largest", largest, np.flatnonzero(log_budget > np.log(largest) + tolerance)),
+                                       ("below", "smallest", smallest, np.flatnonzero(log_budget < np.log(smallest) - tolerance))):
+            for (budget, year), at in pd.Series(rows).groupby([budgets[rows], years[rows]]):
+                said = format_money(float(release_year_dollars(edge, int(year))))
+                yield at.to_numpy(), (f"budget {format_money(budget)} is {side} every budget the model has seen "
+                                      f"(the {word}: {said} in dollars of {int(year)}): it forecasts it as it would that one")
     if "runtime_min" in films and seen.runtime_min is not None:
-        runtime = pd.to_numeric(pd.Series(films["runtime_min"].to_numpy(object)), errors="coerce").to_numpy(float)
+        runtime = pd.to_numeric(films["runtime_min"], errors="coerce").to_numpy(float)
         lo, hi = seen.runtime_min
         for side, word, edge, rows in (("above", "longest", hi, np.flatnonzero(runtime > hi)),
                                        ("below", "shortest", lo, np.flatnonzero(runtime < lo))):
@@ -141,7 +178,7 @@ def _range_warnings(seen: SeenRanges, films):
     known = dates.notna().to_numpy()
     early = np.flatnonzero(known & (dates < pd.Timestamp(seen.first_release)).to_numpy())
     for year, at in pd.Series(early).groupby(years[early]):
-        yield at.to_numpy(), (f"the model has seen films from {seen.first_release} on; this forecast ({year}) is "
+        yield at.to_numpy(), (f"the model has seen films from {seen.first_release} on; this forecast ({int(year)}) is "
                               "before its data")
 
 

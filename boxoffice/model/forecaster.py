@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 import boxoffice.break_even as break_even
 from boxoffice.errors import check_kind, check_number
 from boxoffice.model.estimator import Estimator
-from boxoffice.model.features import FeatureBuilder, FeatureConfig, given_fields, log_budget_2012
+from boxoffice.model.features import FeatureBuilder, FeatureConfig, given_fields, log_budget_2012, monotone_directions
 from boxoffice.model.horizon import WIDENING_SHAPE, Widening, horizons_of
 from boxoffice.model.json_shape import NUMBER, shape_error
 from boxoffice.model.mixture import OPEN_FIELDS, Comparables, MixtureConfig, mixture_quantiles, open_mask
@@ -86,8 +86,11 @@ class ForecasterState:
     texts: dict
     """LightGBM model texts by name (``worldwide_p50``, ``domestic_lo``, …)."""
     talent: "object"
+    """The track-record table (a DataFrame: one row per person, franchise or distributor and film)."""
     comparables: "object" = None
-    """The track-record table (a DataFrame: one row per person and film)."""
+    """The comparable films open fields are mixed over (a DataFrame)."""
+    franchises: "object" = None
+    """The franchise registry of the training films (``boxoffice.table.franchises.registry``)."""
 
 
 _STATE_SHAPE = {
@@ -96,7 +99,7 @@ _STATE_SHAPE = {
                  "typical": {"edges": [NUMBER], "features": [str], "values": [{str: (*NUMBER, type(None))}]}},
     "models": {str: {"config": {"params": dict}, "categorical": [str], "interval_correction": NUMBER,
                      "risk_calibration": {"slope": NUMBER, "intercept": NUMBER}, "feature_names": [str],
-                     "n_train": int, "n_calibration": int}},
+                     "n_train": int, "n_calibration": int, "offsets": {str: NUMBER}, "monotone": [[(str, int)]]}},
     "period": {"first_release": str, "last_release": str},
     "n_films": int,
 }
@@ -135,7 +138,7 @@ class Forecaster(Estimator):
             if target in OPTIONAL_TARGETS and known.sum() < films_needed(self.config.model):
                 continue
             models[target] = RevenueModel(self.config.model, tuple(self.builder_.categorical_features_),
-                                          self.predictor).fit(
+                                          self.predictor, monotone_directions(X.columns, self.config.features)).fit(
                 X[known].reset_index(drop=True), np.log(train.loc[known, column].to_numpy(float)),
                 train.loc[known, "release_date"].to_numpy())
         self.models_ = models
@@ -173,9 +176,21 @@ class Forecaster(Estimator):
 
         mask = open_mask(films)
         given = films.drop(columns=[c for c in ("open_fields",) if c in films.columns]).reset_index(drop=True)
+        self._settle_sequels(given, mask)
         copies, owner, k = self.comparables_.expand(given, mask, log_budget_2012(given))
         rows = pd.concat([given, copies], ignore_index=True) if len(copies) else given
         return rows, owner, k, mask
+
+    def _settle_sequels(self, films, mask) -> None:
+        """A sequel left open is no longer open when the title or the franchise says it (in place)."""
+        import numpy as np
+
+        column = OPEN_FIELDS.index("sequel")
+        settle = mask[:, column] & self.builder_.franchise_of(films)[1]
+        if settle.any():
+            given = films["sequel"].to_numpy(object) if "sequel" in films else np.full(len(films), None, dtype=object)
+            films["sequel"] = np.where(settle, True, given)
+            mask[:, column] &= ~settle
 
     def predict_logs(self, films, break_even_multiple: float = break_even.MULTIPLE) -> dict:
         """Per film: log P10/P50/P90 (constant 2012 USD) of each target and the break-even probability,
@@ -251,7 +266,8 @@ class Forecaster(Estimator):
         if self.widening_ is not None:
             data["widening"] = self.widening_.to_dict()
         texts = {f"{t}_{part}": text for t, m in self.models_.items() for part, text in m.booster_texts().items()}
-        return ForecasterState(data, texts, self.builder_.talent_.table, self.comparables_.get_table())
+        return ForecasterState(data, texts, self.builder_.talent_.table, self.comparables_.get_table(),
+                               self.builder_.franchises_)
 
     @staticmethod
     def check_state(data, label: str = "state") -> list[str]:
@@ -278,7 +294,9 @@ class Forecaster(Estimator):
         if missing:
             raise ValueError(f"no model text for {', '.join(missing)}")
         forecaster = cls(TrainConfig.from_dict(data["train_config"]), predictor)
-        forecaster.builder_ = FeatureBuilder.from_state(data["features"], state.talent)
+        if state.franchises is None:
+            raise ValueError("no franchise registry (stored before titles had franchises)")
+        forecaster.builder_ = FeatureBuilder.from_state(data["features"], state.talent, state.franchises)
         if state.comparables is None:
             raise ValueError("no comparable films (stored before open fields were mixed over them)")
         forecaster.comparables_ = Comparables.from_table(state.comparables, forecaster.config.mixture)

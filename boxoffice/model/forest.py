@@ -26,8 +26,9 @@ from boxoffice.model.tree_text import Tree, read_model
 BLOCK_ROWS = 256
 """Films scored together: large enough to vectorise, small enough for the block to stay in cache."""
 
-_IDENTITY_OBJECTIVES = ("regression", "regression_l1", "quantile", "huber", "fair", "mape")
-"""Objectives whose prediction is the plain sum of leaf values (no link function)."""
+_IDENTITY_OBJECTIVES = ("regression", "regression_l1", "quantile", "huber", "fair", "mape", "")
+"""Objectives whose prediction is the plain sum of leaf values (no link function); a custom one (no
+objective in the text: the monotone quantiles of ``boxoffice.model.revenue``) is the raw sum too."""
 
 _DEBRUIJN = {  # index of the lowest set bit: de Bruijn multiplier, shift and table, per mask width
     32: (0x077CB531, 27, [0, 1, 28, 2, 29, 14, 24, 3, 30, 22, 20, 15, 25, 17, 4, 8,

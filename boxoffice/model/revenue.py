@@ -15,6 +15,7 @@ from types import MappingProxyType
 
 from boxoffice.errors import InputError
 from boxoffice.model.estimator import Estimator
+from boxoffice.model.quantiles import fit_risk_calibration, pinball, risk, split_normal_z, stacked
 
 DEFAULT_PARAMS = MappingProxyType({
     "learning_rate": 0.05,
@@ -74,7 +75,6 @@ def _refused_by_lightgbm(err, params: dict) -> InputError:
                       hint="check the parameters file (--params)")
 
 
-Z90 = 1.2815515655446004  # standard normal 0.9 quantile
 
 PREDICTORS = ("auto", "forest", "lightgbm")
 """How a fitted model scores films: 'forest' through ``boxoffice.model.forest`` (LightGBM's numbers, ~15x
@@ -159,10 +159,12 @@ class RevenueModel(Estimator):
     _kind, _fitted_attribute = "regressor", "feature_names_"
 
     def __init__(self, config: ModelConfig = ModelConfig(), categorical: tuple[str, ...] = (),
-                 predictor: str = "auto"):
+                 predictor: str = "auto", monotone: tuple = ()):
         self.config = config
         self.categorical = categorical
         self.predictor = predictor
+        self.monotone = monotone
+        """(feature, +1 or -1) pairs: the forecast never falls as the feature rises (+1) or falls (-1)."""
         self._boosters, self._texts, self._read, self._forest = None, None, None, None
 
     @property
@@ -194,19 +196,51 @@ class RevenueModel(Estimator):
         return self._forest
 
     def _grow(self, X, y):
+        """(boosters, offsets) of the three parts. With ``monotone`` constraints, P10 and P90 are P50
+        plus an offset plus trees that minimise the pinball loss of the out-of-fold residuals, as a
+        custom objective: LightGBM refuses constraints with its own quantile objective (its leaf refit
+        would break them), and a sum of monotone parts is monotone."""
         import lightgbm as lgb
+        import numpy as np
 
         lo = (1 - self.config.interval) / 2
         specs = {"p50": ("regression", None), "lo": ("quantile", lo), "hi": ("quantile", 1 - lo)}
+        directions = dict(self.monotone)
+        constraints = [int(directions.get(c, 0)) for c in X.columns]
+        extra = {"monotone_constraints": constraints} if any(constraints) else {}
+        offsets = {}
         try:
             # one binned Dataset serves all three objectives: binning once saves time and memory
             data = lgb.Dataset(X, y, categorical_feature=[c for c in self.categorical if c in X.columns] or "auto",
-                               params=_lgb_params(self.config, "regression"), free_raw_data=True).construct()
-            return {name: lgb.train(_lgb_params(self.config, objective, alpha), data,
-                                    num_boost_round=self.config.num_boost_round)
-                    for name, (objective, alpha) in specs.items()}
+                               params=_lgb_params(self.config, "regression"), free_raw_data=False).construct()
+            boosters, base = {}, None
+            for name, (objective, alpha) in specs.items():
+                params = _lgb_params(self.config, objective, alpha) | extra
+                if extra and objective == "quantile":
+                    if base is None:
+                        base = self._out_of_fold(X, y, _lgb_params(self.config, "regression") | extra)
+                    offsets[name] = float(np.quantile(y - base, alpha))
+                    params["objective"] = pinball(alpha, base + offsets[name])
+                    del params["alpha"]
+                boosters[name] = lgb.train(params, data, num_boost_round=self.config.num_boost_round)
+            return boosters, offsets
         except lgb.basic.LightGBMError as err:
             raise _refused_by_lightgbm(err, dict(self.config.params)) from None
+
+    def _out_of_fold(self, X, y, params):
+        """P50 of each film by a model that never saw it (two interleaved halves, each forecast by the
+        other's trees): the residuals the P10/P90 trees learn are those of films the P50 did not fit."""
+        import lightgbm as lgb
+        import numpy as np
+
+        out = np.empty(len(y))
+        half = np.arange(len(y)) % 2 == 0
+        for part in (half, ~half):
+            data = lgb.Dataset(X[~part], y[~part], categorical_feature=[c for c in self.categorical if c in X.columns]
+                               or "auto", params=params)
+            out[part] = lgb.train(params, data, num_boost_round=self.config.num_boost_round).predict(
+                X[part], num_threads=self.config.num_threads)
+        return out
 
     def fit(self, X, y, dates=None) -> "RevenueModel":
         """``X`` features, ``y`` log gross, ``dates`` the release dates: the newest films calibrate the
@@ -225,15 +259,15 @@ class RevenueModel(Estimator):
             raise InputError(f"need at least {films_needed(self.config)} films to train and calibrate, got {len(y)}",
                              hint="add films with a budget and a gross")
         proper, cal = slice(0, len(y) - n_cal), slice(len(y) - n_cal, len(y))
-        early = self._grow(X.iloc[proper], y[proper])
-        raw = {k: b.predict(X.iloc[cal]) for k, b in early.items()}
+        early, offsets = self._grow(X.iloc[proper], y[proper])
+        raw = stacked({k: b.predict(X.iloc[cal]) for k, b in early.items()}, offsets)
         # conformalized quantile regression: how far outside [lo, hi] the newest films fall
         scores = np.maximum(raw["lo"] - y[cal], y[cal] - raw["hi"])
         level = min(1.0, math.ceil((n_cal + 1) * self.config.interval) / n_cal)
         self.interval_correction_ = float(np.quantile(scores, level, method="higher"))
         lo, p50, hi = self._ordered(raw["lo"], raw["p50"], raw["hi"], self.interval_correction_)
-        self.risk_calibration_ = _fit_risk_calibration(lo, p50, hi, y[cal])
-        self.boosters_ = self._grow(X, y)
+        self.risk_calibration_ = fit_risk_calibration(lo, p50, hi, y[cal])
+        self.boosters_, self.offsets_ = self._grow(X, y)
         self.feature_names_ = list(X.columns)
         self.n_train_, self.n_calibration_ = int(len(y)), int(n_cal)
         return self
@@ -278,6 +312,7 @@ class RevenueModel(Estimator):
             raw = dict(zip(BOOSTER_PARTS, forest.predict(X.to_numpy(_common_float(X.dtypes))).T))
         else:
             raw = {k: b.predict(X, num_threads=self.config.num_threads) for k, b in self.boosters_.items()}
+        raw = stacked(raw, self.offsets_)
         lo, p50, hi = self._ordered(raw["lo"], raw["p50"], raw["hi"], self.interval_correction_)
         return {"p10": lo, "p50": p50, "p90": hi}
 
@@ -303,7 +338,7 @@ class RevenueModel(Estimator):
         """Calibrated probability that log gross ends below ``log_threshold``."""
         self._check_fitted()
         q = log_quantiles
-        return _risk(self.risk_calibration_, _z(log_threshold, q["p10"], q["p50"], q["p90"]))
+        return risk(self.risk_calibration_, split_normal_z(log_threshold, q["p10"], q["p50"], q["p90"]))
 
     def contributions(self, X):
         """Per-feature contributions to log P50 (LightGBM ``pred_contrib``); last column is the bias."""
@@ -315,7 +350,8 @@ class RevenueModel(Estimator):
         self._check_fitted()
         return {"config": self.config.to_dict(), "categorical": list(self.categorical),
                 "interval_correction": self.interval_correction_, "risk_calibration": self.risk_calibration_,
-                "feature_names": self.feature_names_, "n_train": self.n_train_, "n_calibration": self.n_calibration_}
+                "feature_names": self.feature_names_, "n_train": self.n_train_, "n_calibration": self.n_calibration_,
+                "offsets": self.offsets_, "monotone": [list(pair) for pair in self.monotone]}
 
     def booster_texts(self) -> dict[str, str]:
         self._check_fitted()
@@ -329,7 +365,9 @@ class RevenueModel(Estimator):
         tree (``ValueError`` names the first damaged part)."""
         from boxoffice.model.tree_text import read_model, safe_model_text
 
-        model = cls(ModelConfig(**state["config"]), tuple(state["categorical"]), predictor)
+        model = cls(ModelConfig(**state["config"]), tuple(state["categorical"]), predictor,
+                    tuple((str(f), int(d)) for f, d in state["monotone"]))
+        model.offsets_ = {str(k): float(v) for k, v in state["offsets"].items()}
         model.interval_correction_ = float(state["interval_correction"])
         model.risk_calibration_ = dict(state["risk_calibration"])
         model.n_train_, model.n_calibration_ = state["n_train"], state["n_calibration"]
@@ -354,40 +392,3 @@ def _common_float(dtypes):
     import numpy as np
 
     return np.float32 if all(d == np.float32 for d in dtypes) else np.float64
-
-
-def _z(threshold, lo, p50, hi):
-    """Standardised distance of a threshold from P50 under a split normal fitted to P10/P50/P90."""
-    import numpy as np
-
-    sigma = np.where(threshold < p50, (p50 - lo) / Z90, (hi - p50) / Z90)
-    return (threshold - p50) / np.maximum(sigma, 1e-3)
-
-
-def _risk(calibration: dict, z):
-    import numpy as np
-
-    logit = np.clip(calibration["slope"] * z + calibration["intercept"], -700, 700)  # exp would overflow past it
-    return 1.0 / (1.0 + np.exp(-logit))
-
-
-def _fit_risk_calibration(lo, p50, hi, y) -> dict:
-    """Logistic fit of 'gross below threshold' on z, over thresholds spread across the films.
-
-    Each calibration film contributes several thresholds (its own P10..P90
-    span), so the map holds for any break-even multiple, not one.
-    """
-    import numpy as np
-    from sklearn.linear_model import LogisticRegression
-
-    zs, labels = [], []
-    for offset in np.linspace(-2.0, 2.0, 9):  # thresholds from far below to far above P50, in sigmas
-        sigma = np.where(offset < 0, (p50 - lo) / Z90, (hi - p50) / Z90)
-        threshold = p50 + offset * np.maximum(sigma, 1e-3)
-        zs.append(_z(threshold, lo, p50, hi))
-        labels.append(y < threshold)
-    z, label = np.concatenate(zs), np.concatenate(labels)
-    if label.all() or not label.any():
-        return {"slope": 1.7, "intercept": 0.0}  # logistic approximation of the normal CDF
-    fit = LogisticRegression(C=1e4).fit(z.reshape(-1, 1), label)
-    return {"slope": float(fit.coef_[0, 0]), "intercept": float(fit.intercept_[0])}

@@ -1,7 +1,9 @@
 """Track records of cast, directors and distributors, as of a date.
 
 A person's record at a film's release is built only from films released
-strictly before it: this is where leaks hide, so everything goes through
+strictly before it, each film that credits them counting once, whether in its
+own cast or in a fuller source's credits (``CREDIT_COLUMNS``; a film's own
+record never reaches its features). This is where leaks hide, so everything goes through
 ``TalentIndex.records_as_of`` (a binary search that excludes the same day), or
 ``TalentIndex.recent_of_ids`` for the last few years before it.
 Grosses are log worldwide gross in constant 2012 USD; return on budget is
@@ -14,7 +16,7 @@ from functools import cached_property
 
 from boxoffice.names import person_key
 
-ROLES = ("cast", "director", "distributor")
+ROLES = ("cast", "director", "distributor", "franchise")
 _DAY_OFFSET = 1 << 30
 _DAY_SPAN = 1 << 31
 """Days since 1970 shifted to be positive, so (person id, day) packs into one sortable int64."""
@@ -22,34 +24,80 @@ _DAY_SPAN = 1 << 31
 STATS = ("n", "mean_log_gross", "mean_log_roi", "best_log_gross", "years_since_last")
 """Per person and date: earlier films, their mean and best log gross, mean log return, years since the last one."""
 
+FRANCHISE_STATS = ("n", "last_log_gross", "best_log_gross", "years_since_last")
+"""Per franchise and date: earlier entries, the last one's and the best log gross, years since the last one.
+A franchise is keyed as ``boxoffice.table.franchises`` finds earlier entries (``registered_keys``)."""
+
+
+CREDIT_COLUMNS = {"cast": ("cast", "credited_cast"), "director": ("directors", "credited_directors")}
+"""Role -> the film-table columns whose names count in a person's record: the film's own names and
+every name a fuller source credits (Wikidata). Only records of later films see the credits."""
+
 
 def _events(films):
-    """One row per (film, person in a role) with a known budget and gross."""
+    """One row per (film, person in a role) with a known budget and gross; a person credited in
+    several columns of one film counts once."""
     import numpy as np
     import pandas as pd
 
-    known = films.loc[films["worldwide_gross_usd_2012"].notna() & films["budget_usd_2012"].notna(),
-                      ["release_date", "worldwide_gross_usd_2012", "budget_usd_2012", "cast", "directors", "distributor"]]
+    known = films.loc[films["worldwide_gross_usd_2012"].notna() & films["budget_usd_2012"].notna()]
     log_gross = np.log(known["worldwide_gross_usd_2012"].to_numpy(float))
     log_roi = log_gross - np.log(known["budget_usd_2012"].to_numpy(float))
     base = pd.DataFrame({"date": pd.to_datetime(known["release_date"]).to_numpy(), "log_gross": log_gross,
-                         "log_roi": log_roi, "billing": 0})
+                         "log_roi": log_roi})
     parts = []
-    for role, column in (("cast", "cast"), ("director", "directors")):
-        people = known[column].reset_index(drop=True)
-        lengths = people.map(len).to_numpy()
-        rows = base.loc[base.index.repeat(lengths)].copy()
+    for role, columns in CREDIT_COLUMNS.items():
+        film_rows, names = _credited(known, columns)
+        rows = base.loc[film_rows].copy()
         rows["role"] = role
-        rows["name"] = [n for names in people for n in names]
-        rows["billing"] = np.concatenate([np.arange(k) for k in lengths]) if lengths.sum() else []
+        rows["name"] = names
         parts.append(rows)
     dist = base.copy()
     dist["role"] = "distributor"
     dist["name"] = known["distributor"].to_numpy(object)
     parts.append(dist[dist["name"].notna()])
+    film_rows, names = _franchise_keys(known)
+    franchise = base.loc[film_rows].copy()
+    franchise["role"] = "franchise"
+    franchise["name"] = names
+    parts.append(franchise)
     events = pd.concat(parts, ignore_index=True)
     events["key"] = role_keys(events["role"].to_numpy(object), events["name"].to_numpy(object))
     return events
+
+
+def _franchise_keys(films):
+    """(film position, key) of every key a film is found by as an earlier franchise entry."""
+    import numpy as np
+
+    from boxoffice.table.franchises import registered_keys
+
+    titles = films["title"].to_numpy(object) if "title" in films else np.full(len(films), None, dtype=object)
+    said = films["franchise"].to_numpy(object) if "franchise" in films else np.full(len(films), None, dtype=object)
+    pairs = [(i, key) for i, (title, name) in enumerate(zip(titles, said))
+             for key in dict.fromkeys(k for k, _ in registered_keys(title, name))]
+    return np.array([i for i, _ in pairs], dtype=np.int64), np.array([k for _, k in pairs], dtype=object)
+
+
+def _credited(films, columns):
+    """(film position, name) of every name in ``columns`` (those the table has), each person once
+    per film: the first column's spelling wins. Each distinct name is keyed once."""
+    import numpy as np
+    import pandas as pd
+
+    film_rows, names = [], []
+    for column in (c for c in columns if c in films):
+        lists = films[column].to_numpy(object)
+        lengths = np.fromiter((len(v) if isinstance(v, (list, tuple, np.ndarray)) else 0 for v in lists),
+                              dtype=np.int64, count=len(lists))
+        film_rows.append(np.repeat(np.arange(len(lists)), lengths))
+        names.extend(str(n) for v, k in zip(lists, lengths) if k for n in v)
+    film_rows = np.concatenate(film_rows) if film_rows else np.array([], np.int64)
+    names = np.array(names, dtype=object)
+    codes, distinct = pd.factorize(names) if len(names) else (np.array([], np.int64), [])
+    person = pd.factorize(np.array([person_key(n) for n in distinct], dtype=object))[0][codes] if len(names) else codes
+    first = ~pd.DataFrame({"film": film_rows, "person": person}).duplicated().to_numpy()
+    return film_rows[first], names[first]
 
 
 def role_keys(roles, names):
@@ -102,10 +150,12 @@ class TalentIndex:
         events["sum_log_gross"] = grouped["log_gross"].cumsum()
         events["sum_log_roi"] = grouped["log_roi"].cumsum()
         events["best_log_gross"] = grouped["log_gross"].cummax()
+        events["last_log_gross"] = events["log_gross"]
         events["last_date"] = events["date"]
         # several films of one person on the same date: keep the running total after the last
         events = events.drop_duplicates(["key_id", "date"], keep="last")
-        cols = ["key", "role", "name", "date", "n", "sum_log_gross", "sum_log_roi", "best_log_gross", "last_date"]
+        cols = ["key", "role", "name", "date", "n", "sum_log_gross", "sum_log_roi", "best_log_gross", "last_log_gross",
+                "last_date"]
         table = events[cols].sort_values("date", kind="stable").reset_index(drop=True)
         table["n"] = table["n"].astype(np.int32)
         return cls(table)
@@ -150,6 +200,7 @@ class TalentIndex:
                 "mean_log_gross": np.where(found, lookup["sum_log_gross"][at] / n, np.nan),
                 "mean_log_roi": np.where(found, lookup["sum_log_roi"][at] / n, np.nan),
                 "best_log_gross": np.where(found, lookup["best_log_gross"][at], np.nan),
+                "last_log_gross": np.where(found, lookup["last_log_gross"][at], np.nan),
                 # measured at the data's end at the latest: past it, careers do not fade because the data stops
                 "years_since_last": np.where(found, (np.minimum(days, lookup["end_day"]) - lookup["last_day"][at])
                                              / 365.25, np.nan),
@@ -212,6 +263,7 @@ class TalentIndex:
                 "sum_log_gross": self.table["sum_log_gross"].to_numpy(float)[order],
                 "sum_log_roi": self.table["sum_log_roi"].to_numpy(float)[order],
                 "best_log_gross": self.table["best_log_gross"].to_numpy(float)[order],
+                "last_log_gross": self.table["last_log_gross"].to_numpy(float)[order],
                 "last_day": self.table["last_date"].to_numpy().astype("datetime64[D]").astype(np.int64)[order],
                 "end_day": int(days.max()) + 1 if len(days) else 0,
             }

@@ -3,8 +3,9 @@
 The Numbers is the spine (budget and grosses); vega films it lacks join the
 spine; IMDB 5000 and Box Office Mojo attach to the spine by record linkage,
 by The Numbers' title or else by vega's title of the same film ("Twelve
-Monkeys" for "12 Monkeys"). Each field is taken from the first source in its
-priority list that has it, and ``field_sources`` records which one did.
+Monkeys" for "12 Monkeys"). Wikidata's credits attach by IMDb id, else by title.
+Each field is taken from the first source in its priority list that has it, and
+``field_sources`` records which one did.
 """
 from __future__ import annotations
 
@@ -17,14 +18,15 @@ from boxoffice.errors import DataSourceError
 from boxoffice.names import distributor_aliases, genre_aliases
 from boxoffice.table.schema import LIST_COLUMNS, conform
 from boxoffice.table import linkage
-from boxoffice.table.sources import box_office_mojo, imdb5000, the_numbers, vega
+from boxoffice.table.sources import box_office_mojo, imdb5000, the_numbers, vega, wikidata
 
-TABLE_VERSION = 3
+TABLE_VERSION = 4
 """Bumped whenever the build would give a different table from the same files, so a
 cached table of an older build is rebuilt. 2: vega films linked by their figures;
 IMDB 5000 and Box Office Mojo also linked by vega titles; stricter sequel flags.
 3: Box Office Mojo's codes of a few small distributors merged with their names ("Mira." is
-Miramax), "Distributor Unknown" left blank; countries and languages through their alias tables."""
+Miramax), "Distributor Unknown" left blank; countries and languages through their alias tables.
+4: ``imdb_id``, and Wikidata's full credits (``credited_cast``, ``credited_directors``)."""
 
 FIELD_PRIORITY: dict[str, tuple[str, ...]] = {
     "title": ("the-numbers", "vega"),
@@ -43,6 +45,9 @@ FIELD_PRIORITY: dict[str, tuple[str, ...]] = {
     "plot_keywords": ("imdb-5000",),
     "source_material": ("vega",),
     "creative_type": ("vega",),
+    "imdb_id": ("imdb-5000", "wikidata"),
+    "credited_cast": ("wikidata",),
+    "credited_directors": ("wikidata",),
 }
 """Which source wins for each column, best first."""
 
@@ -97,26 +102,28 @@ def build_film_table(config: BuildConfig, progress=None) -> BuildResult:
                               hint="pass --sources DIR or set BOXOFFICE_DATA to the folder with the public files")
     distributors = distributor_aliases(config.distributor_aliases)
     genres = genre_aliases(config.genre_aliases)
-    say(0, 4, "reading the public files")
+    say(0, 5, "reading the public files")
     tn = the_numbers.read(folder / the_numbers.FILE)
     vg = vega.read(folder / vega.FILE, distributors, genres)
     im = imdb5000.read(folder / imdb5000.FILE, genres)
     bom = box_office_mojo.read(folder / box_office_mojo.FILE, distributors)
+    wd = wikidata.read(folder / wikidata.FILE)
 
-    for recs, name in ((tn, the_numbers.FILE), (vg, vega.FILE), (im, imdb5000.FILE), (bom, box_office_mojo.FILE)):
+    for recs, name in ((tn, the_numbers.FILE), (vg, vega.FILE), (im, imdb5000.FILE), (bom, box_office_mojo.FILE),
+                       (wd, wikidata.FILE)):
         if len(recs.frame) == 0:
             reasons = ", ".join(f"{n} {reason}" for reason, n in recs.dropped.items() if n) or "none read"
             raise DataSourceError(f"no usable rows (dropped: {reasons})", file=str(folder / name),
                                   hint="check the file holds films with titles and dates")
     report = BuildReport()
-    for recs in (tn, vg, im, bom):
+    for recs in (tn, vg, im, bom, wd):
         report.rows_read[recs.source] = len(recs.frame) + sum(recs.dropped.values())
         for reason, count in recs.dropped.items():
             if count:
                 report.dropped[(recs.source, reason)] += count
 
     # spine: The Numbers, then vega films The Numbers lacks
-    say(1, 4, "linking vega-datasets' movies")
+    say(1, 5, "linking vega-datasets' movies")
     spine = tn.frame.reset_index(drop=True)
     attached = {i: {"the-numbers": rec} for i, rec in enumerate(spine.to_dict("records"))}
     vega_pairs = linkage.link(spine, vg.frame, config.linkage, by_figures=True)
@@ -134,17 +141,19 @@ def build_film_table(config: BuildConfig, progress=None) -> BuildResult:
     report.linked[("vega", "added as a film The Numbers lacks")] += len(extra)
     spine = pd.concat([spine, extra[spine.columns.intersection(extra.columns)]], ignore_index=True)
 
-    for step, recs in enumerate((im, bom), start=2):
-        say(step, 4, f"linking {recs.source}")
-        pairs = linkage.link(spine, recs.frame, config.linkage)
+    for step, recs in enumerate((im, bom, wd), start=2):
+        say(step, 5, f"linking {recs.source}")
+        by_id, settled = _imdb_id_pairs(attached, recs.frame) if recs is wd else (None, [])
+        left, right = spine.drop(index=settled), recs.frame.drop(index=[] if by_id is None else by_id["right"])
+        pairs = pd.concat([by_id, linkage.link(left, right, config.linkage)], ignore_index=True)
         rest = recs.frame.drop(index=pairs["right"])
-        more = linkage.link(other_titles.drop(index=pairs["left"], errors="ignore"), rest, config.linkage)
+        more = linkage.link(other_titles.drop(index=[*pairs["left"], *settled], errors="ignore"), rest, config.linkage)
         more["method"] = more["method"] + " by vega title"
         pairs = pd.concat([pairs, more], ignore_index=True)
         _attach(attached, pairs, recs.frame, recs.source, report)
         report.unmatched[recs.source] += len(recs.frame) - len(pairs)
 
-    say(4, 4, "merging the fields")
+    say(5, 5, "merging the fields")
     rows = [_merge_fields(attached[i]) for i in range(len(attached))]
     table = pd.DataFrame(rows)
     return BuildResult(finish_table(table), report)
@@ -154,6 +163,17 @@ def _other_titles(spine, vega_frame, pairs):
     """Vega's title of each spine film linked to a vega row under another title key, indexed like the spine."""
     titled = vega_frame.loc[pairs["right"], ["title_key", "year"]].set_index(pairs["left"].to_numpy())
     return titled[titled["title_key"].to_numpy() != spine.loc[titled.index, "title_key"].to_numpy()]
+
+
+def _imdb_id_pairs(attached, frame):
+    """((left, right, 'imdb id') pairs, spine rows with an IMDb id): each spine film whose IMDB 5000
+    row has the id of a row of ``frame`` pairs with it; a film with an id is never linked by title."""
+    import pandas as pd
+
+    rows = {imdb_id: i for i, imdb_id in frame["imdb_id"].items()}
+    ids = {left: by["imdb-5000"]["imdb_id"] for left, by in attached.items() if by.get("imdb-5000", {}).get("imdb_id")}
+    pairs = pd.DataFrame([(left, rows[i]) for left, i in ids.items() if i in rows], columns=["left", "right"])
+    return pairs.drop_duplicates("right").assign(method="imdb id"), list(ids)
 
 
 def _attach(attached, pairs, frame, source, report):
@@ -192,36 +212,6 @@ def _merge_fields(by_source: dict) -> dict:
     return row
 
 
-_NUMBER_WORDS = {w: n for n, w in enumerate(
-    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
-    "eighteen nineteen twenty".split(), start=2)}
-_MARKERS = frozenset({"part", "episode", "chapter", "vol", "volume"})
-_SAYS_SEQUEL = frozenset({"part", "chapter", "vol", "volume"})
-"""'Part 2' is a sequel on its own; 'Episode IV' is not (Star Wars was released as Episode IV first)."""
-
-
-def _numbered(key: str, head_key: str) -> tuple[str, int, str] | None:
-    """(stem, number, marker): ('toy story', 3, '') for 'toy story 3', ('godfather', 2, 'part') for
-    'godfather part 2', ('oceans', 13, '') for "Ocean's Thirteen"; None without a number after the
-    first word ("12 Angry Men").
-
-    ``key`` is the whole title's key (roman numerals already digits), ``head_key`` the part before any ':'.
-    """
-    words = key.split()
-    for i in range(1, len(words)):
-        if words[i].isdigit():
-            number = int(words[i])
-            break
-    else:
-        head = head_key.split()
-        if len(head) < 2 or head[-1] not in _NUMBER_WORDS:  # a number word only ends a title: "Ocean's Twelve"
-            return None
-        words, i, number = head, len(head) - 1, _NUMBER_WORDS[head[-1]]
-    marker = words[i - 1] if words[i - 1] in _MARKERS else ""
-    stem = words[:i - 1] if marker else words[:i]
-    return (" ".join(stem), number, marker) if stem else None
-
-
 def finish_table(table, origin: str | None = None):
     """Year, constant dollars, sequel flags, ids; conform to the schema.
 
@@ -255,40 +245,8 @@ def finish_table(table, origin: str | None = None):
 
 
 def sequel_flags(table):
-    """Sequel or franchise entry, guessed from titles in release order.
+    """Sequel or franchise entry of each film of a table, by its title against the table's earlier
+    films (``boxoffice.table.franchises``: the rule every film goes through)."""
+    from boxoffice.table.franchises import franchise_of, registry
 
-    "Part 2" (or Chapter, Vol.) says so alone, and so does a 2 or II ending the title or its
-    part before ':' ("Taken 2", "Hellboy II: The Golden Army": in the public data every such title is a
-    sequel). Any other number counts only after an earlier film of the same stem, unnumbered or numbered
-    one lower: "Rocky III" after "Rocky", "Ocean's Twelve" after "Ocean's Eleven"; not "Apollo 13",
-    "Malcolm X", "District 9", "12 Angry Men", "Apollo 18" after "Apollo 13", nor "Ocean's Eleven"
-    after "Ocean's 11" (a remake).
-    "Star Wars Ep. I" after "Star Wars Ep. IV" is one (with Part/Episode any earlier film of the stem
-    will do), "Star Wars Ep. IV" first is not, and a title whose stem before ':' an earlier film
-    shares is one ("Star Trek: Nemesis").
-    """
-    from boxoffice.names import title_key
-
-    titles = table["title"].astype(str)
-    heads = titles.map(lambda t: title_key(t.split(":")[0]))
-    keys = titles.map(title_key)
-    order = table["release_date"].argsort(kind="stable")
-    seen: dict[str, set[int]] = {}  # stem of an earlier film -> its numbers (0: the unnumbered original)
-    flags = [False] * len(table)
-    for pos in order:
-        key, head, title = keys.iloc[pos], heads.iloc[pos], titles.iloc[pos]
-        numbered = _numbered(key, head)
-        flag = ":" in title and head in seen
-        stems = [(key, 0), (head, 0)]
-        if numbered is not None:
-            stem, number, marker = numbered
-            earlier = seen.get(stem, set())
-            # "Taken 2", "Hellboy II: The Golden Army"
-            second = number == 2 and not marker and (key.endswith(" 2") or head.endswith(" 2"))
-            flag = (flag or second or (marker in _SAYS_SEQUEL and number >= 2) or (bool(marker) and bool(earlier))
-                    or (0 in earlier and number > 0) or (number - 1) in earlier)
-            stems.append((stem, number))
-        flags[pos] = flag
-        for stem, number in stems:
-            seen.setdefault(stem, set()).add(number)
-    return flags
+    return [bool(flag) for flag in franchise_of(table, registry(table))[1]]

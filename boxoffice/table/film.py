@@ -30,7 +30,7 @@ class Film:
     """None: one year from today (``release_date_or_default``)."""
     title: str = "Untitled"
     cast: tuple[str, ...] = ()
-    """Lead first."""
+    """In any order: the model reads no billing."""
     directors: tuple[str, ...] = ()
     distributor: str | None = None
     mpaa_rating: str | None = None
@@ -40,6 +40,9 @@ class Film:
     country: str | None = None
     language: str | None = None
     sequel: bool | None = None
+    franchise: str | None = None
+    """The franchise the film belongs to ("Iron Man"), when its title does not say it
+    (``boxoffice.table.franchises``): the film is then an entry of it, with its record."""
     source_material: str | None = None
     creative_type: str | None = None
 
@@ -126,8 +129,8 @@ def make_film(**values) -> Film:
         if not 1 <= runtime <= 1000:
             raise InputError(f"runtime {runtime:g} is outside 1-1000 minutes")
         out["runtime_min"] = runtime
-    for name in ("source_material", "creative_type"):
-        if given.get(name) not in (None, ""):
+    for name in ("source_material", "creative_type", "franchise"):
+        if clean_text(given.get(name)):
             out[name] = clean_text(given[name])
     if given.get("sequel") not in (None, ""):
         flag = given["sequel"]
@@ -156,17 +159,18 @@ def release_dates_or_default(dates, today: dt.date | None = None):
 
 
 def films_frame(films, today: dt.date | None = None):
-    """Films -> canonical-table-shaped DataFrame the feature builder reads, with each film's ``open_fields``."""
+    """Films -> canonical-table-shaped DataFrame the feature builder reads, with each film's ``open_fields``.
+    Built column by column: ``asdict`` deep-copies and ``fields`` is slow, per film, for 10,000 variants."""
     import pandas as pd
 
-    rows = []
-    for film in films:
-        row = {f.name: getattr(film, f.name) for f in fields(film)}  # asdict deep-copies: slow for 10,000 variants
-        row["release_date"] = pd.Timestamp(film.release_date_or_default(today))
-        for name in ("genres", "cast", "directors"):
-            row[name] = list(row[name])
-        row[OPEN_COLUMN] = open_fields(film)
-        rows.append(row)
-    frame = pd.DataFrame(rows)
+    films = list(films)
+    columns = {name: [getattr(film, name) for film in films] for name in FIELD_NAMES}
+    dates = [film.release_date or default_release_date(today) for film in films]  # release_date_or_default
+    stamps = {date: pd.Timestamp(date) for date in set(dates)}  # variants share a few dates
+    columns["release_date"] = [stamps[date] for date in dates]
+    for name in ("genres", "cast", "directors"):
+        columns[name] = [list(v) for v in columns[name]]
+    columns[OPEN_COLUMN] = [open_fields(film) for film in films]
+    frame = pd.DataFrame(columns)
     frame["year"] = frame["release_date"].dt.year
     return frame

@@ -108,6 +108,7 @@ def summarize(table) -> dict:
         "trainable_with_cast": int((has_budget & has_ww & has_cast).sum()),
         "with_cast": int(has_cast.sum()),
         "with_director": int((table["directors"].map(len) > 0).sum()),
+        "with_credits": int((table["credited_cast"].map(len) > 0).sum()),
         "with_distributor": int(table["distributor"].notna().sum()),
         "with_mpaa_rating": int(table["mpaa_rating"].notna().sum()),
         "sequels": int(table["sequel"].fillna(False).sum()),

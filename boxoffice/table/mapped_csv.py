@@ -26,6 +26,7 @@ DEFAULT_COLUMNS = {
     "country": "country", "language": "language", "distributor": "distributor",
     "worldwide_gross_usd": "worldwide_gross", "domestic_gross_usd": "domestic_gross",
     "source_material": "source_material", "creative_type": "creative_type", "sequel": "sequel",
+    "franchise": "franchise",
 }
 """Canonical column -> the user's column name, when no mapping file is given."""
 
@@ -187,6 +188,7 @@ def parse_rows(frame, mapping: ColumnMapping, required: tuple[str, ...], *, stri
         "country": partial(canonical_value, "country"), "language": partial(canonical_value, "language"),
         "source_material": str, "creative_type": str,
         "sequel": _flag,
+        "franchise": clean_text,
     }
     cells = {column: _parsed_cells(frame, column, parse) for column, parse in parsers.items()}
     failing = sorted({i for column, parsed in cells.items() for i, (_, error) in enumerate(parsed)

@@ -45,7 +45,7 @@ def _blank_cells(column):
 
 
 SLATE_COLUMNS = ("title", "release_date", "genres", "budget_usd", "cast", "directors", "mpaa_rating",
-                 "runtime_min", "country", "language", "distributor", "sequel")
+                 "runtime_min", "country", "language", "distributor", "sequel", "franchise")
 """The canonical columns of a slate, in the order ``slate_text`` writes them."""
 
 

@@ -17,7 +17,7 @@ from boxoffice.errors import InputError
 def _default_weights() -> dict:
     return {
         "log_budget": 3.0, "genres": 2.0, "release_year": 0.75, "sequel": 1.0, "mpaa_rating": 0.75,
-        "lead_mean_log_gross": 0.75, "director_mean_log_gross": 0.5, "cast_best_log_gross": 0.5,
+        "cast_mean_log_gross": 0.75, "director_mean_log_gross": 0.5, "cast_best_log_gross": 0.5,
         "summer": 0.4, "holiday_season": 0.4, "runtime_min": 0.3,
     }
 

@@ -55,16 +55,14 @@ def score(films, forecaster, break_even_multiple: float = break_even.MULTIPLE):
 
 def variant_warnings(base: Film, variants: Mapping, forecaster) -> list[str]:
     """What each variant (``{name: Film}``) has that the model has not seen and its base has not
-    (``boxoffice.model.domain.film_warnings``; the base's own: ``boxoffice.whatif.slates.forecast_warnings``),
+    (``boxoffice.model.domain.findings``; the base's own: ``boxoffice.whatif.slates.forecast_warnings``),
     one line per message: ``scenario 'elsewhere': country 'Narnia' is not …``."""
-    from boxoffice.model.domain import film_warnings, grouped
+    from boxoffice.model.domain import findings, grouped
     from boxoffice.table.film import films_frame
 
-    distinct = list(dict.fromkeys([base, *variants.values()]))
-    found = dict(zip(distinct, film_warnings(forecaster, films_frame(distinct))))
-    own = set(found[base])
-    return grouped([[w for w in found[film] if w not in own] for film in variants.values()],
-                   [repr(str(name)) for name in variants], "scenario")
+    found = findings(forecaster, films_frame([base, *variants.values()]))
+    names = ["base", *(repr(str(name)) for name in variants)]
+    return grouped([(rows, message) for rows, message in found if 0 not in rows], names, "scenario")
 
 
 def with_changes(frame, base_row):

@@ -29,8 +29,9 @@ def unknown_people(forecaster, film) -> list[tuple[str, str, list[str]]]:
 
 def unknown_warning(role: str, name: str, suggestions) -> str:
     """What a user reads about a name with no earlier film: the model treats it as a newcomer."""
-    hint = f" (closest known: {', '.join(suggestions)})" if suggestions else ""
-    return f"{role} {name!r} has no earlier film in the data: treated as new talent{hint}"
+    from boxoffice.model.domain import new_name_warning
+
+    return new_name_warning(role, name, suggestions)
 
 
 def model_warnings(forecaster, ignored_fields) -> list[str]:
@@ -52,19 +53,19 @@ def talent_warnings(forecaster, film) -> list[str]:
 
 
 def forecast_warnings(forecaster, film) -> list[str]:
-    """Everything a user should read beside ``film``'s forecast: a country, language, distributor or
-    rating the model does not know, a genre it has not learned, a budget, runtime or date beyond its
-    data (``boxoffice.model.domain.film_warnings``), after fields the model never learned
-    (``model_warnings``), then people with no earlier film (``talent_warnings``;
-    a distributor already said to be unknown is not said twice)."""
-    from boxoffice.model.domain import film_warnings
+    """Everything a user should read beside ``film``'s forecast: fields the model never learned
+    (``model_warnings``), a country, language or rating the model does not know, a distributor with
+    no earlier film, a genre it has not learned, a budget, runtime or date beyond its data
+    (``boxoffice.model.domain.findings``), then cast and director with no earlier film
+    (``talent_warnings``)."""
+    from boxoffice.model.domain import findings
     from boxoffice.table.film import films_frame
 
-    found = model_warnings(forecaster, forecaster.ignored_fields(films_frame([film])))
-    found += film_warnings(forecaster, films_frame([film]))[0]
-    unknown = bool(film.distributor) and not forecaster.builder_.knows("distributor", [film.distributor])[0]
+    frame = films_frame([film])
+    found = model_warnings(forecaster, forecaster.ignored_fields(frame))
+    found += [message for _, message in findings(forecaster, frame)]
     return found + [unknown_warning(role, name, near) for role, name, near in unknown_people(forecaster, film)
-                    if not (role == "distributor" and unknown)]
+                    if role != "distributor"]
 
 
 def forecast_film(forecaster, film, break_even_multiple: float = break_even.MULTIPLE, explain: bool = False) -> dict:
@@ -141,23 +142,24 @@ def forecast_slate(forecaster, frame, mapping=None, break_even_multiple: float =
     the one path of every slate, the backtest's included."""
     import pandas as pd
 
-    from boxoffice.model.domain import film_warnings, grouped
+    from boxoffice.model.domain import findings, grouped, row_text
     from boxoffice.table.slate import slate_films
 
     films, problems = slate_films(frame, mapping, blank_means_open=blank_means_open)
-    ignored, warnings, per_row = [], [], {}
+    ignored, warnings = [], []
     out = pd.DataFrame({"row": frame.index.to_numpy(), "title": frame.get("title", pd.Series("", index=frame.index)).to_numpy(),
                         "release_date": frame.get("release_date", pd.Series("", index=frame.index)).to_numpy()})
     for col in OUTPUT_COLUMNS:
         out[col] = float("nan")
     out["mixed_over"], out["comparable_films"] = "", 0
+    out["warning"] = ""
     if len(films):
         pred = forecaster.predict(films, break_even_multiple)
         ignored = forecaster.ignored_fields(films)
-        found = film_warnings(forecaster, films)
-        per_row = {row: "; ".join(messages) for row, messages in zip(films["row"], found) if messages}
-        warnings = grouped(found, [str(r) for r in films["row"]], "row")
+        found = findings(forecaster, films)
+        warnings = grouped(found, films["row"].to_numpy(), "row")
         at = out.set_index("row").index.get_indexer(films["row"])
+        out.loc[at, "warning"] = row_text(found, len(films))
         for col in (*OUTPUT_COLUMNS, "mixed_over", "comparable_films"):
             out.loc[at, col] = pred[col].to_numpy()
         if explain:
@@ -173,5 +175,5 @@ def forecast_slate(forecaster, frame, mapping=None, break_even_multiple: float =
     for problem in problems:
         bad.setdefault(problem.row, []).append(f"{problem.column}: {problem.message}")
     out["problem"] = out["row"].map(lambda r: "; ".join(bad.get(r, [])))
-    out["warning"] = out["row"].map(lambda r: per_row.get(r, ""))
+    out["warning"] = out.pop("warning")  # after problem
     return SlateResult(out.drop(columns="row"), problems, len(films), ignored, warnings)

@@ -13,6 +13,9 @@ from boxoffice.units import parse_date
 RECORD_COLUMNS = ("source", "source_row", "title", "title_key", "year", "release_date")
 """Every adapter's frame has these, plus the canonical film-table columns it knows."""
 
+IMDB_ID = re.compile(r"tt\d{7,8}")
+"""An IMDb title id (tt0499549): the key shared by IMDB 5000 and Wikidata."""
+
 
 @dataclass
 class SourceRecords:

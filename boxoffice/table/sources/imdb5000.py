@@ -1,8 +1,11 @@
-"""IMDB 5000: cast, director, genres, rating, runtime, country, language, keywords.
+"""IMDB 5000: cast, director, genres, rating, runtime, country, language, keywords, IMDb id.
 
 Its post-release columns (score, votes, review counts, Facebook likes) are
 never read: only ``KEPT`` columns leave this adapter. Its ``budget`` is in
-local currency for non-US films, so it is not used (The Numbers' is).
+local currency for non-US films, so it is not used (The Numbers' is). Its
+``actor_1..3`` are sorted by the actors' Facebook likes in 2016, not billed: they are
+kept as the film's (unordered) cast. ``movie_imdb_link`` gives the tt... id that links
+a film to its Wikidata credits.
 """
 from __future__ import annotations
 
@@ -11,13 +14,13 @@ from pathlib import Path
 
 from boxoffice.names import AliasTable, canonical_genres, clean_text, split_list, title_key
 from boxoffice.table.schema import canonical_rating
-from boxoffice.table.sources.base import SourceRecords, number_cell, read_csv_checked
+from boxoffice.table.sources.base import IMDB_ID, SourceRecords, number_cell, read_csv_checked
 from boxoffice.table.vocabulary import canonical_value
 
 NAME = "imdb-5000"
 FILE = "imdb-5000-movie-metadata.csv"
 KEPT = ("movie_title", "title_year", "genres", "director_name", "actor_1_name", "actor_2_name",
-        "actor_3_name", "content_rating", "duration", "country", "language", "plot_keywords")
+        "actor_3_name", "content_rating", "duration", "country", "language", "plot_keywords", "movie_imdb_link")
 """The pre-release columns; everything else in the file is dropped here."""
 
 
@@ -49,9 +52,16 @@ def read(path: Path, genres: AliasTable | None = None) -> SourceRecords:
             "country": canonical_value("country", rec["country"]),
             "language": canonical_value("language", rec["language"]),
             "plot_keywords": split_list(rec["plot_keywords"]),
+            "imdb_id": _imdb_id(rec["movie_imdb_link"]),
         })
     frame = pd.DataFrame(rows)
     # the same film listed twice with different scrape details: keep the first
     same = frame.duplicated(subset=["title_key", "year"], keep="first")
     dropped["same title and year listed twice"] = int(same.sum())
     return SourceRecords(NAME, frame[~same].reset_index(drop=True), dropped)
+
+
+def _imdb_id(link: object) -> str | None:
+    """'http://www.imdb.com/title/tt0499549/?ref_=fn_tt_tt_1' -> 'tt0499549'; None without one."""
+    found = IMDB_ID.search(str(link or ""))
+    return found.group(0) if found else None

@@ -1,0 +1,181 @@
+"""A film's franchise: one rule, from its title or as said, for every film that reaches the toolkit.
+
+History rows, slate rows, ``--title`` / ``--franchise`` flags and scenario keys all go through
+``franchise_of``: a film is a sequel (a franchise entry) when its title says so or follows an earlier
+film's, and its *franchise key* is the stem later entries share ("iron man" for "Iron Man 3"). What
+counts as earlier is a ``registry`` of films released strictly before the film's date: the film
+table's own for history, the one a model keeps of its training films for anything else, so "Iron Man
+3" in a slate is judged against the same films as it would be in the table. A franchise said outright
+(``franchise`` column, ``--franchise``) wins over the title. The franchise's record as of the date
+(earlier entries, last and best gross, years since the last) is a track record like a person's:
+``boxoffice.model.track_records`` (role ``franchise``, keyed by ``registered_keys``).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+_NUMBER_WORDS = {w: n for n, w in enumerate(
+    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty".split(), start=2)}
+_MARKERS = frozenset({"part", "episode", "chapter", "vol", "volume"})
+_SAYS_SEQUEL = frozenset({"part", "chapter", "vol", "volume"})
+"""'Part 2' is a sequel on its own; 'Episode IV' is not (Star Wars was released as Episode IV first)."""
+
+
+def _numbered(key: str, head_key: str) -> tuple[str, int, str] | None:
+    """(stem, number, marker): ('toy story', 3, '') for 'toy story 3', ('godfather', 2, 'part') for
+    'godfather part 2', ('oceans', 13, '') for "Ocean's Thirteen"; None without a number after the
+    first word ("12 Angry Men").
+
+    ``key`` is the whole title's key (roman numerals already digits), ``head_key`` the part before any ':'.
+    """
+    words = key.split()
+    for i in range(1, len(words)):
+        if words[i].isdigit():
+            number = int(words[i])
+            break
+    else:
+        head = head_key.split()
+        if len(head) < 2 or head[-1] not in _NUMBER_WORDS:  # a number word only ends a title: "Ocean's Twelve"
+            return None
+        words, i, number = head, len(head) - 1, _NUMBER_WORDS[head[-1]]
+    marker = words[i - 1] if words[i - 1] in _MARKERS else ""
+    stem = words[:i - 1] if marker else words[:i]
+    return (" ".join(stem), number, marker) if stem else None
+
+
+@lru_cache(maxsize=65536)
+def _title(title: str):
+    """(key, head key, has ':', numbered) of a title, parsed once per distinct title."""
+    from boxoffice.names import title_key
+
+    key, head = title_key(title), title_key(title.split(":")[0])
+    return key, head, ":" in title, _numbered(key, head)
+
+
+def franchise_key(name) -> str | None:
+    """The key of a franchise a user names ("Iron Man", "the matrix"), None for a blank."""
+    from boxoffice.names import clean_text, title_key
+
+    return title_key(name) or None if clean_text(name) else None
+
+
+def registered_keys(title, franchise=None) -> tuple[tuple[str, int], ...]:
+    """(key, number) pairs a film is found by as an earlier entry: its title, the part before ':',
+    its numbered stem ("toy story", 3) and the franchise said for it (number 0: not numbered)."""
+    from boxoffice.names import clean_text
+
+    out = []
+    if clean_text(title):
+        key, head, _, numbered = _title(clean_text(title))
+        out += [(key, 0), (head, 0)]
+        if numbered is not None:
+            out.append(numbered[:2])
+    said = franchise_key(franchise)
+    if said:
+        out.append((said, 0))
+    return tuple(dict.fromkeys(k for k in out if k[0]))
+
+
+def registry(films):
+    """The earlier-film registry of a films frame (``title``, ``release_date``, optional ``franchise``):
+    one row per (key, number) with the first day (days since 1970) a film registered it."""
+    import numpy as np
+    import pandas as pd
+
+    titles = films["title"].to_numpy(object) if "title" in films else np.full(len(films), None, dtype=object)
+    said = films["franchise"].to_numpy(object) if "franchise" in films else np.full(len(films), None, dtype=object)
+    days, dated = _days(films["release_date"])
+    rows = [(key, number, int(day)) for title, name, day, ok in zip(titles, said, days, dated) if ok
+            for key, number in registered_keys(title, name)]
+    frame = pd.DataFrame(rows, columns=["key", "number", "first_day"])
+    return frame.groupby(["key", "number"], as_index=False)["first_day"].min().astype({"first_day": np.int64})
+
+
+def franchise_of(films, known) -> tuple:
+    """(franchise key or None, sequel by title or franchise) of each film of ``films``, judged against
+    ``known`` (a ``registry``) as of each film's date: only entries registered strictly before it count.
+
+    "Part 2" (or Chapter, Vol.) says sequel alone, and so does a 2 or II ending the title or its part
+    before ':' ("Taken 2", "Hellboy II: The Golden Army": in the public data every such title is a
+    sequel). Any other number counts only after an earlier film of the same stem, unnumbered or
+    numbered one lower: "Rocky III" after "Rocky", "Ocean's Twelve" after "Ocean's Eleven"; not "Apollo
+    13", "Malcolm X", "District 9", "12 Angry Men", "Apollo 18" after "Apollo 13", nor "Ocean's
+    Eleven" after "Ocean's 11" (a remake). "Star Wars Ep. I" after "Star Wars Ep. IV" is one (with
+    Part/Episode any earlier film of the stem will do), "Star Wars Ep. IV" first is not, and a title
+    whose part before ':' an earlier film shares is one ("Star Trek: Nemesis"). A franchise said for
+    the film makes it an entry of that franchise whatever its title.
+    """
+    import numpy as np
+    import pandas as pd
+
+    entries: dict[str, dict[int, int]] = {}
+    for key, number, day in known[["key", "number", "first_day"]].itertuples(index=False):
+        entries.setdefault(key, {})[int(number)] = int(day)
+    n = len(films)
+    blank = pd.Series([""] * n, dtype=object)
+    titles = _text(films["title"]) if "title" in films else blank
+    said = _text(films["franchise"]) if "franchise" in films else blank
+    days, dated = _days(films["release_date"])
+    keys, sequel = np.full(n, None, dtype=object), np.zeros(n, dtype=bool)
+    # only a title with a number, a marker or a ':' can follow an earlier film, unless a franchise is said
+    maybe = (titles.str.contains(_MAYBE_NUMBERED, regex=True) | (said != "")).to_numpy() & dated
+    if not maybe.any():
+        return keys, sequel
+    at = np.flatnonzero(maybe)
+    cases = pd.DataFrame({"title": titles.to_numpy(object)[at], "said": said.to_numpy(object)[at], "day": days[at]})
+    codes, distinct = pd.factorize(pd.MultiIndex.from_frame(cases))
+    judged = [_judge(title, name, int(day), entries) for title, name, day in distinct]
+    keys[at] = np.array([k for k, _ in judged], dtype=object)[codes]
+    sequel[at] = np.array([flag for _, flag in judged], dtype=bool)[codes]
+    return keys, sequel
+
+
+_MAYBE_NUMBERED = r"[0-9:]|\b(?i:[ivxlc]+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|part|episode|ep|chapter|vol|volume|pt)\b"
+"""What a title needs to be a numbered entry or a subtitled one: a digit, a ':', a roman numeral,
+a number word or a marker; every other title is judged at once (no earlier film makes it a sequel)."""
+
+
+def _text(column):
+    """A column as clean text ('' for a blank), one ``clean_text`` per distinct value."""
+    import pandas as pd
+
+    from boxoffice.names import clean_text
+
+    codes, distinct = pd.factorize(pd.Series(column).reset_index(drop=True).astype(object).where(pd.notna, None))
+    cleaned = [clean_text(v) for v in distinct]
+    out = pd.Series([cleaned[c] if c >= 0 else "" for c in codes], dtype=object)
+    return out
+
+
+def _judge(title: str, name: str, day: int, entries) -> tuple[str | None, bool]:
+    said = franchise_key(name)
+    if said:
+        return said, True
+    if not title:
+        return None, False
+
+    def earlier(key):
+        return {number for number, first in entries.get(key, {}).items() if first < day}
+
+    key, head, subtitled, numbered = _title(title)
+    if numbered is not None:
+        stem, number, marker = numbered
+        before = earlier(stem)
+        second = number == 2 and not marker and (key.endswith(" 2") or head.endswith(" 2"))  # "Taken 2"
+        if (second or (marker in _SAYS_SEQUEL and number >= 2) or (bool(marker) and bool(before))
+                or (0 in before and number > 0) or (number - 1) in before):
+            return stem, True
+    if subtitled and earlier(head):
+        return head, True
+    return None, False
+
+
+def _days(dates):
+    """(days since 1970 as int64, True where a date is given) of each date."""
+    import numpy as np
+    import pandas as pd
+
+    values = pd.to_datetime(pd.Series(dates).reset_index(drop=True)).to_numpy().astype("datetime64[D]")
+    dated = ~np.isnat(values)
+    return np.where(dated, values.astype(np.int64), 0), dated
