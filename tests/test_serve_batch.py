@@ -98,11 +98,13 @@ def test_concurrent_requests_are_scored_together_each_answered_as_alone(service)
     async def post_all():
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            return await asyncio.gather(*(client.post("/api/forecast", json=body) for body in bodies))
+            answers = await asyncio.gather(*(client.post("/api/forecast", json=body) for body in bodies))
+            return answers, (await client.get("/api/health")).json()["forecast_batches"]
 
-    answers = asyncio.run(post_all())
+    answers, reported = asyncio.run(post_all())
     sizes = app.state.forecast_batcher.sizes
     assert sum(size * n for size, n in sizes.items()) == len(bodies) and max(sizes) > 1  # batched, none lost
+    assert reported == {"batches": sum(sizes.values()), "requests": len(bodies), "largest": max(sizes)}
     assert answers[7].status_code == 422 and answers[7].json()["detail"][0]["field"] == "budget"
     for i, answer in enumerate(answers):
         if i == 7:

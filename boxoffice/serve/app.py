@@ -170,13 +170,14 @@ Role = Literal["cast", "director", "distributor"]
 
 
 def _routes(app: FastAPI, service: Service) -> None:
-    @app.get("/api/health", tags=["model"])
-    def health() -> dict:
-        """The model in use, its data period and its backtest line (pooled, against the baseline)."""
-        return service.health()
-
     batcher = Batcher(service.forecasts)  # concurrent forecasts are scored together
     app.state.forecast_batcher = batcher
+
+    @app.get("/api/health", tags=["model"])
+    def health() -> dict:
+        """The model in use, its data period and its backtest line (pooled, against the baseline); `forecast_batches`:
+        how concurrent forecasts were scored together by this process so far."""
+        return service.health() | {"forecast_batches": batcher.summary()}
 
     @app.post("/api/forecast", tags=["forecast"])
     async def forecast(film: ForecastIn) -> dict:

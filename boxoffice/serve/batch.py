@@ -61,3 +61,8 @@ class Batcher:
                         future.set_result(answer)
         finally:
             self._draining = False
+
+    def summary(self) -> dict:
+        """Batches scored so far, the requests in them and the largest: what ``/api/health`` reports."""
+        return {"batches": sum(self.sizes.values()), "requests": sum(k * n for k, n in self.sizes.items()),
+                "largest": max(self.sizes, default=0)}
