@@ -60,13 +60,12 @@ def forecast_warnings(forecaster, film) -> list[str]:
     return films_warnings(forecaster, [film])[0]
 
 
-def films_warnings(forecaster, films, frame=None) -> list[list[str]]:
-    """``forecast_warnings`` of each of ``films`` at once (``frame``: their ``films_frame``, if made):
-    the domain checks judge the whole frame in one pass."""
+def films_warnings(forecaster, films) -> list[list[str]]:
+    """``forecast_warnings`` of each of ``films`` at once: the domain checks judge them in one pass."""
     from boxoffice.model.domain import film_warnings
     from boxoffice.table.film import films_frame
 
-    frame = films_frame(films) if frame is None else frame
+    frame = films_frame(films)
     found = film_warnings(forecaster, frame)
     distributors = [film.distributor for film in films]
     known = forecaster.builder_.knows("distributor", [d or "" for d in distributors])
