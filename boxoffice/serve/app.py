@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from boxoffice.break_even import HIGHEST, LOWEST, MULTIPLE
 from boxoffice.errors import InputError
+from boxoffice.serve.batch import Batcher
 from boxoffice.serve.requests import (MAX_BODY_BYTES, CastIn, CompareIn, CompsIn, ForecastIn, SlateIn, SweepIn,
                                       WindowIn)
 from boxoffice.serve.service import NAME_ROLES, FieldError, Service
@@ -169,17 +170,21 @@ Role = Literal["cast", "director", "distributor"]
 
 
 def _routes(app: FastAPI, service: Service) -> None:
+    batcher = Batcher(service.forecasts)  # concurrent forecasts are scored together
+    app.state.forecast_batcher = batcher
+
     @app.get("/api/health", tags=["model"])
     def health() -> dict:
-        """The model in use, its data period and its backtest line (pooled, against the baseline)."""
-        return service.health()
+        """The model in use, its data period and its backtest line (pooled, against the baseline); `forecast_batches`:
+        how concurrent forecasts were scored together by this process so far."""
+        return service.health() | {"forecast_batches": batcher.summary()}
 
     @app.post("/api/forecast", tags=["forecast"])
-    def forecast(film: ForecastIn) -> dict:
+    async def forecast(film: ForecastIn) -> dict:
         """One film: the keys of `boxoffice predict --json` (worldwide_p10/p50/p90, domestic_…, break_even_prob,
         break_even_gross, …), its drivers in dollars, the warnings, unknown names with the closest known ones,
         what was assumed and what was mixed over."""
-        return service.forecast(film.fields(), film.break_even_multiple, film.explain)
+        return await batcher.submit((film.fields(), film.break_even_multiple, film.explain))
 
     @app.post("/api/slate", tags=["forecast"])
     def slate(body: SlateIn) -> dict:

@@ -104,11 +104,41 @@ class Service:
 
     # --- forecasts -------------------------------------------------------------------------------
     def forecast(self, fields: dict, multiple: float, explain: bool) -> dict:
-        from boxoffice.whatif.slates import forecast_context, forecast_film
+        answer = self.forecasts([(fields, multiple, explain)])[0]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
 
-        film = build_film(fields)
-        return json_ready(forecast_film(self.forecaster, film, multiple, explain=explain)
-                          | forecast_context(self.forecaster, film))
+    def forecasts(self, requests: list[tuple[dict, float, bool]]) -> list:
+        """``forecast`` of each (fields, multiple, explain), scored together (``forecast_films``): per
+        request, its answer or the error it alone would raise, so a bad film spoils no other."""
+        answers: list = [None] * len(requests)
+        films = {}
+        for i, (fields, _, _) in enumerate(requests):
+            try:
+                films[i] = build_film(fields)
+            except FieldError as err:
+                answers[i] = err
+        at = list(films)
+        try:
+            scored = self._score([films[i] for i in at], [requests[i][1] for i in at], [requests[i][2] for i in at])
+        except Exception as err:  # noqa: BLE001 - a film the library refuses (or a bug) must not fail the others
+            scored = [err] if len(at) == 1 else [self._score_alone(films[i], *requests[i][1:]) for i in at]
+        for i, one in zip(at, scored):
+            answers[i] = one
+        return answers
+
+    def _score(self, films: list, multiples: list, explain: list) -> list[dict]:
+        from boxoffice.whatif.slates import films_context, forecast_films
+
+        figures = forecast_films(self.forecaster, films, multiples, explain)
+        return [json_ready(one | context) for one, context in zip(figures, films_context(self.forecaster, films))]
+
+    def _score_alone(self, film, multiple: float, explain: bool):
+        try:
+            return self._score([film], [multiple], [explain])[0]
+        except Exception as err:  # noqa: BLE001 - returned, raised to its own request only
+            return err
 
     def slate(self, films: list[dict], multiple: float) -> dict:
         """``predict --input``'s path (``forecast_slate``) over the films as a slate's text cells; a key

@@ -58,14 +58,23 @@ def forecast_warnings(forecaster, film) -> list[str]:
     no earlier film, a genre it has not learned, a budget, runtime or date beyond its data
     (``boxoffice.model.domain.findings``), then cast and director with no earlier film
     (``talent_warnings``)."""
+    return films_warnings(forecaster, [film])[0]
+
+
+def films_warnings(forecaster, films) -> list[list[str]]:
+    """``forecast_warnings`` of each of ``films`` at once: the domain checks judge them in one pass."""
     from boxoffice.model.domain import findings
     from boxoffice.table.film import films_frame
 
-    frame = films_frame([film])
-    found = model_warnings(forecaster, forecaster.ignored_fields(frame))
-    found += [message for _, message in findings(forecaster, frame)]
-    return found + [unknown_warning(role, name, near) for role, name, near in unknown_people(forecaster, film)
-                    if role != "distributor"]
+    frame = films_frame(films)
+    found: list[list[str]] = [[] for _ in films]
+    for rows, message in findings(forecaster, frame):
+        for i in rows:
+            found[int(i)].append(message)
+    return [model_warnings(forecaster, forecaster.ignored_fields(frame.iloc[i:i + 1])) + found[i]
+            + [unknown_warning(role, name, near) for role, name, near in unknown_people(forecaster, film)
+               if role != "distributor"]
+            for i, film in enumerate(films)]
 
 
 def forecast_film(forecaster, film, break_even_multiple: float = break_even.MULTIPLE, explain: bool = False) -> dict:
@@ -75,20 +84,38 @@ def forecast_film(forecaster, film, break_even_multiple: float = break_even.MULT
 
     Money is USD of the release year. Nothing is checked here: see ``forecast_warnings``.
     """
+    return forecast_films(forecaster, [film], [break_even_multiple], [explain])[0]
+
+
+def forecast_films(forecaster, films, break_even_multiples=None, explain=None) -> list[dict]:
+    """``forecast_film`` of each of ``films``, each answer exactly what it would be alone, from one scoring
+    per distinct break-even multiple: a film costs the model little, a call much (features, comparable
+    copies, pandas), so a server answers concurrent requests together. ``break_even_multiples`` and
+    ``explain``: one per film (default: ``break_even.MULTIPLE``, no drivers)."""
     from boxoffice.model.forecaster import model_id
     from boxoffice.table.film import films_frame
 
-    frame = films_frame([film])
-    logs = forecaster.predict_logs(frame, break_even_multiple)  # scored once, for the figures and the drivers
-    result = forecaster.predict(frame, break_even_multiple, logs=logs).iloc[0].to_dict()
-    result |= {"title": film.title, "release_date": frame["release_date"].iloc[0].date().isoformat(),
-               "budget_usd": film.budget_usd, "break_even_multiple": break_even_multiple,
-               "model": model_id(forecaster)}
-    if explain:
-        from boxoffice.model.explain import drivers
+    films = list(films)
+    multiples = [break_even.MULTIPLE] * len(films) if break_even_multiples is None else list(break_even_multiples)
+    explain = [False] * len(films) if explain is None else list(explain)
+    model = model_id(forecaster)
+    out: list[dict] = [{} for _ in films]
+    for multiple in dict.fromkeys(multiples):
+        at = [i for i, m in enumerate(multiples) if m == multiple]
+        frame = films_frame([films[i] for i in at])
+        logs = forecaster.predict_logs(frame, multiple)  # scored once, for the figures and the drivers
+        records = forecaster.predict(frame, multiple, logs=logs).to_dict("records")
+        found = None
+        if any(explain[i] for i in at):
+            from boxoffice.model.explain import drivers
 
-        result["drivers"] = drivers(forecaster, frame, logs=logs).as_dict(0)
-    return result
+            found = drivers(forecaster, frame, logs=logs)
+        for j, i in enumerate(at):
+            out[i] = records[j] | {"title": films[i].title, "release_date": frame["release_date"].iloc[j].date().isoformat(),
+                                   "budget_usd": films[i].budget_usd, "break_even_multiple": multiple, "model": model}
+            if explain[i]:
+                out[i]["drivers"] = found.as_dict(j)
+    return out
 
 
 def forecast_context(forecaster, film) -> dict:
@@ -96,13 +123,19 @@ def forecast_context(forecaster, film) -> dict:
     ``forecast_film``): ``warnings`` (``forecast_warnings``), ``unknown_names`` (role, name and the closest
     known names of each person with no earlier film), ``assumed`` (fields the forecast took a default
     for: the release date) and ``open_fields`` (not decided: mixed over comparable films)."""
+    return films_context(forecaster, [film])[0]
+
+
+def films_context(forecaster, films) -> list[dict]:
+    """``forecast_context`` of each of ``films`` at once (the warnings judged in one pass: ``films_warnings``)."""
     from boxoffice.table.film import open_fields
 
-    return {"warnings": forecast_warnings(forecaster, film),
-            "unknown_names": [{"role": role, "name": name, "closest": list(near)}
-                              for role, name, near in unknown_people(forecaster, film)],
-            "assumed": ["release_date"] if film.release_date is None else [],
-            "open_fields": list(open_fields(film))}
+    warnings = films_warnings(forecaster, films) if films else []
+    return [{"warnings": found,
+             "unknown_names": [{"role": role, "name": name, "closest": list(near)}
+                               for role, name, near in unknown_people(forecaster, film)],
+             "assumed": ["release_date"] if film.release_date is None else [],
+             "open_fields": list(open_fields(film))} for film, found in zip(films, warnings)]
 
 
 @dataclass
