@@ -6,6 +6,7 @@ can copy one, change a cell, and write it with ``write_sources`` / ``write_csv``
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import math
 import random
@@ -157,3 +158,13 @@ def write_films(path: Path, films: list[dict], studio: bool = False) -> Path:
         for film in films:
             writer.writerow([separator.join(v) if isinstance(v, list) else v for v in film.values()])
     return path
+
+
+def digest(home: Path) -> str:
+    """SHA-256 over every stored file's name and bytes (models and film table); the lock file aside:
+    what a refused or failed command must leave as it was."""
+    sha = hashlib.sha256()
+    for path in sorted(home.rglob("*")):
+        if path.is_file() and path.name != ".lock":
+            sha.update(str(path.relative_to(home)).encode() + b"\0" + path.read_bytes())
+    return sha.hexdigest()

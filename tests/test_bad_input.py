@@ -7,7 +7,6 @@ command gives the correct result instead.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -18,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from samples import made_up_films, write_films, write_sources
+from samples import digest, made_up_films, write_films, write_sources
 from typer.testing import CliRunner
 
 from boxoffice_cli.main import app
@@ -49,15 +48,6 @@ def home(model_home, tmp_path_factory) -> Path:
 def own_home(home_copy) -> Path:
     """A copy of the trained home for one test that breaks its model store on purpose."""
     return home_copy
-
-
-def digest(home: Path) -> str:
-    """SHA-256 over every stored file's name and bytes (models and film table); the lock file aside."""
-    sha = hashlib.sha256()
-    for path in sorted(home.rglob("*")):
-        if path.is_file() and path.name != ".lock":
-            sha.update(str(path.relative_to(home)).encode() + b"\0" + path.read_bytes())
-    return sha.hexdigest()
 
 
 def invoke(args, home: Path | None):

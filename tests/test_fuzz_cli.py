@@ -8,7 +8,6 @@ whole path: reading, checks, forecasts, rendering and writing. About 60 s of CI 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import shutil
 import tempfile
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from samples import digest
 from typer.testing import CliRunner
 
 from boxoffice_cli.main import app
@@ -35,15 +35,6 @@ def home(model_home, tmp_path_factory) -> Path:
     copy = tmp_path_factory.mktemp("fuzz") / "home"
     shutil.copytree(model_home.home, copy)
     return copy
-
-
-def digest(home: Path) -> str:
-    """SHA-256 of every stored file's name and bytes (models and film table), the lock file aside."""
-    sha = hashlib.sha256()
-    for path in sorted(home.rglob("*")):
-        if path.is_file() and path.name != ".lock":
-            sha.update(str(path.relative_to(home)).encode() + b"\0" + path.read_bytes())
-    return sha.hexdigest()
 
 
 def run_checked(home: Path | None, args: list, inputs: tuple = ()) -> None:

@@ -66,32 +66,32 @@ def test_a_mixture_of_one_film_is_that_film_and_of_two_far_apart_spans_both():
     assert apart[0.1][0] < 1.0 and apart[0.9][0] > 10.0 and 2.0 < apart[0.5][0] < 9.0
 
 
-def test_the_mixture_cdf_at_its_quantiles_is_the_level():
+def _mixture_cdf(x, p10, p50, p90):
+    """The equal-weight mixture of split normals' CDF at ``x`` (one value per row)."""
     from boxoffice.model.mixture import _ndtr
 
+    gap = x[:, None] - p50
+    sigma = np.where(gap < 0, (p50 - p10), (p90 - p50)) / 1.2815515655446004
+    return _ndtr(gap / sigma).mean(axis=1)
+
+
+def test_the_mixture_cdf_at_its_quantiles_is_the_level():
     rng = np.random.default_rng(0)
     p50 = rng.normal(15, 1, (50, 25))
     p10, p90 = p50 - rng.uniform(0.5, 2, p50.shape), p50 + rng.uniform(0.5, 2, p50.shape)
     q = mixture_quantiles(p10, p50, p90)
     for level, x in q.items():
-        gap = x[:, None] - p50
-        sigma = np.where(gap < 0, (p50 - p10), (p90 - p50)) / 1.2815515655446004
-        assert np.allclose(_ndtr(gap / sigma).mean(axis=1), level, atol=1e-6)
-
+        assert np.allclose(_mixture_cdf(x, p10, p50, p90), level, atol=1e-6)
 
 
 def test_far_apart_mixtures_converge_and_a_film_alone_gets_what_it_gets_in_a_batch():
-    from boxoffice.model.mixture import _ndtr
-
     rng = np.random.default_rng(1)
     p50 = rng.normal(15, 1, (400, 25))
     p50[:200, :12] -= 5  # two humps: Newton's steps leave the bracket and bisection takes over
     p10, p90 = p50 - rng.uniform(0.2, 2, p50.shape), p50 + rng.uniform(0.2, 2, p50.shape)
     batch = mixture_quantiles(p10, p50, p90)
     for level, x in batch.items():
-        gap = x[:, None] - p50
-        sigma = np.where(gap < 0, (p50 - p10), (p90 - p50)) / 1.2815515655446004
-        assert np.allclose(_ndtr(gap / sigma).mean(axis=1), level, atol=1e-9)
+        assert np.allclose(_mixture_cdf(x, p10, p50, p90), level, atol=1e-9)
     for row in (0, 199, 200, 399):
         alone = mixture_quantiles(p10[row:row + 1], p50[row:row + 1], p90[row:row + 1])
         assert all(alone[level][0] == batch[level][row] for level in batch)  # bit for bit
