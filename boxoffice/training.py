@@ -97,9 +97,9 @@ def load_or_train(workspace, name: str = DEFAULT_NAME, on_info=None, progress=No
             if needs_training():
                 missing = not store.exists(name)
                 if on_info:
-                    on_info("No model yet: training the default one on the public data first (about a minute)…"
+                    on_info("No model yet: training the default one on the public data first (about two minutes)…"
                             if missing else
-                            "The default model was stored by an older boxoffice: training it again (about a minute)…")
+                            "The default model was stored by an older boxoffice: training it again (about two minutes)…")
                 films = load_films(workspace, on_build=on_info)
                 train_and_store(films, store, name, progress=progress, locked=True)
     return store.load(name)
