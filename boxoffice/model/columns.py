@@ -65,14 +65,27 @@ def blank_column(films, name, n):
     column = films[name]
     if isinstance(column.dtype, pd.StringDtype):
         return column.isna().to_numpy(bool) | column.eq("").fillna(False).to_numpy(bool)
-    return blank_mask(pd.Series(column.to_numpy(object), dtype=object))
+    return blank_mask(column.to_numpy(object))
 
 
-def blank_mask(series):
-    """True where a value is missing or an empty string."""
+def blank_mask(values):
+    """True where a value (of a Series or an array) is missing or an empty string."""
     import numpy as np
+    import pandas as pd
 
-    missing = series.isna().to_numpy(bool)
-    values = series.to_numpy(object).copy()
-    values[missing] = ""
+    values = np.asarray(values, dtype=object)
+    missing = np.asarray(pd.isna(values), dtype=bool)
+    if missing.any():
+        values = values.copy()
+        values[missing] = ""  # pd.NA == "" is neither True nor False
     return missing | np.asarray(values == "", dtype=bool)
+
+
+def codes_in(values, code_of: dict):
+    """The code of each value in ``code_of`` (value -> int), -1 for any other: each distinct value is
+    looked up once (pandas' ``Index.get_indexer`` cost 0.4 ms a call on a single forecast's rows)."""
+    import numpy as np
+    import pandas as pd
+
+    codes, distinct = pd.factorize(np.asarray(values, dtype=object))
+    return np.array([code_of.get(v, -1) for v in distinct] + [-1], dtype=np.int64)[codes]  # -1 (a blank) reads the last

@@ -73,9 +73,10 @@ def drivers(forecaster, films_frame, logs: dict | None = None) -> Drivers:
     from boxoffice.units import release_year_dollars
 
     model = forecaster.models_["worldwide"]
-    rows, owner, k, mask = forecaster.expand(films_frame)
+    expanded = forecaster.expand(films_frame)
+    rows, owner, k, mask = expanded.rows, expanded.owner, expanded.k, expanded.mask
     n = len(films_frame)
-    contrib = np.asarray(model.contributions(forecaster.builder_.transform(rows)), dtype=float)
+    contrib = np.asarray(model.contributions(forecaster.features(expanded)), dtype=float)
     levers = list(LEVERS)
     if any(lever_of(f) not in LEVERS for f in model.feature_names_):
         levers.append("other")

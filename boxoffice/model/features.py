@@ -13,13 +13,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from boxoffice.errors import check_kind, check_number
-from boxoffice.model.columns import blank_column, column_values, explode, list_lengths
+from boxoffice.model.columns import blank_column, codes_in, column_values, explode, list_lengths
 from boxoffice.model.estimator import Estimator
 from boxoffice.model.record_features import NO_RECORD, franchise_record, monotone_directions, track_records
 from boxoffice.model.track_records import TalentIndex
 from boxoffice.names import known_genres
 from boxoffice.table.franchises import registry
-from boxoffice.units import iso_weeks
+from boxoffice.units import calendar, iso_weeks
 
 CATEGORICAL = ("mpaa_rating", "distributor", "country", "language", "source_material", "creative_type")
 """Columns encoded as integer codes for LightGBM's categorical splits: the known values, then 'other'
@@ -161,7 +161,8 @@ class FeatureBuilder(Estimator):
             self.categories_[col] = sorted(counts[counts >= self.config.min_category_films].index)
         self.talent_ = TalentIndex.from_films(films)
         self.franchises_ = registry(films)
-        self.__dict__.pop("_vocabularies", None)  # what ``knows`` accepts follows the new categories
+        for cache in ("_vocabularies", "_code_maps", "_franchise_index"):  # what ``knows`` and ``franchise_of`` use follows the new films
+            self.__dict__.pop(cache, None)
 
     def fit_transform(self, films, y=None):
         """``fit`` then ``transform`` of the same films, building their features once."""
@@ -209,38 +210,38 @@ class FeatureBuilder(Estimator):
         story = ("source_material", "creative_type")
         return [c for c in CATEGORICAL if self.config.story_fields or c not in story]
 
-    def transform(self, films, fill_unspecified: bool = False):
+    def transform(self, films, fill_unspecified: bool = False, franchises: tuple | None = None):
         """Features of each film. ``fill_unspecified``: fields left blank take the typical
-        value of films of the same budget band (for films a user describes, not history)."""
+        value of films of the same budget band (for films a user describes, not history).
+        ``franchises``: ``franchise_of(films)`` when the caller has judged it already."""
         import numpy as np
         import pandas as pd
 
         self._check_fitted()
         n = len(films)
-        dates = pd.to_datetime(films["release_date"]).reset_index(drop=True)
-        years = dates.dt.year.to_numpy()
+        days, years, months, day = calendar(films["release_date"].to_numpy())
+        dates = pd.Series(days.astype("datetime64[ns]"), copy=False)
         out = {"log_budget": log_budget_2012(films, years)}
         rows, _, items = explode(column_values(films, "genres", n))
         hot = np.zeros((len(self.genres_), n))
-        cols = pd.Index(self.genres_, dtype=object).get_indexer(items)
+        cols = codes_in(items, self._codes("genres"))
         hot[cols[cols >= 0], rows[cols >= 0]] = 1.0
         for i, g in enumerate(self.genres_):
             out[f"genre_{g.lower()}"] = hot[i]
         out["genre_count"] = np.bincount(rows, minlength=n).astype(float)
         out["release_year"] = years.astype(float)
-        out["release_month"] = dates.dt.month.to_numpy(float)
-        out["release_week"] = iso_weeks(dates.to_numpy("datetime64[ns]"))
-        day = dates.dt.day_of_year.to_numpy()
+        out["release_month"] = months.astype(float)
+        out["release_week"] = iso_weeks(days)
         out["summer"] = ((day >= 121) & (day <= 243)).astype(float)  # May-August
         out["holiday_season"] = (day >= 319).astype(float)  # from mid-November
         out["runtime_min"] = column_values(films, "runtime_min", n).astype(float)
-        franchises, said = self.franchise_of(films)
+        franchises, said = self.franchise_of(films) if franchises is None else franchises
         seq = column_values(films, "sequel", n)
         out["sequel"] = pd.array(seq, dtype="boolean").astype("Float64").to_numpy(float, na_value=np.nan)
         out["sequel"][np.isnan(out["sequel"]) & said] = 1.0  # not given: the title or the franchise says it
         for col in self.categorical_features_:
             values = column_values(films, col, n)
-            coded = pd.Index(self.categories_[col], dtype=object).get_indexer(values).astype(float)
+            coded = codes_in(values, self._codes(col)).astype(float)
             blank = blank_column(films, col, n)
             rare = (coded < 0) & ~blank
             rare[rare] = self.knows(col, values[rare])  # a real value seen too rarely: 'other'
@@ -260,13 +261,23 @@ class FeatureBuilder(Estimator):
             self._fill_unspecified(films, out)
         return pd.DataFrame(out, copy=False)
 
+    def _codes(self, column: str) -> dict:
+        """value -> code of a categorical ``column`` (or of the genres), built once per builder."""
+        cache = self.__dict__.setdefault("_code_maps", {})
+        if column not in cache:
+            known = self.genres_ if column == "genres" else self.categories_[column]
+            cache[column] = {value: code for code, value in enumerate(known)}
+        return cache[column]
+
     def franchise_of(self, films):
         """(franchise key or None, sequel by title or franchise) of each film, judged against the
         training films released before it (``boxoffice.table.franchises.franchise_of``)."""
-        from boxoffice.table.franchises import franchise_of
+        from boxoffice.table.franchises import franchise_index, franchise_of
 
         self._check_fitted()
-        return franchise_of(films, self.franchises_)
+        if "_franchise_index" not in self.__dict__:  # the registry as a lookup, built once per builder
+            self._franchise_index = franchise_index(self.franchises_)
+        return franchise_of(films, self._franchise_index)
 
     def knows(self, column: str, values):
         """True for each value of ``column`` the model knows: one of its categories or a real value of

@@ -106,6 +106,22 @@ _STATE_SHAPE = {
 """The types of everything ``from_state`` reads (see ``boxoffice.model.json_shape``)."""
 
 
+@dataclass(frozen=True)
+class Expanded:
+    """The rows ``Forecaster.expand`` scores for some films: the films, then their comparable copies."""
+
+    rows: "object"
+    """The films as given (first ``len(films)`` rows), then each open film's copies (a DataFrame)."""
+    owner: "object"
+    """The position among the films of each copy's film (k copies in a row per open film)."""
+    k: int
+    """Copies per open film."""
+    mask: "object"
+    """``open_mask`` of the films, after titles settled their sequel flag."""
+    franchises: tuple
+    """(franchise key, sequel by title or franchise) of each row, judged once per film."""
+
+
 class Forecaster(Estimator):
     """``fit(films)`` then ``predict(films)``; ``predictor`` as in ``RevenueModel`` (same numbers either way)."""
 
@@ -169,24 +185,31 @@ class Forecaster(Estimator):
         unlearned = self.builder_.unlearned_fields_
         return [f for f in unlearned if f in given_fields(films)] if unlearned else []
 
-    def expand(self, films):
+    def expand(self, films) -> "Expanded":
         """The rows to score for ``films``: each film as given, then, for films with open fields, one copy
-        per comparable film with those fields filled from it. Returns (rows, owner of each copy, k, mask)."""
+        per comparable film with those fields filled from it (``Expanded``)."""
+        import numpy as np
         import pandas as pd
 
         mask = open_mask(films)
         given = films.drop(columns=[c for c in ("open_fields",) if c in films.columns]).reset_index(drop=True)
-        self._settle_sequels(given, mask)
-        copies, owner, k = self.comparables_.expand(given, mask, log_budget_2012(given))
-        rows = pd.concat([given, copies], ignore_index=True) if len(copies) else given
-        return rows, owner, k, mask
+        keys, said = self.builder_.franchise_of(given)  # judged once: a copy has its film's title and date
+        self._settle_sequels(given, mask, said)
+        rows, owner, k = self.comparables_.expand(given, mask, log_budget_2012(given), keep_films=True)
+        of_rows = np.concatenate([np.arange(len(given)), owner])
+        return Expanded(rows, owner, k, mask, (keys[of_rows], said[of_rows]))
 
-    def _settle_sequels(self, films, mask) -> None:
+    def features(self, expanded: "Expanded"):
+        """The features of ``expand``'s rows."""
+        return self.builder_.transform(expanded.rows, franchises=expanded.franchises)
+
+    @staticmethod
+    def _settle_sequels(films, mask, said) -> None:
         """A sequel left open is no longer open when the title or the franchise says it (in place)."""
         import numpy as np
 
         column = OPEN_FIELDS.index("sequel")
-        settle = mask[:, column] & self.builder_.franchise_of(films)[1]
+        settle = mask[:, column] & said
         if settle.any():
             given = films["sequel"].to_numpy(object) if "sequel" in films else np.full(len(films), None, dtype=object)
             films["sequel"] = np.where(settle, True, given)
@@ -198,9 +221,10 @@ class Forecaster(Estimator):
         import numpy as np
 
         self._check_fitted()
-        rows, owner, k, mask = self.expand(films)
+        expanded = self.expand(films)
+        rows, owner, k, mask = expanded.rows, expanded.owner, expanded.k, expanded.mask
         n = len(films)
-        X = self.builder_.transform(rows)
+        X = self.features(expanded)
         log_budget = log_budget_2012(rows)
         out = {}
         for target, model in self.models_.items():

@@ -141,11 +141,13 @@ class Comparables:
             found[part] = np.take_along_axis(nearest, order, axis=1)
         return found[[where[key] for key in keys]]
 
-    def expand(self, films, mask, log_budget, k: int | None = None):
+    def expand(self, films, mask, log_budget, k: int | None = None, keep_films: bool = False):
         """The films with open fields, each repeated once per comparable film, open fields filled from it.
 
         ``mask``: ``open_mask(films)``; only films with an open field are expanded. Returns (frame of
-        the expanded copies, the position in ``films`` of each copy's film, k).
+        the expanded copies, after the films themselves with ``keep_films``; the position in ``films``
+        of each copy's film; k). Columns are taken as arrays and the frame is made once: pandas'
+        per-column work was most of a single forecast's time.
         """
         import numpy as np
         import pandas as pd
@@ -153,30 +155,37 @@ class Comparables:
         rows = np.flatnonzero(mask.any(axis=1))
         k = min(k or self.config.comparables, len(self.table))
         if len(rows) == 0:
-            return films.iloc[[]], rows, k
+            return (films if keep_films else films.iloc[[]]), rows, k
         years = pd.to_datetime(films["release_date"]).dt.year.to_numpy(float)[rows]
         given = films["genres"].to_numpy(object)[rows] if "genres" in films else [None] * len(rows)
         genres = [list(g) if isinstance(g, (list, tuple, np.ndarray)) else [] for g in given]  # open: budget, year
         nearest = self.nearest(np.asarray(log_budget)[rows], genres, years, k)
         owner = np.repeat(rows, k)
-        copies = films.iloc[owner].reset_index(drop=True).copy()
         source = nearest.ravel()
         open_rows = np.repeat(mask[rows], k, axis=0)
+        n_copies = len(owner)
+        columns = {}
+        for name in films.columns:
+            if name == OPEN_COLUMN:
+                continue
+            values = films[name].to_numpy()
+            columns[name] = values[owner]
         for j, name in enumerate(OPEN_FIELDS):
             fill = open_rows[:, j]
             if not fill.any():
                 continue
-            values = self.table[name].to_numpy(object)[source]
-            if name in copies:
-                column = copies[name].to_numpy(object).copy()
+            if name in columns:
+                column = columns[name].astype(object)
             else:
-                column = np.empty(len(copies), dtype=object)
-                column[:] = [[] for _ in range(len(copies))] if name in LIST_FIELDS else None
-            column[fill] = values[fill]
-            copies[name] = column
-        if OPEN_COLUMN in copies:
-            copies = copies.drop(columns=OPEN_COLUMN)
-        return copies, owner, k
+                column = np.empty(n_copies, dtype=object)
+                column[:] = [[] for _ in range(n_copies)] if name in LIST_FIELDS else None
+            column[fill] = self.table[name].to_numpy(object)[source[fill]]
+            columns[name] = column
+        if keep_films:
+            for name, column in columns.items():
+                values = films[name].to_numpy() if name in films else np.full(len(films), None, dtype=object)
+                columns[name] = np.concatenate([values.astype(object) if column.dtype == object else values, column])
+        return pd.DataFrame(columns, copy=False), owner, k
 
     def get_table(self):
         """The table as Parquet keeps it (the store saves it beside the track records)."""

@@ -47,12 +47,12 @@ def track_records(talent, films, dates, recent_years: float) -> dict:
         """Columns ``prefix_stat`` from the rows of ``mask`` (or from ``source``, one row per masked row)."""
         for stat in names:
             column = np.full(n, 0.0 if stat == "n" else np.nan)
-            column[rows[mask]] = (stats[stat].to_numpy(float)[mask] if source is None
-                                  else source[stat].to_numpy(float))
+            column[rows[mask]] = stats[stat][mask] if source is None else source[stat]
             out[f"{prefix}_{stat}"] = column
 
     scatter("director", billing == -1, STATS)
-    out.update(_cast_records(rows[billing >= 0], stats[billing >= 0], n))
+    cast = billing >= 0
+    out.update(_cast_records(rows[cast], {stat: values[cast] for stat, values in stats.items()}, n))
     scatter("distributor", billing == -2, ("n", "mean_log_gross", "mean_log_roi"))
     recent = talent.recent_of_ids(ids[billing == -2], dates.to_numpy()[dist_rows],
                                         recent_years)
@@ -68,7 +68,7 @@ def franchise_record(talent, keys, dates) -> dict:
     ids = talent.key_ids(np.full(len(keys), "franchise", dtype=object), np.where(keys == None, "", keys))  # noqa: E711
     ids[keys == None] = -1  # noqa: E711 - an original: no franchise
     stats = talent.records_of_ids(ids, dates.to_numpy())
-    return {f"franchise_{stat}": stats[stat].to_numpy(float) for stat in FRANCHISE_STATS}
+    return {f"franchise_{stat}": stats[stat] for stat in FRANCHISE_STATS}
 
 
 
@@ -93,12 +93,12 @@ def _cast_records(rows, stats, n: int) -> dict:
     of the film is (0-3), for a user how many names they typed."""
     import numpy as np
 
-    films = stats["n"].to_numpy(float)
+    films = stats["n"]
     known = films > 0
     count = np.bincount(rows[known], minlength=n).astype(float)
     best = np.full(n, -np.inf)
-    np.fmax.at(best, rows, stats["best_log_gross"].to_numpy(float))
+    np.fmax.at(best, rows, stats["best_log_gross"])
     with np.errstate(invalid="ignore", divide="ignore"):  # NaN where no name has a record
-        mean = np.bincount(rows[known], weights=stats["mean_log_gross"].to_numpy(float)[known], minlength=n) / count
+        mean = np.bincount(rows[known], weights=stats["mean_log_gross"][known], minlength=n) / count
     return {"cast_known": count, "cast_total_films": np.bincount(rows, weights=films, minlength=n),
             "cast_mean_log_gross": mean, "cast_best_log_gross": np.where(np.isinf(best), np.nan, best)}

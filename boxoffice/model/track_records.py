@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from boxoffice.names import person_key
+from boxoffice.units import days_since_epoch
 
 ROLES = ("cast", "director", "distributor", "franchise")
 _DAY_OFFSET = 1 << 30
@@ -171,7 +172,7 @@ class TalentIndex:
 
         keys = np.asarray(keys, dtype=object)
         codes, distinct = pd.factorize(keys) if len(keys) else (np.array([], np.int64), np.array([], object))
-        return self.records_of_ids(self._ids_of(distinct)[codes], dates)
+        return pd.DataFrame(self.records_of_ids(self._ids_of(distinct)[codes], dates))
 
     def key_ids(self, roles, names):
         """Integer id of each (role, name) in this index, -1 for someone it has never seen;
@@ -185,17 +186,16 @@ class TalentIndex:
         ids = self._key_ids()
         return np.array([ids.get(k, -1) for k in keys], dtype=np.int64)
 
-    def records_of_ids(self, key_ids, dates):
-        """``records_as_of`` for ids from ``key_ids``."""
+    def records_of_ids(self, key_ids, dates) -> dict:
+        """``records_as_of`` for ids from ``key_ids``, as a dict of arrays (features read them so)."""
         import numpy as np
-        import pandas as pd
 
         lookup = self._lookup()
-        days, dated = _days(dates)
+        days, dated = days_since_epoch(dates)
         found, at = self._before(key_ids, days, dated)
         n = np.where(found, lookup["n"][at], 0).astype(float)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return pd.DataFrame({
+            return {
                 "n": n,
                 "mean_log_gross": np.where(found, lookup["sum_log_gross"][at] / n, np.nan),
                 "mean_log_roi": np.where(found, lookup["sum_log_roi"][at] / n, np.nan),
@@ -204,18 +204,17 @@ class TalentIndex:
                 # measured at the data's end at the latest: past it, careers do not fade because the data stops
                 "years_since_last": np.where(found, (np.minimum(days, lookup["end_day"]) - lookup["last_day"][at])
                                              / 365.25, np.nan),
-            })
+            }
 
-    def recent_of_ids(self, key_ids, dates, years: float):
-        """Films of each id in the ``years`` before each date: n, mean log gross, mean log return.
+    def recent_of_ids(self, key_ids, dates, years: float) -> dict:
+        """Films of each id in the ``years`` before each date: n, mean log gross, mean log return (arrays).
 
         The window ends at the date or, for a date past the index's last film, the day after that
         film: a film forecast years ahead sees the latest years of data, not an empty window.
         """
         import numpy as np
-        import pandas as pd
 
-        days, dated = _days(dates)
+        days, dated = days_since_epoch(dates)
         lookup = self._lookup()
         end = np.minimum(days, lookup["end_day"])
         start = end - int(round(years * 365.25))
@@ -227,8 +226,8 @@ class TalentIndex:
 
         n = total("n").astype(float)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return pd.DataFrame({"n": n, "mean_log_gross": np.where(n > 0, total("sum_log_gross") / n, np.nan),
-                                 "mean_log_roi": np.where(n > 0, total("sum_log_roi") / n, np.nan)})
+            return {"n": n, "mean_log_gross": np.where(n > 0, total("sum_log_gross") / n, np.nan),
+                    "mean_log_roi": np.where(n > 0, total("sum_log_roi") / n, np.nan)}
 
     def _before(self, key_ids, days, dated):
         """(found, position) of each key's last record strictly before each day: (person id, day)
@@ -279,16 +278,6 @@ class TalentIndex:
         """Every recorded film date of a person (the index keeps no titles; see ``films``)."""
         key = f"{role}:{person_key(name)}"
         return self.table[self.table["key"] == key]
-
-
-def _days(dates):
-    """(days since 1970 as int64, True where a date is given) of any dates."""
-    import numpy as np
-    import pandas as pd
-
-    day_values = pd.to_datetime(pd.Series(dates)).to_numpy().astype("datetime64[D]")
-    dated = ~np.isnat(day_values)
-    return np.where(dated, day_values.astype(np.int64), 0), dated
 
 
 def key_for(role: str, name: str) -> str:

@@ -12,7 +12,10 @@ table's own for history, the one a model keeps of its training films for anythin
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+
+from boxoffice.units import days_since_epoch
 
 _NUMBER_WORDS = {w: n for n, w in enumerate(
     "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
@@ -85,16 +88,26 @@ def registry(films):
 
     titles = films["title"].to_numpy(object) if "title" in films else np.full(len(films), None, dtype=object)
     said = films["franchise"].to_numpy(object) if "franchise" in films else np.full(len(films), None, dtype=object)
-    days, dated = _days(films["release_date"])
+    days, dated = days_since_epoch(films["release_date"])
     rows = [(key, number, int(day)) for title, name, day, ok in zip(titles, said, days, dated) if ok
             for key, number in registered_keys(title, name)]
     frame = pd.DataFrame(rows, columns=["key", "number", "first_day"])
     return frame.groupby(["key", "number"], as_index=False)["first_day"].min().astype({"first_day": np.int64})
 
 
+def franchise_index(known) -> dict:
+    """``known`` (a ``registry``) as a lookup, key -> {number: first day}: built once per registry, since
+    a model judges every film it scores against the same one (``FeatureBuilder.franchise_of``)."""
+    entries: dict[str, dict[int, int]] = {}
+    for key, number, day in zip(known["key"].tolist(), known["number"].tolist(), known["first_day"].tolist()):
+        entries.setdefault(key, {})[int(number)] = int(day)
+    return entries
+
+
 def franchise_of(films, known) -> tuple:
     """(franchise key or None, sequel by title or franchise) of each film of ``films``, judged against
-    ``known`` (a ``registry``) as of each film's date: only entries registered strictly before it count.
+    ``known`` (a ``registry``, or its ``franchise_index``) as of each film's date: only entries
+    registered strictly before it count.
 
     "Part 2" (or Chapter, Vol.) says sequel alone, and so does a 2 or II ending the title or its part
     before ':' ("Taken 2", "Hellboy II: The Golden Army": in the public data every such title is a
@@ -109,21 +122,21 @@ def franchise_of(films, known) -> tuple:
     import numpy as np
     import pandas as pd
 
-    entries: dict[str, dict[int, int]] = {}
-    for key, number, day in known[["key", "number", "first_day"]].itertuples(index=False):
-        entries.setdefault(key, {})[int(number)] = int(day)
     n = len(films)
-    blank = pd.Series([""] * n, dtype=object)
-    titles = _text(films["title"]) if "title" in films else blank
-    said = _text(films["franchise"]) if "franchise" in films else blank
-    days, dated = _days(films["release_date"])
+    title_codes, titles = _text(films["title"]) if "title" in films else (np.full(n, -1), [])
+    said_codes, said = _text(films["franchise"]) if "franchise" in films else (np.full(n, -1), [])
+    days, dated = days_since_epoch(films["release_date"])
     keys, sequel = np.full(n, None, dtype=object), np.zeros(n, dtype=bool)
     # only a title with a number, a marker or a ':' can follow an earlier film, unless a franchise is said
-    maybe = (titles.str.contains(_MAYBE_NUMBERED, regex=True) | (said != "")).to_numpy() & dated
+    numbered = np.array([bool(_MAYBE_NUMBERED.search(t)) for t in titles] + [False], dtype=bool)
+    maybe = (numbered[title_codes] | (said_codes >= 0)) & dated  # code -1 (a blank) reads the last: False
     if not maybe.any():
         return keys, sequel
+    entries = known if isinstance(known, dict) else franchise_index(known)
     at = np.flatnonzero(maybe)
-    cases = pd.DataFrame({"title": titles.to_numpy(object)[at], "said": said.to_numpy(object)[at], "day": days[at]})
+    text = np.array([*titles, ""], dtype=object)
+    named = np.array([*said, ""], dtype=object)
+    cases = pd.DataFrame({"title": text[title_codes[at]], "said": named[said_codes[at]], "day": days[at]})
     codes, distinct = pd.factorize(pd.MultiIndex.from_frame(cases))
     judged = [_judge(title, name, int(day), entries) for title, name, day in distinct]
     keys[at] = np.array([k for k, _ in judged], dtype=object)[codes]
@@ -131,21 +144,33 @@ def franchise_of(films, known) -> tuple:
     return keys, sequel
 
 
-_MAYBE_NUMBERED = r"[0-9:]|\b(?i:[ivxlc]+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|part|episode|ep|chapter|vol|volume|pt)\b"
+_MAYBE_NUMBERED = re.compile(
+    r"[0-9:]|\b(?i:[ivxlc]+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
+    r"|sixteen|seventeen|eighteen|nineteen|twenty|part|episode|ep|chapter|vol|volume|pt)\b")
 """What a title needs to be a numbered entry or a subtitled one: a digit, a ':', a roman numeral,
 a number word or a marker; every other title is judged at once (no earlier film makes it a sequel)."""
 
 
 def _text(column):
-    """A column as clean text ('' for a blank), one ``clean_text`` per distinct value."""
+    """(code of each value, its distinct clean texts): code -1 for a blank (None, NaN, NA or empty once
+    cleaned); ``clean_text`` runs once per distinct value, in plain Python (pandas' factorize cost a
+    single forecast more than the rest of the rule)."""
+    import numpy as np
     import pandas as pd
 
     from boxoffice.names import clean_text
 
-    codes, distinct = pd.factorize(pd.Series(column).reset_index(drop=True).astype(object).where(pd.notna, None))
-    cleaned = [clean_text(v) for v in distinct]
-    out = pd.Series([cleaned[c] if c >= 0 else "" for c in codes], dtype=object)
-    return out
+    code_of, by_value = {}, {}
+    values = column.tolist() if hasattr(column, "tolist") else list(column)
+    codes = np.empty(len(values), np.int64)
+    for i, value in enumerate(values):
+        code = by_value.get(value)
+        if code is None:
+            blank = value is None or value is pd.NA or (isinstance(value, float) and value != value)
+            text = "" if blank else clean_text(value)
+            code = by_value[value] = code_of.setdefault(text, len(code_of)) if text else -1
+        codes[i] = code
+    return codes, list(code_of)
 
 
 def _judge(title: str, name: str, day: int, entries) -> tuple[str | None, bool]:
@@ -169,13 +194,3 @@ def _judge(title: str, name: str, day: int, entries) -> tuple[str | None, bool]:
     if subtitled and earlier(head):
         return head, True
     return None, False
-
-
-def _days(dates):
-    """(days since 1970 as int64, True where a date is given) of each date."""
-    import numpy as np
-    import pandas as pd
-
-    values = pd.to_datetime(pd.Series(dates).reset_index(drop=True)).to_numpy().astype("datetime64[D]")
-    dated = ~np.isnat(values)
-    return np.where(dated, values.astype(np.int64), 0), dated
