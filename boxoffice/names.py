@@ -87,7 +87,16 @@ def title_key(title: object) -> str:
 
 def person_key(name: object) -> str:
     """Case- and accent-insensitive key for a person's name."""
-    return " ".join(re.sub(r"[^a-z0-9 ]+", " ", ascii_fold(clean_text(name)).lower()).split())
+    return _person_key(name) if isinstance(name, str) else _person_key(clean_text(name))
+
+
+@lru_cache(maxsize=1 << 17)
+def _person_key(name: str) -> str:
+    """Kept for the names a process meets again (every batch and forecast keys its cast and distributor)."""
+    return " ".join(_NOT_KEY.sub(" ", ascii_fold(clean_text(name)).lower()).split())
+
+
+_NOT_KEY = re.compile(r"[^a-z0-9 ]+")
 
 
 def split_list(value: object, sep: str = "|") -> list[str]:

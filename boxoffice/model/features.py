@@ -308,7 +308,6 @@ class FeatureBuilder(Estimator):
     def _fill_unspecified(self, films, features: dict) -> None:
         """Fill unsaid fields in ``features`` (name -> float32 array), in place."""
         import numpy as np
-        import pandas as pd
 
         band = np.searchsorted(np.asarray(self.typical_["edges"]), features["log_budget"])
         n = len(features["log_budget"])

@@ -189,7 +189,6 @@ class Forecaster(Estimator):
         """The rows to score for ``films``: each film as given, then, for films with open fields, one copy
         per comparable film with those fields filled from it (``Expanded``)."""
         import numpy as np
-        import pandas as pd
 
         mask = open_mask(films)
         given = films.drop(columns=[c for c in ("open_fields",) if c in films.columns]).reset_index(drop=True)
@@ -276,7 +275,7 @@ class Forecaster(Estimator):
         out["break_even_prob"] = logs["break_even_prob"]
         out["break_even_gross"] = release_year_dollars(np.exp(log_threshold), years)
         out["median_multiple"] = np.exp(logs["worldwide_p50"] - log_budget)
-        out["mixed_over"] = [", ".join(f for f, is_open in zip(OPEN_FIELDS, row) if is_open) for row in logs["mask"]]
+        out["mixed_over"] = mixed_over(logs["mask"])
         out["comparable_films"] = logs["k"]
         return pd.DataFrame(out, index=films.index)
 
@@ -337,6 +336,20 @@ class Forecaster(Estimator):
         forecaster.widening_ = Widening.from_dict(data["widening"]) if "widening" in data else None
         forecaster.metadata_ = dict(metadata or {})
         return forecaster
+
+
+def mixed_over(mask):
+    """The open fields of each row of an ``open_mask``, comma-separated ('' for none): one string per
+    distinct row of the mask, not per film (a 100,000-film slate has a handful)."""
+    import numpy as np
+
+    mask = np.asarray(mask, bool)
+    if not len(mask):
+        return np.array([], dtype=object)
+    bits = mask.astype(np.int64) @ (1 << np.arange(mask.shape[1], dtype=np.int64))  # a row as one integer
+    distinct, inverse = np.unique(bits, return_inverse=True)
+    texts = np.array([", ".join(f for j, f in enumerate(OPEN_FIELDS) if b >> j & 1) for b in distinct], dtype=object)
+    return texts[inverse]
 
 
 def model_id(forecaster) -> str:

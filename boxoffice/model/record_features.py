@@ -34,9 +34,8 @@ def track_records(talent, films, dates, recent_years: float) -> dict:
     dist_rows = np.flatnonzero(~blank_column(films, "distributor", n))
     rows = np.concatenate([cast_rows, dir_rows[first], dist_rows])
     billing = np.concatenate([cast_pos, np.full(first.sum(), -1), np.full(len(dist_rows), -2)]).astype(int)
-    names = np.concatenate([cast_names, dir_names[first], column_values(films, "distributor", n)[dist_rows]]).astype(object)
-    roles = np.where(billing >= 0, "cast", np.where(billing == -1, "director", "distributor")).astype(object)
-    ids = talent.key_ids(roles, names)
+    ids = np.concatenate([talent.key_ids("cast", cast_names), talent.key_ids("director", dir_names[first]),
+                          talent.key_ids("distributor", column_values(films, "distributor", n)[dist_rows])])
     row_dates = dates.to_numpy()[rows] if len(rows) else []
     stats = talent.records_of_ids(ids, row_dates)
     # rows are scattered back with numpy: one film has one director and one distributor, and its cast
@@ -65,7 +64,7 @@ def franchise_record(talent, keys, dates) -> dict:
     """``franchise_*`` features: each film's franchise (key, None for an original) as of its date."""
     import numpy as np
 
-    ids = talent.key_ids(np.full(len(keys), "franchise", dtype=object), np.where(keys == None, "", keys))  # noqa: E711
+    ids = talent.key_ids("franchise", np.where(keys == None, "", keys))  # noqa: E711
     ids[keys == None] = -1  # noqa: E711 - an original: no franchise
     stats = talent.records_of_ids(ids, dates.to_numpy())
     return {f"franchise_{stat}": stats[stat] for stat in FRANCHISE_STATS}

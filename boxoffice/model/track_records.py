@@ -115,6 +115,8 @@ def _distinct_role_keys(roles, names):
     if len(names) == 0:
         return np.array([], dtype=np.int64), np.array([], dtype=object)
     name_codes, name_values = pd.factorize(np.asarray(names, object))
+    if isinstance(roles, str):  # one role for every name
+        return name_codes, np.array([f"{roles}:{person_key(name)}" for name in name_values], dtype=object)
     role_codes, role_values = pd.factorize(np.asarray(roles, object))
     codes, pairs = pd.factorize(role_codes.astype(np.int64) * len(name_values) + name_codes)  # integers, not tuples
     distinct = np.array([f"{role_values[p // len(name_values)]}:{person_key(name_values[p % len(name_values)])}"
@@ -176,7 +178,7 @@ class TalentIndex:
 
     def key_ids(self, roles, names):
         """Integer id of each (role, name) in this index, -1 for someone it has never seen;
-        each distinct name is keyed once, not once per row."""
+        each distinct name is keyed once, not once per row. ``roles``: one per name, or one for all."""
         codes, distinct = _distinct_role_keys(roles, names)
         return self._ids_of(distinct)[codes]
 

@@ -58,9 +58,17 @@ def _title(title: str):
 
 def franchise_key(name) -> str | None:
     """The key of a franchise a user names ("Iron Man", "the matrix"), None for a blank."""
-    from boxoffice.names import clean_text, title_key
+    from boxoffice.names import clean_text
 
-    return title_key(name) or None if clean_text(name) else None
+    text = clean_text(name)
+    return _franchise_key(text) if text else None
+
+
+@lru_cache(maxsize=65536)
+def _franchise_key(text: str) -> str | None:
+    from boxoffice.names import title_key
+
+    return title_key(text) or None
 
 
 def registered_keys(title, franchise=None) -> tuple[tuple[str, int], ...]:
@@ -136,11 +144,15 @@ def franchise_of(films, known) -> tuple:
     at = np.flatnonzero(maybe)
     text = np.array([*titles, ""], dtype=object)
     named = np.array([*said, ""], dtype=object)
-    cases = pd.DataFrame({"title": text[title_codes[at]], "said": named[said_codes[at]], "day": days[at]})
-    codes, distinct = pd.factorize(pd.MultiIndex.from_frame(cases))
-    judged = [_judge(title, name, int(day), entries) for title, name, day in distinct]
-    keys[at] = np.array([k for k, _ in judged], dtype=object)[codes]
-    sequel[at] = np.array([flag for _, flag in judged], dtype=bool)[codes]
+    # each distinct (title, franchise said) is judged once, for every date at once (``_plan``)
+    codes, pairs = pd.factorize(title_codes[at] * (len(said) + 1) + (said_codes[at] + 1))
+    plans = [_plan(text[p // (len(said) + 1)], named[p % (len(said) + 1) - 1], entries) for p in pairs]
+    first_key, first_after, second_key, second_after = (np.array(part, dtype=dtype)[codes] for part, dtype in
+                                                        zip(zip(*plans), (object, np.int64, object, np.int64)))
+    day = days[at]
+    first, second = day > first_after, day > second_after
+    keys[at] = np.where(first, first_key, np.where(second, second_key, None))
+    sequel[at] = first | second
     return keys, sequel
 
 
@@ -162,35 +174,39 @@ def _text(column):
 
     code_of, by_value = {}, {}
     values = column.tolist() if hasattr(column, "tolist") else list(column)
-    codes = np.empty(len(values), np.int64)
-    for i, value in enumerate(values):
-        code = by_value.get(value)
-        if code is None:
-            blank = value is None or value is pd.NA or (isinstance(value, float) and value != value)
-            text = "" if blank else clean_text(value)
-            code = by_value[value] = code_of.setdefault(text, len(code_of)) if text else -1
-        codes[i] = code
-    return codes, list(code_of)
+    for value in dict.fromkeys(values):  # distinct, in order of appearance
+        blank = value is None or value is pd.NA or (isinstance(value, float) and value != value)
+        text = "" if blank else clean_text(value)
+        by_value[value] = code_of.setdefault(text, len(code_of)) if text else -1
+    return np.fromiter(map(by_value.__getitem__, values), np.int64, len(values)), list(code_of)
 
 
-def _judge(title: str, name: str, day: int, entries) -> tuple[str | None, bool]:
-    said = franchise_key(name)
+ALWAYS, NEVER = -(1 << 62), 1 << 62
+"""Days after which a condition holds: from any date, or at none."""
+
+
+def _plan(title: str, name: str, entries) -> tuple[str | None, int, str | None, int]:
+    """How a title (and a franchise said for it) is judged at any date: (key, after, key, after). A
+    film dated after the first day is an entry of the first key; else, after the second day, of the
+    second; else it is an original. Every condition only grows true as earlier entries accumulate,
+    so each is the first day an earlier film makes it hold (``franchise_of`` explains the rule)."""
+    said = _franchise_key(name) if name else None  # ``name`` is clean text already
     if said:
-        return said, True
+        return said, ALWAYS, None, NEVER
     if not title:
-        return None, False
-
-    def earlier(key):
-        return {number for number, first in entries.get(key, {}).items() if first < day}
-
+        return None, NEVER, None, NEVER
     key, head, subtitled, numbered = _title(title)
+    stem, stem_after = None, NEVER
     if numbered is not None:
         stem, number, marker = numbered
-        before = earlier(stem)
+        earlier = entries.get(stem, {})
         second = number == 2 and not marker and (key.endswith(" 2") or head.endswith(" 2"))  # "Taken 2"
-        if (second or (marker in _SAYS_SEQUEL and number >= 2) or (bool(marker) and bool(before))
-                or (0 in before and number > 0) or (number - 1) in before):
-            return stem, True
-    if subtitled and earlier(head):
-        return head, True
-    return None, False
+        if second or (marker in _SAYS_SEQUEL and number >= 2):
+            stem_after = ALWAYS
+        else:
+            days = [*earlier.values()] if marker else []  # with a marker any earlier entry of the stem will do
+            days += [earlier[0]] if number > 0 and 0 in earlier else []  # after the unnumbered first film
+            days += [earlier[number - 1]] if number - 1 in earlier else []  # after the entry numbered one lower
+            stem_after = min(days, default=NEVER)
+    head_after = min(entries.get(head, {}).values(), default=NEVER) if subtitled else NEVER
+    return stem, stem_after, head, head_after
