@@ -145,7 +145,9 @@ class FeatureBuilder(Estimator):
         """Film fields (``cast``, ``directors``, ``distributor``) no training film had: the model never
         learned them, so a value given for one changes nothing."""
         self._check_fitted()
-        roles = set(self.talent_.table["role"].unique())
+        if "_roles" not in self.__dict__:  # asked once per film a server answers: the table's roles once
+            self._roles = frozenset(self.talent_.table["role"].unique())
+        roles = self._roles
         return tuple(field for field, role in PEOPLE_FIELDS.items()
                      if role not in roles and not (field == "distributor" and self.categories_.get(field)))
 
@@ -161,7 +163,7 @@ class FeatureBuilder(Estimator):
             self.categories_[col] = sorted(counts[counts >= self.config.min_category_films].index)
         self.talent_ = TalentIndex.from_films(films)
         self.franchises_ = registry(films)
-        for cache in ("_vocabularies", "_code_maps", "_franchise_index"):  # what ``knows`` and ``franchise_of`` use follows the new films
+        for cache in ("_vocabularies", "_code_maps", "_franchise_index", "_roles"):  # what ``knows`` and ``franchise_of`` use follows the new films
             self.__dict__.pop(cache, None)
 
     def fit_transform(self, films, y=None):
