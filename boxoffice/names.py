@@ -60,7 +60,7 @@ def fix_mac_roman(text: str) -> str:
 
 def clean_text(text: object) -> str:
     """Strip, fix mojibake, unescape ``\\'`` and collapse whitespace (incl. IMDb's trailing no-break space)."""
-    if text is None or (isinstance(text, float) and text != text):
+    if text is None or (isinstance(text, float) and text != text) or type(text).__name__ == "NAType":  # pandas' NA
         return ""
     return " ".join(fix_mojibake(str(text)).replace("\xa0", " ").replace("\\'", "'").split())
 

@@ -311,3 +311,37 @@ def test_adding_the_film_table_itself_is_refused_and_changes_nothing(added, sour
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "the same file as FILE" in result.stderr
     assert _digest(home) == before
+
+
+def test_a_franchise_said_in_ones_own_films_is_kept_and_counts_in_its_record(tmp_path, sources_dir):
+    """A studio's film whose title does not say its franchise: the table keeps the column, the film is an
+    entry, and the franchise's record of a later film counts it (from strictly earlier films only)."""
+    import pandas as pd
+
+    from boxoffice.model.track_records import TalentIndex, key_for
+    from boxoffice.table import workspace_table as table
+    from boxoffice.table.io import load_table
+    from boxoffice.workspace import Workspace
+
+    rows = [{"title": "Harbor Lights", "release_date": "2014-05-02", "genres": "Drama", "budget": "30m",
+             "worldwide_gross": "95m", "franchise": "The Glass Harbor"},
+            {"title": "Quiet Water", "release_date": "2015-05-01", "genres": "Drama", "budget": "20m",
+             "worldwide_gross": "40m", "franchise": ""}]
+    path = write_csv(tmp_path / "own.csv", list(rows[0]), rows)
+    ws = Workspace(Path(sources_dir).resolve(), (tmp_path / "home").resolve())
+    films = table.add(ws, path, source="own").table
+    saved = load_table(ws.table_path).set_index("title")
+    assert saved.loc["Harbor Lights", "franchise"] == "The Glass Harbor" and bool(saved.loc["Harbor Lights", "sequel"])
+    assert pd.isna(saved.loc["Quiet Water", "franchise"]) and not bool(saved.loc["Quiet Water", "sequel"])
+    records = TalentIndex.from_films(films).records_as_of([key_for("franchise", "glass harbor")] * 2,
+                                                           [pd.Timestamp("2014-05-02"), pd.Timestamp("2016-01-01")])
+    assert records["n"].tolist() == [1, 2]  # the public film (2010) alone on the day itself, then both
+
+
+def test_a_table_saved_before_the_franchise_column_reads_back_with_it_blank(tmp_path):
+    from boxoffice.table.io import load_table
+    from boxoffice.table.schema import empty_table
+
+    old = empty_table().drop(columns="franchise")
+    old.to_parquet(tmp_path / "films.parquet")
+    assert list(load_table(tmp_path / "films.parquet").columns) == list(empty_table().columns)

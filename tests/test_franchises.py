@@ -138,3 +138,11 @@ def test_a_franchise_the_data_never_saw_is_warned_with_the_closest_known(model_h
     result = run(model_home, "predict", *FILM, "--franchise", "Iron Mann")
     assert result.exit_code == 0, result.output
     assert "franchise 'Iron Mann' has no earlier film" in result.stderr and "iron man" in result.stderr
+
+
+def test_a_blank_franchise_cell_of_a_table_says_no_franchise():
+    import pandas as pd
+
+    from boxoffice.table.franchises import registered_keys
+
+    assert registered_keys("Avatar", pd.NA) == (("avatar", 0),)  # not a franchise called "NA"

@@ -25,8 +25,9 @@ ADD_REQUIRED = ("title", "release_date")
 """What a row needs to be linked: every other column, grosses included, may be blank (unknown)."""
 PUBLIC_SOURCES = ("the-numbers", "vega", "imdb-5000", "box-office-mojo", "user-csv")
 """Source names a user's source may not take: the public adapters' (and ``train --data``'s)."""
-FIELDS = tuple(FIELD_PRIORITY) + ("sequel",)
-"""The columns an added source may supply (``sequel`` when the file says so; else it is guessed)."""
+FIELDS = tuple(FIELD_PRIORITY) + ("sequel", "franchise")
+"""The columns an added source may supply (``sequel`` when the file says so, else it is guessed; the
+``franchise`` a film belongs to when its title does not say it)."""
 _SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,59}$")
 _ATTR = "boxoffice_added_source"
 

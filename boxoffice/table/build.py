@@ -20,13 +20,14 @@ from boxoffice.table.schema import LIST_COLUMNS, conform
 from boxoffice.table import linkage
 from boxoffice.table.sources import box_office_mojo, imdb5000, the_numbers, vega, wikidata
 
-TABLE_VERSION = 4
+TABLE_VERSION = 5
 """Bumped whenever the build would give a different table from the same files, so a
 cached table of an older build is rebuilt. 2: vega films linked by their figures;
 IMDB 5000 and Box Office Mojo also linked by vega titles; stricter sequel flags.
 3: Box Office Mojo's codes of a few small distributors merged with their names ("Mira." is
 Miramax), "Distributor Unknown" left blank; countries and languages through their alias tables.
-4: ``imdb_id``, and Wikidata's full credits (``credited_cast``, ``credited_directors``)."""
+4: ``imdb_id``, and Wikidata's full credits (``credited_cast``, ``credited_directors``).
+5: ``franchise``, for a user's films that say it (``boxoffice data add``, ``train --data``)."""
 
 FIELD_PRIORITY: dict[str, tuple[str, ...]] = {
     "title": ("the-numbers", "vega"),

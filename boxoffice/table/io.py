@@ -11,7 +11,7 @@ from pathlib import Path
 
 from boxoffice.errors import DataSourceError
 from boxoffice.table.build import TABLE_VERSION
-from boxoffice.table.schema import COLUMN_NAMES, LIST_COLUMNS
+from boxoffice.table.schema import COLUMN_NAMES, LATER_COLUMNS, LIST_COLUMNS
 
 _VERSION_ATTR = "boxoffice_table_version"
 _SOURCES_ATTR = "boxoffice_added_sources"
@@ -73,10 +73,14 @@ def load_table(path: Path):
     except Exception as err:  # pyarrow raises several types for a damaged file
         raise DataSourceError(f"cannot read the film table: {err}", file=str(path),
                               hint="rebuild it with `boxoffice data build`") from None
+    for column in LATER_COLUMNS:
+        if column not in table.columns:
+            table[column] = pd.Series([None] * len(table), dtype="string")
     missing = [c for c in COLUMN_NAMES if c not in table.columns]
     if missing:
         raise DataSourceError(f"film table lacks column(s) {', '.join(missing)}", file=str(path),
                               hint="rebuild it with `boxoffice data build`")
+    table = table[[*COLUMN_NAMES, *(c for c in table.columns if c not in COLUMN_NAMES)]]
     for col in LIST_COLUMNS:
         table[col] = table[col].map(lambda v: list(v) if v is not None else [])
     table.attrs = {}  # the version stamp is the file's, not the data's

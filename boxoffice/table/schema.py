@@ -41,6 +41,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("source_material", "string", "", "e.g. Original Screenplay, Based on Book/Short Story, Remake", "vega"),
     Column("creative_type", "string", "", "e.g. Contemporary Fiction, Super Hero", "vega"),
     Column("sequel", "boolean", "", "a sequel or franchise entry: numbered title or an earlier film of the same title stem", "built from titles"),
+    Column("franchise", "string", "", "the franchise a film belongs to when its title does not say it (Skyfall: James Bond); blank for the public films, whose titles say it", "a user's own files"),
     Column("imdb_id", "string", "", "IMDb title id (tt0499549): links a film to its Wikidata credits", "IMDB 5000 > Wikidata"),
     Column("credited_cast", "list", "", "every credited cast name Wikidata lists, alphabetical: counts only in the track records of later films, never describes the film itself", "Wikidata"),
     Column("credited_directors", "list", "", "the directors Wikidata lists: like credited_cast, only for later films' track records", "Wikidata"),
@@ -51,6 +52,8 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
+LATER_COLUMNS = ("franchise",)
+"""Columns a table saved by an older build may lack: read back blank (its films said none)."""
 LIST_COLUMNS = tuple(c.name for c in COLUMNS if c.dtype == "list")
 
 MPAA_RATINGS = ("G", "PG", "PG-13", "R", "NC-17", "Not Rated")
