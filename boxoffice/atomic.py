@@ -91,3 +91,35 @@ def refuse_overwriting(outputs: dict, inputs: dict | None = None, folders: dict 
             if folder is not None and _inside(path, folder):
                 raise InputError(f"{name} {path} is inside {other} {folder}: writing it would replace what the "
                                  "toolkit reads there", hint=f"give {name} a path outside {folder}")
+
+
+class Busy(Exception):
+    """Another process held the lock for the whole wait (``exclusive``)."""
+
+
+@contextlib.contextmanager
+def exclusive(lock_file: Path, wait: float = 0.0, on_wait=None, busy: str = "another run holds the lock"):
+    """Hold an exclusive advisory lock on ``lock_file`` (made if need be) for the ``with`` block: one
+    writer at a time, a second waits up to ``wait`` seconds (``on_wait(message)`` told once when it
+    starts waiting), then ``Busy``. The lock goes with the process: a crash never leaves it held."""
+    import fcntl
+    import time
+
+    handle = Path(lock_file).open("a+")
+    deadline = time.monotonic() + wait
+    told = False
+    try:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise Busy(busy) from None
+                if on_wait and not told:
+                    on_wait(f"{busy}; waiting up to {wait:.0f}s")
+                    told = True
+                time.sleep(0.2)
+        yield
+    finally:
+        handle.close()

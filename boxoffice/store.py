@@ -124,30 +124,17 @@ class ModelStore:
              wait_hint: str = "wait for it to finish, or pass a longer --wait"):
         """One writer per model name at a time; a second waits up to ``wait`` seconds, then gives up
         with ``wait_hint``. ``on_wait(message)`` is told once when it starts waiting."""
-        import fcntl
+        from boxoffice.atomic import Busy, exclusive
 
         folder = self._folder(name)
         with _writable(folder):
             folder.mkdir(parents=True, exist_ok=True)
-            handle = (folder / ".lock").open("a+")
-        deadline = time.monotonic() + wait
-        told = False
+            (folder / ".lock").touch()
         try:
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise ModelStoreError(f"another run is writing models in {folder}",
-                                              hint=wait_hint) from None
-                    if on_wait and not told:
-                        on_wait(f"another run is writing models in {folder}; waiting up to {wait:.0f}s")
-                        told = True
-                    time.sleep(0.2)
-            yield
-        finally:
-            handle.close()
+            with exclusive(folder / ".lock", wait, on_wait, busy=f"another run is writing models in {folder}"):
+                yield
+        except Busy as err:
+            raise ModelStoreError(str(err), hint=wait_hint) from None
 
     def save(self, forecaster, name: str = DEFAULT_NAME, *, films=None, metrics: dict | None = None,
              make_current: bool = True, extra: dict | None = None) -> Path:

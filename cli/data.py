@@ -40,7 +40,8 @@ def build(
     ws.refuse_overwriting({"--out": out}, {"--distributor-aliases": distributor_aliases,
                                            "--genre-aliases": genre_aliases}, writes_table=True)
     with render.progress("Building the film table") as report:
-        result, path = rebuild(ws, BuildConfig(ws.data_dir, distributor_aliases, genre_aliases), out, progress=report)
+        result, path = rebuild(ws, BuildConfig(ws.data_dir, distributor_aliases, genre_aliases), out, progress=report,
+                               on_wait=render.info)
     summary = summarize(result.table)
     report = result.report
     if as_json:
@@ -99,7 +100,8 @@ def add(
     ws = resolve_workspace(sources, home, require_data=True)
     ws.refuse_overwriting({"the film table": ws.table_path}, {"FILE": file, "--mapping": mapping}, writes_table=True)
     with render.progress("Adding your films") as report:
-        result = workspace_table.add(ws, file, mapping, source or source_name_for(file), progress=report)
+        result = workspace_table.add(ws, file, mapping, source or source_name_for(file), progress=report,
+                                     on_wait=render.info)
     found, link = result.source, result.link
     refused = sum(found.refused.values())
     unknown = found.unknown()
@@ -147,7 +149,7 @@ def remove(
 
     ws = resolve_workspace(sources, home, require_data=True)
     with render.progress("Rebuilding the film table") as report:
-        build = workspace_table.remove(ws, source, progress=report)
+        build = workspace_table.remove(ws, source, progress=report, on_wait=render.info)
     render.out.print(f"Removed '{source}': {len(build.table):,} films in {ws.table_path}")
 
 

@@ -345,3 +345,33 @@ def test_a_table_saved_before_the_franchise_column_reads_back_with_it_blank(tmp_
     old = empty_table().drop(columns="franchise")
     old.to_parquet(tmp_path / "films.parquet")
     assert list(load_table(tmp_path / "films.parquet").columns) == list(empty_table().columns)
+
+
+def test_a_second_change_of_the_table_waits_for_the_first_and_loses_none_of_its_films(tmp_path, sources_dir,
+                                                                                      monkeypatch):
+    """Two `data add` at once: the second waits on the table's lock, then links both sources."""
+    import threading
+
+    from boxoffice.atomic import exclusive
+    from boxoffice.table import workspace_table as table
+    from boxoffice.workspace import Workspace
+
+    ws = Workspace(Path(sources_dir).resolve(), (tmp_path / "home").resolve())
+    first = table.add(ws, studio_csv(tmp_path / "studio.csv"), mapping=MAPPING, source="studio")
+    told, done = [], {}
+    with exclusive(ws.added_dir / ".lock"):  # as another process in the middle of its change holds it
+        worker = threading.Thread(target=lambda: done.update(result=table.add(
+            ws, studio_csv(tmp_path / "other.csv", STUDIO_ROWS[1:2]), mapping=MAPPING, source="other",
+            on_wait=told.append)))
+        worker.start()
+        worker.join(1.0)
+        assert worker.is_alive() and told and "another command is changing the film table" in told[0]
+    worker.join(60)
+    assert [s["source"] for s in table.sources(ws)] == ["studio", "other"]
+    assert len(done["result"].table) == len(first.table)  # "Harbor Lights" again: matched, not a new film
+
+    monkeypatch.setattr(table, "TABLE_WAIT_SECONDS", 0.0)
+    with exclusive(ws.added_dir / ".lock"):
+        result = run("data", "remove", "--source", "other", "--sources", sources_dir, "--home", ws.home)
+    assert result.exit_code == 2 and "another command is changing the film table" in result.output
+    assert [s["source"] for s in table.sources(ws)] == ["studio", "other"]
