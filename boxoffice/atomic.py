@@ -29,12 +29,26 @@ def honour_umask(path: Path) -> Path:
     return Path(path)
 
 
+def check_writable(target: Path) -> None:
+    """``InputError`` now, before any work, for an output that cannot be written: a folder, or a path
+    under a file or in a folder this user may not write (a report's backtest took minutes to find it)."""
+    target = Path(target)
+    if target.is_dir():
+        raise InputError(f"cannot write {target}: it is a folder", hint="give the path of a file inside it")
+    folder = target.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise InputError(f"cannot write {target}: {folder} is a file, not a folder", hint="choose another path")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(f"cannot write {target}: {folder} is not writable", hint="choose a folder you can write to")
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path, suffix: str = ".tmp"):
     """Yield a temp path beside ``target``; on success rename it over ``target``, else delete it."""
     target = Path(target)
-    if target.is_dir():
-        raise InputError(f"cannot write {target}: it is a folder", hint="give the path of a file inside it")
+    check_writable(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}-", suffix=suffix, dir=target.parent)
@@ -82,6 +96,7 @@ def refuse_overwriting(outputs: dict, inputs: dict | None = None, folders: dict 
     given = [(name, Path(path)) for name, path in outputs.items() if path is not None]
     sources = [(name, Path(path)) for name, path in (inputs or {}).items() if path is not None]
     for i, (name, path) in enumerate(given):
+        check_writable(path)
         for other, source in sources + given[:i]:
             if same_file(path, source):
                 raise InputError(f"{name} {path} is the same file as {other} {source}: writing it would replace "

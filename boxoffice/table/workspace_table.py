@@ -111,7 +111,8 @@ def remove(workspace, source: str, progress=None, on_wait=None):
 def rebuild(workspace, config=None, out: Path | None = None, progress=None, on_wait=None):
     """Build the film table from the public files and every added source, and save it (to ``out``, or
     the workspace's table); returns the ``added.WorkspaceBuild`` and the path written."""
-    with one_change_at_a_time(workspace, on_wait):
+    # a table written elsewhere (``out``) changes nothing of the workspace's: no lock, no folder made
+    with one_change_at_a_time(workspace, on_wait) if out is None else contextlib.nullcontext():
         build = added.build_with_added(workspace, config, progress)
         stamps = added.stamps(workspace.added_dir)
         return build, save_table(build.table, out or workspace.table_path, stamps)
