@@ -81,6 +81,7 @@ def _drivers_figures(home: Path, films: int = 50, runs: int = 5) -> dict:
     import numpy as np
 
     from boxoffice.model.explain import drivers
+    from boxoffice.model.treeshap import TreeShap
     from boxoffice.store import ModelStore
     from boxoffice.table.film import films_frame, make_film
     from boxoffice.workspace import resolve_workspace
@@ -89,9 +90,7 @@ def _drivers_figures(home: Path, films: int = 50, runs: int = 5) -> dict:
     frame = films_frame([make_film(**_film(i, 1 + i % 7)) for i in range(films)])
     model = forecaster.models_["worldwide"]
     X = forecaster.features(forecaster.expand(frame))[model.feature_names_]
-    booster, kernel = model.boosters_["p50"], model._fast_model("treeshap")
-    if kernel is None:
-        return {"rows": len(X), "treeshap": "unavailable for this model (LightGBM answers)"}
+    booster, kernel = model.boosters_["p50"], TreeShap.from_model_text(model.booster_texts()["p50"])
 
     def median_ms(job):
         job()  # warm: numba's cached kernel loaded, LightGBM's buffers allocated

@@ -45,6 +45,16 @@ def test_numbers_categories_and_missing_values_give_lightgbms_contributions():
     _assert_same(booster, pd.concat([test.head(20)] * 30, ignore_index=True))  # many rows share each way
 
 
+def test_leaves_with_more_features_than_are_kept_compute_their_terms_each_time(monkeypatch):
+    from boxoffice.model import treeshap
+
+    X, y = _mixed_frame(np.random.default_rng(9), 2000)
+    booster = _train(X, y, ["cat", "small_cat"])
+    monkeypatch.setattr(treeshap, "CACHED_FEATURES", 2)  # leaves with 3 to 5 features on their path: computed
+    assert (TreeShap.from_model_text(booster.model_to_string()).arrays["cache_start"] < 0).any()
+    _assert_same(booster, _mixed_frame(np.random.default_rng(10), 500)[0])
+
+
 def test_missing_values_without_nan_handling_go_as_zero():
     X, y = _mixed_frame(np.random.default_rng(2), 2000)
     booster = _train(X, y, ["cat", "small_cat"], use_missing=False)

@@ -6,15 +6,18 @@ a server batch). What TreeSHAP does with a row in one tree depends on the row on
 it goes at each split (the "hot" child), so rows that go the same way at every split of a tree get
 the same contributions from it. The copies of a film differ in a few fields, so most trees see few
 distinct ways: per tree, each row's way is a bit pattern (one bit per split, set when it goes
-right), TreeSHAP runs once per distinct pattern, driven by the bits, and its contributions (to the
-tree's few features) are added to every row with that pattern.
+right), contributions are found once per distinct pattern, and added to every row with it.
 
-The algorithm is LightGBM's own (Tree::TreeSHAP, ExtendPath, UnwindPath, UnwoundPathSum, arXiv:1706.06060)
-with its cover, the training films per node (``internal_count`` / ``leaf_count``), and the bias column
-is the sum of the trees' expected values; so the numbers are LightGBM's up to rounding (about 1e-13).
-Splits decide as LightGBM does (as ``boxoffice.model.forest``). A model with something this lacks
-(more than 64 splits in a tree, linear trees, zero-as-missing, several trees per iteration) raises
-``UnsupportedModel``, and callers ask LightGBM.
+Per pattern, each leaf adds LightGBM's leaf term (Tree::TreeSHAP at a leaf: UnwoundPathSum over the
+path's features, arXiv:1706.06060). That term depends on the pattern only through which of the
+features on the leaf's path the pattern follows all the way (the "one" fractions); the "zero"
+fractions are the training films per node (``internal_count`` / ``leaf_count``), fixed. So each leaf's
+path is built once (each feature last where it last splits, as TreeSHAP's UnwindPath leaves it, by
+ExtendPath), and its term is kept per set of followed features: patterns share most of them. The
+bias column is the sum of the trees' expected values; the numbers are LightGBM's up to rounding
+(about 1e-14). Splits decide as LightGBM does (as ``boxoffice.model.forest``). A model with something
+this lacks (more than 64 splits in a tree, linear trees, zero-as-missing, several trees per iteration)
+raises ``UnsupportedModel``, and callers ask LightGBM.
 """
 from __future__ import annotations
 
@@ -30,14 +33,19 @@ BLOCK_ROWS = 4096
 """Rows whose patterns are grouped together: a film's copies sit side by side, so a block holds them
 all; it bounds the memory of the transposed block and the per-pattern contributions."""
 
-_KERNEL_ARRAYS = ("node_start", "feature", "slot", "threshold", "nan_left", "categorical", "word_start", "word_count",
-                  "words", "left", "right", "node_count", "leaf_start", "leaf_value", "leaf_count", "feature_start",
-                  "tree_features")
-"""Per node (feature, its slot among the tree's features, test, children, training films), per leaf (value,
-films) and per tree (where its nodes, leaves and features start), in the kernel's order."""
+CACHED_FEATURES = 10
+"""A leaf keeps its term per set of followed features (2^n of them) when its path has at most this many
+features; a deeper one computes it each time."""
+
+_KERNEL_ARRAYS = ("node_start", "feature", "threshold", "nan_left", "categorical", "word_start", "word_count", "words",
+                  "leaf_start", "leaf_value", "leaf_ways", "element_start", "cache_start", "value_start",
+                  "element_slot", "element_zero", "element_mask", "feature_start", "tree_features", "sizes")
+"""Per node (feature, test), per leaf (value, the way to it as pattern bits, its path's features, where
+its kept terms go), per path feature (slot among the tree's features, zero fraction, its nodes on the
+path as pattern bits), per tree (where its nodes, leaves and features start), in the kernel's order."""
 _STARTS = {"node_start": "feature", "leaf_start": "leaf_value", "feature_start": "tree_features"}
-_DTYPES = {"threshold": np.float64, "node_count": np.float64, "leaf_value": np.float64, "leaf_count": np.float64,
-           "nan_left": bool, "categorical": bool, "words": np.uint32}
+_DTYPES = {"threshold": np.float64, "leaf_value": np.float64, "element_zero": np.float64, "nan_left": bool,
+           "categorical": bool, "words": np.uint32, "leaf_ways": np.uint64, "element_mask": np.uint64}
 """Types of the arrays that are not int64."""
 
 
@@ -60,8 +68,8 @@ class TreeShap:
         """From a model read by ``boxoffice.model.tree_text.read_model``."""
         if model.num_tree_per_iteration != 1 or model.average_output:
             raise UnsupportedModel("multi-class and random-forest models are not supported")
-        lists = {key: [0] if key in _STARTS else [] for key in _KERNEL_ARRAYS}
-        bias, depth = 0.0, 0
+        lists = {key: [0] if key in _STARTS or key == "element_start" else [] for key in _KERNEL_ARRAYS}
+        bias, depth, entries, values = 0.0, 0, 0, 0  # the most terms and values one tree keeps
         for tree in model.trees:
             if tree.is_linear:
                 raise UnsupportedModel("linear trees are not supported")
@@ -69,16 +77,18 @@ class TreeShap:
                 raise UnsupportedModel(f"a tree has {tree.num_leaves - 1} splits (at most 64 are supported)")
             bias += _expected_value(tree)
             lists["leaf_value"] += tree.leaf_value
-            lists["leaf_count"] += tree.leaf_count
             features = sorted(set(tree.split_feature))  # the tree's features, each a slot of its own
             lists["tree_features"] += features
             for node in range(tree.num_leaves - 1):
-                _add_node(lists, tree, node, features.index(tree.split_feature[node]))
+                _add_node(lists, tree, node)
+            tree_entries, tree_values = _add_leaves(lists, tree, features)
+            entries, values = max(entries, tree_entries), max(values, tree_values)
             for key, of in _STARTS.items():
                 lists[key].append(len(lists[of]))
             depth = max(depth, _depth(tree))
-        arrays = {key: np.array(values, _DTYPES.get(key, np.int64)) for key, values in lists.items()}
-        return cls(len(model.feature_names), bias, arrays | {"max_depth": depth})
+        lists["sizes"] = [depth, entries, values]
+        arrays = {key: np.array(items, _DTYPES.get(key, np.int64)) for key, items in lists.items()}
+        return cls(len(model.feature_names), bias, arrays)
 
     def contributions(self, X) -> np.ndarray:
         """Shape (rows, features + 1), the bias last, for a 2-D float array with the model's feature columns."""
@@ -87,8 +97,7 @@ class TreeShap:
             raise ValueError(f"expected {self.n_features} feature columns, got shape {X.shape}")
         out = np.zeros((X.shape[0], self.n_features + 1))
         # a float32 value is exact in double, where LightGBM compares it with the thresholds
-        _contributions(np.ascontiguousarray(X, dtype=np.float64), *(self.arrays[k] for k in _KERNEL_ARRAYS),
-                       self.arrays["max_depth"], out)
+        _contributions(np.ascontiguousarray(X, dtype=np.float64), *(self.arrays[k] for k in _KERNEL_ARRAYS), out)
         out[:, -1] = self.bias
         return out
 
@@ -103,16 +112,12 @@ def _expected_value(tree) -> float:
     return value
 
 
-def _add_node(lists: dict, tree, node: int, slot: int) -> None:
+def _add_node(lists: dict, tree, node: int) -> None:
     decision, threshold = tree.decision_type[node], tree.threshold[node]
     missing = (decision >> 2) & 3  # 0 none, 1 zero, 2 NaN
     if missing == 1:
         raise UnsupportedModel("zero-as-missing splits are not supported")
     lists["feature"].append(tree.split_feature[node])
-    lists["slot"].append(slot)
-    lists["left"].append(tree.left_child[node])
-    lists["right"].append(tree.right_child[node])
-    lists["node_count"].append(tree.internal_count[node])
     categorical = bool(decision & 1)
     lists["categorical"].append(categorical)
     if categorical:  # left when the category's bit is set; NaN, negative and huge codes go right
@@ -130,6 +135,39 @@ def _add_node(lists: dict, tree, node: int, slot: int) -> None:
         lists["word_count"].append(0)
 
 
+def _add_leaves(lists: dict, tree, features: list) -> tuple[int, int]:
+    """Each leaf's way (bits of the splits where it goes right) and path features in TreeSHAP's order at the
+    leaf: a feature split again moves to the end, its zero fraction the product of its splits' shares of
+    the films. Returns how many terms and values the tree keeps."""
+    ways, paths = [0] * tree.num_leaves, [{} for _ in range(tree.num_leaves)]
+    stack = [(0, 0, {})] if tree.num_leaves > 1 else []
+    while stack:
+        node, way, path = stack.pop()
+        if node < 0:
+            ways[~node], paths[~node] = way, path
+            continue
+        films = tree.internal_count[node]
+        for right, child in ((0, tree.left_child[node]), (1, tree.right_child[node])):
+            share = (tree.internal_count[child] if child >= 0 else tree.leaf_count[~child]) / films
+            extended = dict(path)
+            zero, mask = extended.pop(tree.split_feature[node], (1.0, 0))
+            extended[tree.split_feature[node]] = (share * zero, mask | 1 << node)
+            stack.append((child, way | right << node, extended))
+    entries = values = 0
+    for way, path in zip(ways, paths):
+        lists["leaf_ways"].append(way)
+        kept = len(path) <= CACHED_FEATURES
+        lists["cache_start"].append(entries if kept else -1)
+        lists["value_start"].append(values if kept else -1)
+        entries, values = (entries + 2 ** len(path), values + 2 ** len(path) * len(path)) if kept else (entries, values)
+        for feature, (zero, mask) in path.items():
+            lists["element_slot"].append(features.index(feature))
+            lists["element_zero"].append(zero)
+            lists["element_mask"].append(mask)
+        lists["element_start"].append(len(lists["element_slot"]))
+    return entries, values
+
+
 def _depth(tree) -> int:
     """The deepest leaf's number of splits above it."""
     deepest, stack = 0, [(0, 0)] if tree.num_leaves > 1 else []
@@ -143,10 +181,11 @@ def _depth(tree) -> int:
 
 
 @numba.njit(nogil=True, cache=True)
-def _contributions(X, node_start, feature, slot, threshold, nan_left, categorical, word_start, word_count, words,
-                   left, right, node_count, leaf_start, leaf_value, leaf_count, feature_start, tree_features,
-                   max_depth, out):
+def _contributions(X, node_start, feature, threshold, nan_left, categorical, word_start, word_count, words,
+                   leaf_start, leaf_value, leaf_ways, element_start, cache_start, value_start, element_slot,
+                   element_zero, element_mask, feature_start, tree_features, sizes, out):
     n, n_features = X.shape
+    max_depth, entries, values = sizes[0], sizes[1], sizes[2]
     block = np.empty((n_features, BLOCK_ROWS), np.float64)  # transposed: one feature's rows are contiguous
     patterns = np.empty(BLOCK_ROWS, np.uint64)
     group = np.empty(BLOCK_ROWS, np.int64)
@@ -159,12 +198,11 @@ def _contributions(X, node_start, feature, slot, threshold, nan_left, categorica
     for t in range(node_start.shape[0] - 1):
         widest = max(widest, feature_start[t + 1] - feature_start[t])
     phi = np.zeros((BLOCK_ROWS, widest), np.float64)
-    room = (max_depth + 2) * (max_depth + 3) // 2
-    path_slot, path_zero = np.empty(room, np.int64), np.empty(room, np.float64)
-    path_one, path_weight = np.empty(room, np.float64), np.empty(room, np.float64)
-    stack = np.empty((2 * max_depth + 4, 3), np.int64)  # node, unique depth, parent's path start
-    fractions = np.empty((2 * max_depth + 4, 2), np.float64)  # zero and one fraction of the parent's split
-    stack_slot = np.empty(2 * max_depth + 4, np.int64)
+    known = np.zeros(max(entries, 1), np.bool_)  # per leaf and set of followed features: its term is kept
+    kept = np.empty(max(values, 1), np.float64)
+    term = np.empty(max_depth + 1, np.float64)
+    path_zero, path_one = np.empty(max_depth + 1, np.float64), np.empty(max_depth + 1, np.float64)
+    path_weight = np.empty(max_depth + 1, np.float64)  # one element per feature on a leaf's path, the root's first
     ratio = np.zeros((max_depth + 2, max_depth + 2, 4), np.float64)  # LightGBM's factors of unique depth d and i
     for d in range(max_depth + 2):
         for i in range(d):
@@ -201,9 +239,28 @@ def _contributions(X, node_start, feature, slot, threshold, nan_left, categorica
             n_groups = _group(patterns, rows, table, bits, group, distinct)
             width = feature_start[t + 1] - feature_start[t]
             phi[:n_groups, :width] = 0.0
+            known[:] = False
             for g in range(n_groups):
-                _tree_shap(distinct[g], start, slot, left, right, node_count, leaf_start[t], leaf_value, leaf_count,
-                           phi[g], path_slot, path_zero, path_one, path_weight, stack, fractions, stack_slot, ratio)
+                pattern = distinct[g]
+                for leaf in range(leaf_start[t], leaf_start[t + 1]):
+                    e0, e1 = element_start[leaf], element_start[leaf + 1]
+                    apart, followed = pattern ^ leaf_ways[leaf], 0
+                    for e in range(e0, e1):  # the pattern follows a feature: the same way at all its splits here
+                        if (apart & element_mask[e]) == 0:
+                            followed |= 1 << (e - e0)
+                    if cache_start[leaf] >= 0:
+                        at = value_start[leaf] + followed * (e1 - e0)
+                        if not known[cache_start[leaf] + followed]:
+                            _leaf_term(leaf_value[leaf], element_zero, e0, e1, followed, ratio, path_zero, path_one,
+                                       path_weight, kept[at:at + e1 - e0])
+                            known[cache_start[leaf] + followed] = True
+                        for e in range(e0, e1):
+                            phi[g, element_slot[e]] += kept[at + e - e0]
+                    else:
+                        _leaf_term(leaf_value[leaf], element_zero, e0, e1, followed, ratio, path_zero, path_one,
+                                   path_weight, term)
+                        for e in range(e0, e1):
+                            phi[g, element_slot[e]] += term[e - e0]
             base = feature_start[t]
             for r in range(rows):
                 g = group[r]
@@ -231,90 +288,41 @@ def _group(patterns, rows, table, bits, group, distinct):
 
 
 @numba.njit(nogil=True, cache=True, inline="always")
-def _tree_shap(pattern, start, slot, left, right, node_count, leaf_base, leaf_value, leaf_count, phi,
-               path_slot, path_zero, path_one, path_weight, stack, fractions, stack_slot, ratio):
-    """LightGBM's recursive Tree::TreeSHAP for one tree, with an explicit stack (the hot child first), for
-    the rows whose pattern is ``pattern``: phi[slot of a feature] += its contribution."""
-    top = 0
-    stack[0, 0], stack[0, 1], stack[0, 2] = 0, 0, 0
-    fractions[0, 0], fractions[0, 1], stack_slot[0] = 1.0, 1.0, -1
-    while top >= 0:
-        node, depth, parent = stack[top, 0], stack[top, 1], stack[top, 2]
-        zero, one, split = fractions[top, 0], fractions[top, 1], stack_slot[top]
-        top -= 1
-        here = parent + depth  # this node's path: a copy of its parent's, extended
-        for i in range(depth):
-            path_slot[here + i], path_zero[here + i] = path_slot[parent + i], path_zero[parent + i]
-            path_one[here + i], path_weight[here + i] = path_one[parent + i], path_weight[parent + i]
-        _extend(path_slot, path_zero, path_one, path_weight, here, depth, zero, one, split, ratio)
-        if node < 0:
-            value = leaf_value[leaf_base + ~node]
-            for i in range(1, depth + 1):
-                w = _unwound_sum(path_zero, path_one, path_weight, here, depth, i, ratio)
-                phi[path_slot[here + i]] += w * (path_one[here + i] - path_zero[here + i]) * value
-            continue
-        k = start + node
-        if (pattern >> np.uint64(node)) & np.uint64(1):
-            hot, cold = right[k], left[k]
-        else:
-            hot, cold = left[k], right[k]
-        w = node_count[k]
-        hot_zero = (node_count[start + hot] if hot >= 0 else leaf_count[leaf_base + ~hot]) / w
-        cold_zero = (node_count[start + cold] if cold >= 0 else leaf_count[leaf_base + ~cold]) / w
-        incoming_zero, incoming_one = 1.0, 1.0
-        s = slot[k]
-        index = 0
-        while index <= depth and path_slot[here + index] != s:
-            index += 1
-        if index <= depth:  # split on this feature before: undo that, to redo it here
-            incoming_zero, incoming_one = path_zero[here + index], path_one[here + index]
-            _unwind(path_slot, path_zero, path_one, path_weight, here, depth, index, ratio)
-            depth -= 1
-        top += 1
-        stack[top, 0], stack[top, 1], stack[top, 2] = cold, depth + 1, here
-        fractions[top, 0], fractions[top, 1], stack_slot[top] = cold_zero * incoming_zero, 0.0, s
-        top += 1
-        stack[top, 0], stack[top, 1], stack[top, 2] = hot, depth + 1, here
-        fractions[top, 0], fractions[top, 1], stack_slot[top] = hot_zero * incoming_zero, incoming_one, s
+def _leaf_term(value, element_zero, e0, e1, followed, ratio, path_zero, path_one, path_weight, term):
+    """What Tree::TreeSHAP adds at a leaf for each feature of its path, the features in ``followed`` with
+    a one fraction of 1 (the others 0): the path extended feature by feature, then unwound sums."""
+    _extend(path_zero, path_one, path_weight, 0, 1.0, 1.0, ratio)  # the root's element, of no feature
+    for e in range(e0, e1):
+        _extend(path_zero, path_one, path_weight, e - e0 + 1, element_zero[e], float((followed >> (e - e0)) & 1), ratio)
+    depth = e1 - e0
+    for i in range(1, depth + 1):
+        w = _unwound_sum(path_zero, path_one, path_weight, depth, i, ratio)
+        term[i - 1] = w * (path_one[i] - path_zero[i]) * value
 
 
 @numba.njit(nogil=True, cache=True, inline="always")
-def _extend(path_slot, path_zero, path_one, path_weight, here, depth, zero, one, split, ratio):
-    path_slot[here + depth], path_zero[here + depth], path_one[here + depth] = split, zero, one
-    path_weight[here + depth] = 1.0 if depth == 0 else 0.0
+def _extend(path_zero, path_one, path_weight, depth, zero, one, ratio):
+    """LightGBM's ExtendPath, its divisions by whole numbers taken from ``ratio``."""
+    path_zero[depth], path_one[depth] = zero, one
+    path_weight[depth] = 1.0 if depth == 0 else 0.0
     for i in range(depth - 1, -1, -1):
-        path_weight[here + i + 1] += one * path_weight[here + i] * ratio[depth, i, 0]
-        path_weight[here + i] = zero * path_weight[here + i] * ratio[depth, i, 1]
+        path_weight[i + 1] += one * path_weight[i] * ratio[depth, i, 0]
+        path_weight[i] = zero * path_weight[i] * ratio[depth, i, 1]
 
 
 @numba.njit(nogil=True, cache=True, inline="always")
-def _unwind(path_slot, path_zero, path_one, path_weight, here, depth, index, ratio):
-    one, zero = path_one[here + index], path_zero[here + index]
-    next_one = path_weight[here + depth]
-    for i in range(depth - 1, -1, -1):
-        if one != 0:
-            kept = path_weight[here + i]
-            path_weight[here + i] = next_one * ratio[depth, i, 2]
-            next_one = kept - path_weight[here + i] * zero * ratio[depth, i, 1]
-        else:
-            path_weight[here + i] = path_weight[here + i] * ratio[depth, i, 3] / zero
-    for i in range(index, depth):
-        path_slot[here + i], path_zero[here + i] = path_slot[here + i + 1], path_zero[here + i + 1]
-        path_one[here + i] = path_one[here + i + 1]
-
-
-@numba.njit(nogil=True, cache=True, inline="always")
-def _unwound_sum(path_zero, path_one, path_weight, here, depth, index, ratio):
-    one, zero = path_one[here + index], path_zero[here + index]
-    next_one = path_weight[here + depth]
+def _unwound_sum(path_zero, path_one, path_weight, depth, index, ratio):
+    """LightGBM's UnwoundPathSum for a one fraction of 1 or 0 (the only ones TreeSHAP makes)."""
+    zero = path_zero[index]
+    next_one = path_weight[depth]
     total = 0.0
-    if one != 0:
+    if path_one[index] != 0:
         for i in range(depth - 1, -1, -1):
             part = next_one * ratio[depth, i, 2]
             total += part
-            next_one = path_weight[here + i] - part * zero * ratio[depth, i, 1]
+            next_one = path_weight[i] - part * zero * ratio[depth, i, 1]
     else:
         for i in range(depth - 1, -1, -1):
-            total += path_weight[here + i] * ratio[depth, i, 3]
+            total += path_weight[i] * ratio[depth, i, 3]
         total /= zero
     return total
