@@ -199,6 +199,7 @@ def _contributions(X, node_start, feature, threshold, nan_left, categorical, wor
         widest = max(widest, feature_start[t + 1] - feature_start[t])
     phi = np.zeros((BLOCK_ROWS, widest), np.float64)
     known = np.zeros(max(entries, 1), np.bool_)  # per leaf and set of followed features: its term is kept
+    touched = np.empty(max(entries, 1), np.int64)  # which, to forget them after the tree (cheaper than all)
     kept = np.empty(max(values, 1), np.float64)
     term = np.empty(max_depth + 1, np.float64)
     path_zero, path_one = np.empty(max_depth + 1, np.float64), np.empty(max_depth + 1, np.float64)
@@ -239,7 +240,7 @@ def _contributions(X, node_start, feature, threshold, nan_left, categorical, wor
             n_groups = _group(patterns, rows, table, bits, group, distinct)
             width = feature_start[t + 1] - feature_start[t]
             phi[:n_groups, :width] = 0.0
-            known[:] = False
+            n_touched = 0
             for g in range(n_groups):
                 pattern = distinct[g]
                 for leaf in range(leaf_start[t], leaf_start[t + 1]):
@@ -250,10 +251,13 @@ def _contributions(X, node_start, feature, threshold, nan_left, categorical, wor
                             followed |= 1 << (e - e0)
                     if cache_start[leaf] >= 0:
                         at = value_start[leaf] + followed * (e1 - e0)
-                        if not known[cache_start[leaf] + followed]:
+                        entry = cache_start[leaf] + followed
+                        if not known[entry]:
                             _leaf_term(leaf_value[leaf], element_zero, e0, e1, followed, ratio, path_zero, path_one,
                                        path_weight, kept[at:at + e1 - e0])
-                            known[cache_start[leaf] + followed] = True
+                            known[entry] = True
+                            touched[n_touched] = entry
+                            n_touched += 1
                         for e in range(e0, e1):
                             phi[g, element_slot[e]] += kept[at + e - e0]
                     else:
@@ -261,6 +265,8 @@ def _contributions(X, node_start, feature, threshold, nan_left, categorical, wor
                                    path_weight, term)
                         for e in range(e0, e1):
                             phi[g, element_slot[e]] += term[e - e0]
+            for i in range(n_touched):
+                known[touched[i]] = False
             base = feature_start[t]
             for r in range(rows):
                 g = group[r]
