@@ -1,4 +1,5 @@
 """Drivers without LightGBM: the TreeSHAP kernel gives LightGBM's ``pred_contrib``, on every kind of split."""
+import dataclasses
 import re
 
 import numpy as np
@@ -79,6 +80,11 @@ def test_models_it_lacks_are_refused_not_misexplained():
         TreeShap.from_model_text(_train(X, y, num_leaves=100, min_data_in_leaf=2, rounds=3).model_to_string())
     with pytest.raises(UnsupportedModel, match="zero"):
         TreeShap.from_model_text(_train(X.fillna(0), y, zero_as_missing=True, rounds=3).model_to_string())
+    model = read_model(_train(X, y, rounds=1).model_to_string())
+    tree = model.trees[0]
+    empty_leaf = dataclasses.replace(tree, leaf_count=(0,) + tree.leaf_count[1:])
+    with pytest.raises(UnsupportedModel, match="no training films"):  # LightGBM would divide by zero
+        TreeShap.from_model(dataclasses.replace(model, trees=(empty_leaf,)))
     with pytest.raises(UnsupportedModel, match="multi-class"):
         TreeShap.from_model_text(_train(X, (y > 0) + (y > 2), objective="multiclass", num_class=3,
                                         rounds=3).model_to_string())

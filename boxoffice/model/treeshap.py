@@ -75,6 +75,8 @@ class TreeShap:
                 raise UnsupportedModel("linear trees are not supported")
             if tree.num_leaves > 65:
                 raise UnsupportedModel(f"a tree has {tree.num_leaves - 1} splits (at most 64 are supported)")
+            if tree.num_leaves > 1 and min(tree.leaf_count) == 0:  # LightGBM would divide by zero
+                raise UnsupportedModel("a leaf has no training films")
             bias += _expected_value(tree)
             lists["leaf_value"] += tree.leaf_value
             features = sorted(set(tree.split_feature))  # the tree's features, each a slot of its own
