@@ -15,9 +15,9 @@ fractions are the training films per node (``internal_count`` / ``leaf_count``),
 path is built once (each feature last where it last splits, as TreeSHAP's UnwindPath leaves it, by
 ExtendPath), and its term is kept per set of followed features: patterns share most of them. The
 bias column is the sum of the trees' expected values; the numbers are LightGBM's up to rounding
-(about 1e-14). Splits decide as LightGBM does (as ``boxoffice.model.forest``). A model with something
-this lacks (more than 64 splits in a tree, linear trees, zero-as-missing, several trees per iteration)
-raises ``UnsupportedModel``, and callers ask LightGBM.
+(about 1e-14). Splits decide as LightGBM does (``boxoffice.model.forest.split_test``). A model with
+something this lacks (more than 64 splits in a tree, linear trees, zero-as-missing, several trees per
+iteration, a leaf without training films) raises ``UnsupportedModel``, and callers ask LightGBM.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from boxoffice.model.forest import UnsupportedModel
+from boxoffice.model.forest import UnsupportedModel, split_test
 from boxoffice.model.tree_text import ModelText, read_model
 
 BLOCK_ROWS = 4096
@@ -69,7 +69,8 @@ class TreeShap:
         if model.num_tree_per_iteration != 1 or model.average_output:
             raise UnsupportedModel("multi-class and random-forest models are not supported")
         lists = {key: [0] if key in _STARTS or key == "element_start" else [] for key in _KERNEL_ARRAYS}
-        bias, depth, entries, values = 0.0, 0, 0, 0  # the most terms and values one tree keeps
+        bias, depth = 0.0, 0
+        entries, values = 0, 0  # the most terms and values one tree keeps
         for tree in model.trees:
             if tree.is_linear:
                 raise UnsupportedModel("linear trees are not supported")
@@ -115,26 +116,14 @@ def _expected_value(tree) -> float:
 
 
 def _add_node(lists: dict, tree, node: int) -> None:
-    decision, threshold = tree.decision_type[node], tree.threshold[node]
-    missing = (decision >> 2) & 3  # 0 none, 1 zero, 2 NaN
-    if missing == 1:
-        raise UnsupportedModel("zero-as-missing splits are not supported")
+    categorical, threshold, nan_left, words = split_test(tree, node)
     lists["feature"].append(tree.split_feature[node])
-    categorical = bool(decision & 1)
     lists["categorical"].append(categorical)
-    if categorical:  # left when the category's bit is set; NaN, negative and huge codes go right
-        index = int(threshold)
-        words = tree.cat_threshold[tree.cat_boundaries[index]:tree.cat_boundaries[index + 1]]
-        lists["threshold"].append(0.0)
-        lists["nan_left"].append(False)
-        lists["word_start"].append(len(lists["words"]))
-        lists["word_count"].append(len(words))
-        lists["words"] += words
-    else:  # left when x <= threshold; NaN goes the default way, or as 0 without NaN handling
-        lists["threshold"].append(threshold)
-        lists["nan_left"].append(bool(decision & 2) if missing == 2 else 0.0 <= threshold)
-        lists["word_start"].append(0)
-        lists["word_count"].append(0)
+    lists["threshold"].append(threshold)
+    lists["nan_left"].append(nan_left)
+    lists["word_start"].append(len(lists["words"]) if categorical else 0)
+    lists["word_count"].append(len(words))
+    lists["words"] += words
 
 
 def _add_leaves(lists: dict, tree, features: list) -> tuple[int, int]:
