@@ -345,7 +345,7 @@ class RevenueModel(Estimator):
 
     def contributions(self, X):
         """Per-feature contributions to log P50 as LightGBM's ``pred_contrib`` (the bias last), by ``TreeShap``
-        (same numbers, ~35x faster) unless the predictor is 'lightgbm' or the trees use what it lacks."""
+        (same numbers, ~30x faster) unless the predictor is 'lightgbm' or the trees use what it lacks."""
         self._check_fitted()
         X = X[self.feature_names_]
         shap = self._fast_model("treeshap") if self.predictor != "lightgbm" else None
