@@ -1,8 +1,8 @@
 """Why a forecast is what it is: the worldwide P50 split into the levers a producer pulls.
 
-LightGBM's ``pred_contrib`` (TreeSHAP) splits the log-P50 of each film into a
-bias (the model's average film, in log constant 2012 USD) plus one additive
-term per feature. Features are summed into levers (``features.LEVERS``:
+LightGBM's ``pred_contrib`` (TreeSHAP; computed by ``boxoffice.model.treeshap``,
+same numbers) splits the log-P50 of each film into a bias (the model's average
+film, in log constant 2012 USD) plus one additive term per feature. Features are summed into levers (``features.LEVERS``:
 budget, genre, cast, director, …) and turned into dollars of the release year
 so that, per film, exactly::
 

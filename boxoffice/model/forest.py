@@ -120,6 +120,20 @@ def _parts(n: int) -> list[slice]:
     return [slice(start, min(start + step, n)) for start in range(0, n, step)]
 
 
+def split_test(tree: Tree, node: int) -> tuple[bool, float, bool, tuple[int, ...]]:
+    """How LightGBM sends a film at ``node``: (categorical, threshold, NaN goes left, category bitset words).
+    Numerical: left when x <= threshold; NaN goes the default way, or as 0 without NaN handling.
+    Categorical: left when the category's bit is set; NaN, negative and huge codes never are."""
+    decision, threshold = tree.decision_type[node], tree.threshold[node]
+    missing = (decision >> 2) & 3  # 0 none, 1 zero, 2 NaN
+    if missing == 1:
+        raise UnsupportedModel("zero-as-missing splits are not supported")
+    if decision & 1:
+        index = int(threshold)
+        return True, 0.0, False, tree.cat_threshold[tree.cat_boundaries[index]:tree.cat_boundaries[index + 1]]
+    return False, threshold, bool(decision & 2) if missing == 2 else 0.0 <= threshold, ()
+
+
 class _Nodes:
     """Accumulates trees into flat lists, leaves numbered left to right within each tree."""
 
@@ -148,26 +162,13 @@ class _Nodes:
             start, stop = span[node]
             self.mask.append(((1 << 64) - 1) ^ ((1 << stop) - (1 << start)))
             self.feature.append(tree.split_feature[node])
-            decision, threshold = tree.decision_type[node], tree.threshold[node]
-            missing = (decision >> 2) & 3  # 0 none, 1 zero, 2 NaN
-            if missing == 1:
-                raise UnsupportedModel("zero-as-missing splits are not supported")
-            if decision & 1:  # categorical: left when the category's bit is set
-                index = int(threshold)
-                words = tree.cat_threshold[tree.cat_boundaries[index]:tree.cat_boundaries[index + 1]]
-                self.categorical.append(True)
-                self.threshold.append(0.0)
-                self.nan_right.append(True)
-                self.word_start.append(len(self.words))
-                self.word_count.append(len(words))
-                self.words += words
-            else:  # numerical: left when x <= threshold; NaN goes the default way, or as 0 without NaN handling
-                self.categorical.append(False)
-                self.threshold.append(threshold)
-                nan_left = bool(decision & 2) if missing == 2 else 0.0 <= threshold
-                self.nan_right.append(not nan_left)
-                self.word_start.append(0)
-                self.word_count.append(0)
+            categorical, threshold, nan_left, words = split_test(tree, node)
+            self.categorical.append(categorical)
+            self.threshold.append(threshold)
+            self.nan_right.append(not nan_left)
+            self.word_start.append(len(self.words) if categorical else 0)
+            self.word_count.append(len(words))
+            self.words += words
         self.node_start.append(len(self.feature))
 
     def arrays(self, n_features: int) -> dict:

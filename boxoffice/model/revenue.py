@@ -75,11 +75,10 @@ def _refused_by_lightgbm(err, params: dict) -> InputError:
                       hint="check the parameters file (--params)")
 
 
-
 PREDICTORS = ("auto", "forest", "lightgbm")
 """How a fitted model scores films: 'forest' through ``boxoffice.model.forest`` (LightGBM's numbers, ~15x
-faster per film, and no LightGBM import when a stored model only forecasts); 'lightgbm' through LightGBM's
-own predictor; 'auto' the forest, except for small batches of a model whose boosters are in memory."""
+faster per film, and no LightGBM import when a stored model forecasts or explains); 'lightgbm' through
+LightGBM itself (drivers too); 'auto' the forest, except for small batches of a model whose boosters are in memory."""
 
 FOREST_MIN_ROWS = 2_000
 """With 'auto', a model whose LightGBM boosters are already in memory (just trained, as in backtests and
@@ -165,7 +164,7 @@ class RevenueModel(Estimator):
         self.predictor = predictor
         self.monotone = monotone
         """(feature, +1 or -1) pairs: the forecast never falls as the feature rises (+1) or falls (-1)."""
-        self._boosters, self._texts, self._read, self._forest = None, None, None, None
+        self._boosters, self._texts, self._read, self._fast = None, None, None, {}
 
     @property
     def boosters_(self) -> dict:
@@ -188,12 +187,12 @@ class RevenueModel(Estimator):
 
     @boosters_.setter
     def boosters_(self, boosters: dict) -> None:
-        self._boosters, self._texts, self._read, self._forest = boosters, None, None, None
+        self._boosters, self._texts, self._read, self._fast = boosters, None, None, {}
 
     @property
     def forest_(self):
         """The boosters as one ``Forest`` once built; False when it cannot be (LightGBM predicts); None before."""
-        return self._forest
+        return self._fast.get("forest")
 
     def _grow(self, X, y):
         """(boosters, offsets) of the three parts. With ``monotone`` constraints, P10 and P90 are P50
@@ -309,7 +308,7 @@ class RevenueModel(Estimator):
             X = X[self.feature_names_]
         wanted = predictor == "forest" or predictor == "auto" and (
             self._boosters is None or len(X) >= FOREST_MIN_ROWS)
-        forest = self._forest_model() if wanted else None
+        forest = self._fast_model("forest") if wanted else None
         if forest is not None:
             raw = dict(zip(BOOSTER_PARTS, forest.predict(X.to_numpy(_common_float(X.dtypes))).T))
         else:
@@ -318,23 +317,25 @@ class RevenueModel(Estimator):
         lo, p50, hi = self._ordered(raw["lo"], raw["p50"], raw["hi"], self.interval_correction_)
         return {"p10": lo, "p50": p50, "p90": hi}
 
-    def _forest_model(self):
-        """The boosters as one ``Forest``, built on first use; None when the models use something it
-        lacks or numba cannot run here (LightGBM then predicts, with the same numbers)."""
-        if self._forest is None:
+    def _fast_model(self, kind: str):
+        """The boosters as one ``Forest`` ('forest') or the P50 trees as a ``TreeShap`` ('treeshap'), built on first
+        use; None when the models use what it lacks or numba cannot run here (LightGBM answers, same numbers)."""
+        if kind not in self._fast:
             try:
                 from boxoffice.model.forest import Forest, UnsupportedModel
+                from boxoffice.model.treeshap import TreeShap
             except (ImportError, RuntimeError, OSError):  # numba missing, or no writable place for its cache
-                self._forest = False
+                self._fast[kind] = False
                 return None
             from boxoffice.model.tree_text import read_model
 
-            read = self._read or {p: read_model(t) for p, t in self.booster_texts().items()}
+            self._read = self._read or {p: read_model(t) for p, t in self.booster_texts().items()}
             try:
-                self._forest = Forest.from_models([read[part] for part in BOOSTER_PARTS])
+                self._fast[kind] = (Forest.from_models([self._read[part] for part in BOOSTER_PARTS])
+                                    if kind == "forest" else TreeShap.from_model(self._read["p50"]))
             except UnsupportedModel:
-                self._forest = False
-        return self._forest or None
+                self._fast[kind] = False
+        return self._fast[kind] or None
 
     def prob_below(self, log_threshold, log_quantiles):
         """Calibrated probability that log gross ends below ``log_threshold``."""
@@ -343,9 +344,12 @@ class RevenueModel(Estimator):
         return risk(self.risk_calibration_, split_normal_z(log_threshold, q["p10"], q["p50"], q["p90"]))
 
     def contributions(self, X):
-        """Per-feature contributions to log P50 (LightGBM ``pred_contrib``); last column is the bias."""
+        """Per-feature contributions to log P50 as LightGBM's ``pred_contrib`` (the bias last), by ``TreeShap``
+        (same numbers, ~30x faster) unless the predictor is 'lightgbm' or the trees use what it lacks."""
         self._check_fitted()
-        return self.boosters_["p50"].predict(X[self.feature_names_], pred_contrib=True)
+        X = X[self.feature_names_]
+        shap = self._fast_model("treeshap") if self.predictor != "lightgbm" else None
+        return shap.contributions(X.to_numpy()) if shap else self.boosters_["p50"].predict(X, pred_contrib=True)
 
     # persistence: boosters as LightGBM text, the rest as JSON
     def get_state(self) -> dict:

@@ -24,6 +24,10 @@ class Tree:
     cat_boundaries: tuple[int, ...]
     cat_threshold: tuple[int, ...]
     is_linear: bool
+    leaf_count: tuple[int, ...]
+    """Training films in each leaf (after bagging): TreeSHAP's cover, as LightGBM uses it."""
+    internal_count: tuple[int, ...]
+    """Training films through each internal node: its children's counts added up."""
 
     def leaf_order(self) -> tuple[list[int], dict[int, tuple[int, int]]]:
         """Leaves left to right, and per internal node the run [start, stop) of its left subtree's leaves."""
@@ -142,8 +146,11 @@ def _tree(block: dict, width: int, index: int) -> Tree:
     if not all(map(math.isfinite, leaves)):
         raise ValueError(f"{where} has a leaf value that is not a finite number")
     linear = block.get("is_linear", "0").strip() not in ("", "0")
+    leaf_count = numbers("leaf_count", int, n)
+    if min(leaf_count) < 0:
+        raise ValueError(f"{where}: leaf_count holds a negative count")
     if n == 1:
-        return Tree(1, (), (), (), (), (), leaves, (), (), linear)
+        return Tree(1, (), (), (), (), (), leaves, (), (), linear, leaf_count, ())
     inner = n - 1
     features = numbers("split_feature", int, inner)
     thresholds = numbers("threshold", float, inner)
@@ -179,4 +186,9 @@ def _tree(block: dict, width: int, index: int) -> Tree:
             stack += [left[node], right[node]]
     if len(reached) != inner:
         raise ValueError(f"{where}: child links do not form a tree")
-    return Tree(n, features, thresholds, decisions, left, right, leaves, boundaries, bitsets, linear)
+    internal_count = numbers("internal_count", int, inner)
+    films = [internal_count[c] if c >= 0 else leaf_count[~c] for c in children]  # each node's left, then right
+    if any(internal_count[k] != films[2 * k] + films[2 * k + 1] for k in range(inner)):
+        raise ValueError(f"{where}: internal_count and leaf_count do not add up (each node's films are its children's)")
+    return Tree(n, features, thresholds, decisions, left, right, leaves, boundaries, bitsets, linear,
+                leaf_count, internal_count)
