@@ -73,10 +73,12 @@ def drivers(forecaster, films_frame, logs: dict | None = None) -> Drivers:
     from boxoffice.units import release_year_dollars
 
     model = forecaster.models_["worldwide"]
-    expanded = forecaster.expand(films_frame)
+    if logs is None:
+        logs = forecaster.predict_logs(films_frame)
+    expanded, X = logs["expanded"], logs["features"]  # the rows the forecast scored, not built again
     rows, owner, k, mask = expanded.rows, expanded.owner, expanded.k, expanded.mask
     n = len(films_frame)
-    contrib = np.asarray(model.contributions(forecaster.features(expanded)), dtype=float)
+    contrib = np.asarray(model.contributions(X), dtype=float)
     levers = list(LEVERS)
     if any(lever_of(f) not in LEVERS for f in model.feature_names_):
         levers.append("other")
@@ -88,7 +90,7 @@ def drivers(forecaster, films_frame, logs: dict | None = None) -> Drivers:
     if len(owner):
         mixed = owner[::k]
         log[mixed] = by_lever[n:].reshape(-1, k, len(levers)).mean(axis=1)
-        p50 = (forecaster.predict_logs(films_frame) if logs is None else logs)["worldwide_p50"]
+        p50 = logs["worldwide_p50"]
         residual = p50[mixed] - bias[mixed] - log[mixed].sum(axis=1)
         open_levers = np.zeros((len(mixed), len(levers)))
         for j, lever in enumerate(levers):

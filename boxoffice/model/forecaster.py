@@ -216,7 +216,8 @@ class Forecaster(Estimator):
 
     def predict_logs(self, films, break_even_multiple: float = break_even.MULTIPLE) -> dict:
         """Per film: log P10/P50/P90 (constant 2012 USD) of each target and the break-even probability,
-        open fields mixed over comparable films; also ``k`` (comparable films per film, 0 if none open)."""
+        open fields mixed over comparable films; also ``k`` (comparable films per film, 0 if none open),
+        ``mask`` (``open_mask``), and the rows scored with their features (``expanded``, ``features``)."""
         import numpy as np
 
         self._check_fitted()
@@ -253,6 +254,7 @@ class Forecaster(Estimator):
                 out[f"domestic_{name}"] = np.minimum(out[f"domestic_{name}"], out[f"worldwide_{name}"])
         out["k"] = np.where(mask.any(axis=1), k, 0)
         out["mask"] = mask
+        out["expanded"], out["features"] = expanded, X  # what ``explain.drivers`` decomposes, scored once
         return out
 
     def predict(self, films, break_even_multiple: float = break_even.MULTIPLE, logs: dict | None = None):

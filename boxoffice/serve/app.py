@@ -184,7 +184,8 @@ def _routes(app: FastAPI, service: Service) -> None:
         """One film: the keys of `boxoffice predict --json` (worldwide_p10/p50/p90, domestic_…, break_even_prob,
         break_even_gross, …), its drivers in dollars, the warnings, unknown names with the closest known ones,
         what was assumed and what was mixed over."""
-        return await batcher.submit((film.fields(), film.break_even_multiple, film.explain))
+        # JSON-ready already (``json_ready``): sent as it is, not walked again by FastAPI's encoder
+        return JSONResponse(await batcher.submit((film.fields(), film.break_even_multiple, film.explain)))
 
     @app.post("/api/slate", tags=["forecast"])
     def slate(body: SlateIn) -> dict:
