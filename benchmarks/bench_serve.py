@@ -127,9 +127,9 @@ async def _client(session, url: str, until: float, index: int, latencies: list, 
         try:
             answer = await session.post(url, json=film)
             if answer.status_code != 200:
-                errors.append(answer.status_code)
+                errors.append(f"{answer.status_code} {answer.text[:160]}")
         except Exception as err:  # noqa: BLE001 - counted, not raised
-            errors.append(type(err).__name__)
+            errors.append(f"{type(err).__name__} {str(err)[:160]}")
         latencies.append(time.perf_counter() - start)
         if think:
             await asyncio.sleep(think)
