@@ -37,18 +37,26 @@ def _assert_same(boosters, X):
     np.testing.assert_array_equal(got, want)
 
 
+def _awkward_rows(n: int):
+    """Test rows with what a model never saw: category codes past training, negative and fractional codes,
+    infinities, a code beyond any category set."""
+    test, _ = _mixed_frame(np.random.default_rng(1), n, n_categories=60)  # codes never seen in training
+    test.loc[:50, "cat"] = -3.0  # negative codes go right
+    test.loc[51:100, "cat"] = -0.5  # truncates to 0, as in LightGBM
+    test.loc[101:150, "small_cat"] = 2.7  # truncates to 2
+    test.loc[151:200, "a"] = np.inf
+    test.loc[201:250, "b"] = -np.inf
+    test.loc[251:300, "cat"] = 1e12  # beyond any category set
+    return test
+
+
 def test_regression_and_quantile_models_with_nan_and_wide_categoricals():
     rng = np.random.default_rng(0)
     X, y = _mixed_frame(rng, 3000)
     boosters = [_train(X, y, ["cat", "small_cat"]),
                 _train(X, y, ["cat", "small_cat"], objective="quantile", alpha=0.1),
                 _train(X, y, ["cat", "small_cat"], objective="quantile", alpha=0.9)]
-    test, _ = _mixed_frame(np.random.default_rng(1), 2000, n_categories=60)  # codes never seen in training
-    test.loc[:50, "cat"] = -3.0  # negative codes go right
-    test.loc[51:100, "cat"] = -0.5  # truncates to 0, as in LightGBM
-    test.loc[101:150, "small_cat"] = 2.7  # truncates to 2
-    test.loc[151:200, "a"] = np.inf
-    test.loc[201:250, "b"] = -np.inf
+    test = _awkward_rows(2000)
     _assert_same(boosters, test)
     _assert_same(boosters, test.astype(np.float64))  # float64 input uses the float64 thresholds
 

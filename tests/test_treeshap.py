@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_forest import _mixed_frame, _property_booster, _train
+from test_forest import _awkward_rows, _mixed_frame, _property_booster, _train
 
 from boxoffice.model import revenue as model_module
 from boxoffice.model.forest import UnsupportedModel
@@ -34,13 +34,7 @@ def test_numbers_categories_and_missing_values_give_lightgbms_contributions():
     X, y = _mixed_frame(rng, 3000)
     booster = _train(X, y, ["cat", "small_cat"], bagging_fraction=0.7, bagging_freq=1)  # counts of bagged films
     assert _missing_types(booster) == {0, 2}  # splits with and without NaN handling
-    test, _ = _mixed_frame(np.random.default_rng(1), 1500, n_categories=60)  # codes never seen in training
-    test.loc[:50, "cat"] = -3.0  # negative codes go right
-    test.loc[51:100, "cat"] = -0.5  # truncates to 0, as in LightGBM
-    test.loc[101:150, "small_cat"] = 2.7  # truncates to 2
-    test.loc[151:200, "a"] = np.inf
-    test.loc[201:250, "b"] = -np.inf
-    test.loc[251:300, "cat"] = 1e12  # beyond any category set
+    test = _awkward_rows(1500)
     _assert_same(booster, test)
     _assert_same(booster, test.astype(np.float64))
     _assert_same(booster, pd.concat([test.head(20)] * 30, ignore_index=True))  # many rows share each way
