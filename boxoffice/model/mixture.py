@@ -185,7 +185,9 @@ class Comparables:
             for name, column in columns.items():
                 values = films[name].to_numpy() if name in films else np.full(len(films), None, dtype=object)
                 columns[name] = np.concatenate([values.astype(object) if column.dtype == object else values, column])
-        return pd.DataFrame(columns, copy=False), owner, k
+        # text stays object: pandas would make it Arrow strings, whose every read back costs 0.2 ms
+        return pd.DataFrame({name: pd.Series(column, dtype=object, copy=False) if column.dtype == object else column
+                             for name, column in columns.items()}, copy=False), owner, k
 
     def get_table(self):
         """The table as Parquet keeps it (the store saves it beside the track records)."""
