@@ -209,3 +209,15 @@ def test_a_film_without_genres_is_mixed_over_comparable_films_genres(client):
     body = client.post("/api/forecast", json={"budget": "15m", "release_date": "2010-07-16"}).json()
     assert body["worldwide_p10"] <= body["worldwide_p50"] <= body["worldwide_p90"]
     assert "genres" in body["mixed_over"] and body["comparable_films"] > 0
+
+
+def test_a_bug_is_the_json_refusal_with_the_security_headers_not_a_traceback(service, monkeypatch):
+    def broken():
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(service, "health", broken)
+    answer = TestClient(create_app(service), raise_server_exceptions=False).get("/api/health")
+    assert answer.status_code == 500 and answer.json()["error"] == "internal error (see the server's log)"
+    assert "Traceback" not in answer.text and "a bug" not in answer.text
+    assert answer.headers["x-content-type-options"] == "nosniff" and "default-src 'self'" in answer.headers[
+        "content-security-policy"]

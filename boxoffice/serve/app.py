@@ -11,7 +11,7 @@ import logging
 from importlib import resources
 from typing import Annotated, Literal, Optional
 
-from fastapi import FastAPI, Path, Query, Request
+from fastapi import FastAPI, Path, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -64,11 +64,9 @@ class BodyLimit:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        too_big = _refusal(413, [{"field": "body", "problem": f"the request is over {self.limit // 1024} KB",
-                                  "fix": "send fewer films or variants per request"}])
         if declared is not None:
             if not declared.isdigit() or int(declared) > self.limit:
-                return await too_big(scope, receive, send)
+                return await self._too_big(scope, receive, send)
             return await self.app(scope, receive, send)  # the server reads no more than it declared
         messages, seen = [], 0
         while True:  # chunked: read up to the limit before the app sees any of it
@@ -76,7 +74,7 @@ class BodyLimit:
             messages.append(message)
             seen += len(message.get("body", b""))
             if seen > self.limit:
-                return await too_big(scope, receive, send)
+                return await self._too_big(scope, receive, send)
             if message["type"] != "http.request" or not message.get("more_body"):
                 break
 
@@ -85,6 +83,54 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
+    def _too_big(self, scope, receive, send):
+        return _refusal(413, [{"field": "body", "problem": f"the request is over {self.limit // 1024} KB",
+                               "fix": "send fewer films or variants per request"}])(scope, receive, send)
+
+
+class Guard:
+    """ASGI guard: the bearer token on every ``/api/`` call, the security headers on every answer, and a
+    bug's 500 as the same JSON refusal (never a traceback). Plain ASGI rather than ``@app.middleware``,
+    which runs each request through an extra task and streams (a few ms of a forecast's CPU under load)."""
+
+    def __init__(self, app, token: str | None = None):
+        self.app, self.token = app, token
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        path = scope["path"]
+        if self.token and path.startswith("/api/"):
+            given = dict(scope.get("headers") or []).get(b"authorization", b"").decode("latin-1")
+            scheme, _, value = given.partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), self.token.encode()):
+                return await _refusal(401, [{"field": "Authorization", "problem": "a bearer token is required",
+                                             "fix": "send the header 'Authorization: Bearer <token>' with the token "
+                                                    "`boxoffice serve` was started with"}])(scope, receive, send)
+        started = False
+
+        async def with_headers(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = list(message.get("headers") or [])
+                present = {name.lower() for name, _ in headers}
+                headers += [(name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items()
+                            if name.lower().encode() not in present]
+                if path == "/docs":  # Swagger UI starts itself with an inline script
+                    headers = [(n, DOCS_POLICY.encode() if n == b"content-security-policy" else v) for n, v in headers]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, with_headers)
+        except Exception:  # noqa: BLE001 - a bug must not show a client a traceback
+            log.exception("unexpected error on %s", path)
+            if started:  # the answer has begun: nothing else can be sent
+                raise
+            await _refusal(500, [{"field": None, "problem": "internal error (see the server's log)",
+                                  "fix": None}])(scope, receive, with_headers)
+
 
 def create_app(service: Service, token: str | None = None) -> FastAPI:
     """The app over ``service``; with ``token``, every ``/api/`` call needs ``Authorization: Bearer <token>``."""
@@ -92,26 +138,6 @@ def create_app(service: Service, token: str | None = None) -> FastAPI:
                   docs_url=None, redoc_url=None,  # /docs is served below from files in the package, not a CDN
                   description="The same forecasts as the `boxoffice` command, as JSON. Money is USD of the release "
                               "year; a film field left out is *not decided yet* (mixed over comparable films).")
-
-    @app.middleware("http")
-    async def guard(request: Request, call_next):
-        if token and request.url.path.startswith("/api/"):
-            given = request.headers.get("authorization", "")
-            scheme, _, value = given.partition(" ")
-            if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
-                return _refusal(401, [{"field": "Authorization", "problem": "a bearer token is required",
-                                       "fix": "send the header 'Authorization: Bearer <token>' with the token "
-                                              "`boxoffice serve` was started with"}])
-        try:
-            response = await call_next(request)
-        except Exception:  # noqa: BLE001 - a bug must not show a client a traceback
-            log.exception("unexpected error on %s", request.url.path)
-            return _refusal(500, [{"field": None, "problem": "internal error (see the server's log)", "fix": None}])
-        for key, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(key, value)
-        if request.url.path == "/docs":  # Swagger UI starts itself with an inline script
-            response.headers["Content-Security-Policy"] = DOCS_POLICY
-        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request, err):
@@ -133,6 +159,7 @@ def create_app(service: Service, token: str | None = None) -> FastAPI:
 
     _docs(app)
     _routes(app, service)
+    app.add_middleware(Guard, token=token)
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)  # outermost: before anything reads the body
     return app
 
