@@ -15,6 +15,9 @@ from boxoffice.errors import check_kind, check_number
 TOKEN_VARIABLE = "BOXOFFICE_TOKEN"
 """The environment variable ``--token`` falls back on (a token in the process list is visible to every user)."""
 _MODEL_VARIABLE = "BOXOFFICE_SERVE_MODEL"
+KEEP_ALIVE_SECONDS = 30
+"""How long an idle connection stays open: uvicorn's 5 s closed connections that clients (the page, a
+script) were about to reuse under load, and a request sent as it closed failed (a read error)."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,8 @@ def serve(config: ServeConfig, service=None, workspace=None) -> None:
     if config.workers == 1:
         from boxoffice.serve.app import create_app
 
-        uvicorn.run(create_app(service, config.token), host=config.host, port=config.port, log_level="warning")
+        uvicorn.run(create_app(service, config.token), host=config.host, port=config.port, log_level="warning",
+                    timeout_keep_alive=KEEP_ALIVE_SECONDS)
         return
     os.environ[_MODEL_VARIABLE] = config.model
     if workspace is not None:  # each worker resolves the same folders
@@ -102,4 +106,4 @@ def serve(config: ServeConfig, service=None, workspace=None) -> None:
     if config.token:
         os.environ[TOKEN_VARIABLE] = config.token
     uvicorn.run("boxoffice.serve.run:app_from_environment", factory=True, host=config.host, port=config.port,
-                workers=config.workers, log_level="warning")
+                workers=config.workers, log_level="warning", timeout_keep_alive=KEEP_ALIVE_SECONDS)
