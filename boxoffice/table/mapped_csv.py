@@ -156,11 +156,15 @@ def _sniff_header(path: Path) -> tuple[str, list[str]]:
 
     try:
         with path.open("rb") as handle:
-            line = handle.readline(1 << 16).decode("utf-8").lstrip("\ufeff")
+            text = handle.readline(1 << 16).decode("utf-8").lstrip("\ufeff")
     except (OSError, UnicodeDecodeError):
         return ",", []
-    best = max(DELIMITERS, key=lambda d: (len(next(csv.reader([line], delimiter=d), [])), d == ","))
-    return best, next(csv.reader([line.rstrip("\r\n")], delimiter=best), [])
+    line = (text.splitlines() or [""])[0]  # a lone \r (old Mac endings) ends a line too
+    try:
+        best = max(DELIMITERS, key=lambda d: (len(next(csv.reader([line], delimiter=d), [])), d == ","))
+        return best, next(csv.reader([line], delimiter=best), [])
+    except csv.Error:  # a NUL byte, say: read_csv_checked names the problem
+        return ",", []
 
 
 def parse_rows(frame, mapping: ColumnMapping, required: tuple[str, ...], *, strict_ratings: bool = True):
