@@ -180,19 +180,18 @@ def test_missing_columns_empty_and_header_only_files_are_data_source_errors(tmp_
         validate(latin)
 
 
-def test_a_repeated_cell_is_parsed_once_yet_every_film_gets_its_own_list(tmp_path):
-    """Parsing is memoised per distinct text (big slates repeat dates, genres, cast); the
-    results must not be shared objects, and problems still name every row."""
+def test_a_repeated_cell_is_parsed_once_and_problems_still_name_every_row(tmp_path):
+    """Parsing is per distinct text (big slates repeat dates, genres, cast): rows of one text share
+    its parsed value, and problems still name every row."""
     from boxoffice.table.mapped_csv import FORECAST_REQUIRED, parse_rows, read_frame
 
     rows = [dict(GOOD[0]) for _ in range(3)] + [dict(GOOD[0], budget="lots"), dict(GOOD[0], budget="lots")]
     path = write_csv(tmp_path / "slate.csv", HEADER, rows)
     mapping = ColumnMapping()
-    records, problems = parse_rows(read_frame(path, mapping, FORECAST_REQUIRED), mapping, FORECAST_REQUIRED)
-    assert [r["row"] for r in records] == [2, 3, 4]
+    films, problems = parse_rows(read_frame(path, mapping, FORECAST_REQUIRED), mapping, FORECAST_REQUIRED)
+    assert films["row"].tolist() == [2, 3, 4]
     assert [(p.row, p.column) for p in problems] == [(5, "budget"), (6, "budget")]
-    records[0]["cast"].append("Someone Else")
-    assert records[1]["cast"] == ["Lena Marsh", "Tom Reyes"]
+    assert films["cast"].tolist() == [["Lena Marsh", "Tom Reyes"]] * 3
 
 
 # ---------------------------------------------------------------- delimiters, headers, duplicates, lists
@@ -254,13 +253,13 @@ def test_names_in_a_cell_split_like_the_cast_flag(tmp_path):
     rows = [dict(GOOD[0], title=f"T{i}", cast=cell, director=cell) for i, cell in enumerate(cells)]
     path = write_csv(tmp_path / "slate.csv", HEADER, rows)
     mapping = ColumnMapping()
-    records, problems = parse_rows(read_frame(path, mapping, FORECAST_REQUIRED), mapping, FORECAST_REQUIRED)
+    films, problems = parse_rows(read_frame(path, mapping, FORECAST_REQUIRED), mapping, FORECAST_REQUIRED)
     assert problems == []
-    for cell, record in zip(cells, records):
+    for cell, record in zip(cells, films.to_dict("records")):
         flag = make_film(genres="action", budget="1m", cast=cell)
         assert record["cast"] == list(flag.cast) == ["Tom Cruise", "Emily Blunt"]
         assert record["directors"] == ["Tom Cruise", "Emily Blunt"]
     semicolons = ColumnMapping(list_separator=";")
     path = write_csv(tmp_path / "semi.csv", HEADER, [dict(GOOD[0], cast="Tom Cruise; Emily Blunt, Ben Whishaw")])
-    records, _ = parse_rows(read_frame(path, semicolons, FORECAST_REQUIRED), semicolons, FORECAST_REQUIRED)
-    assert records[0]["cast"] == ["Tom Cruise", "Emily Blunt", "Ben Whishaw"]
+    films, _ = parse_rows(read_frame(path, semicolons, FORECAST_REQUIRED), semicolons, FORECAST_REQUIRED)
+    assert films["cast"][0] == ["Tom Cruise", "Emily Blunt", "Ben Whishaw"]

@@ -195,14 +195,14 @@ def test_any_csv_rows_parse_to_valid_records_or_row_problems(rows, purpose):
 
     required = mapped_csv.FORECAST_REQUIRED if purpose == "forecast" else mapped_csv.TRAIN_REQUIRED
     frame = pd.DataFrame(rows, index=range(2, len(rows) + 2))
-    records, problems = mapped_csv.parse_rows(frame, mapped_csv.ColumnMapping(), required)
-    assert len(records) + len({p.row for p in problems}) == len(rows)
+    films, problems = mapped_csv.parse_rows(frame, mapped_csv.ColumnMapping(), required)
+    assert len(films) + len({p.row for p in problems}) == len(rows)
     for problem in problems:
         assert 2 <= problem.row < len(rows) + 2 and problem.message
-    for rec in records:
+    for rec in films.astype(object).where(films.notna(), None).to_dict("records"):
         assert set(rec["genres"]) <= set(known_genres() + other_genres().values())  # a blank genre: unknown
         assert math.isfinite(rec["budget_usd"]) and 0 < rec["budget_usd"] <= MAX_MONEY_USD
-        assert rec["release_date"] is None or isinstance(rec["release_date"], dt.date)
+        assert rec["release_date"] is None or isinstance(rec["release_date"], dt.datetime)
         for col in ("worldwide_gross_usd", "domestic_gross_usd"):
             assert rec[col] is None or (math.isfinite(rec[col]) and 0 < rec[col] <= MAX_MONEY_USD)
         assert len(rec["cast"]) <= MAX_CAST and len(rec["directors"]) <= MAX_CAST

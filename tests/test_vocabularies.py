@@ -299,5 +299,6 @@ def test_the_imdb_adapter_and_a_slate_spell_values_as_the_table_does(tmp_path):
     assert (read["country"], read["language"], read["mpaa_rating"]) == ("USA", "English", "PG-13")
     slate = tmp_path / "slate.csv"
     slate.write_text("genres,budget,country,language,mpaa_rating\nAction,150m,u.s.a.,EN,Rated R\n", encoding="utf-8")
-    records, problems = parse_rows(read_frame(slate, ColumnMapping(), FORECAST_REQUIRED), ColumnMapping(), FORECAST_REQUIRED)
-    assert not problems and (records[0]["country"], records[0]["language"], records[0]["mpaa_rating"]) == ("USA", "English", "R")
+    films, problems = parse_rows(read_frame(slate, ColumnMapping(), FORECAST_REQUIRED), ColumnMapping(), FORECAST_REQUIRED)
+    film = films.iloc[0]
+    assert not problems and (film["country"], film["language"], film["mpaa_rating"]) == ("USA", "English", "R")

@@ -85,8 +85,8 @@ def read_source(path: Path, mapping=None, name: str | None = None) -> AddedSourc
     mapping = mapping or ColumnMapping()
     name = check_source_name(name or source_name_for(path))
     text = read_frame(path, mapping, ADD_REQUIRED)
-    records, problems = parse_rows(text, mapping, ADD_REQUIRED)
-    twice = duplicate_films(records, mapping)
+    films, problems = parse_rows(text, mapping, ADD_REQUIRED)
+    twice = duplicate_films(films, mapping)
     problems = sorted(problems + twice, key=lambda p: p.row)
     refused = Counter()
     first = {}
@@ -96,7 +96,7 @@ def read_source(path: Path, mapping=None, name: str | None = None) -> AddedSourc
         refused[_reason(problem, mapping)] += 1
     bad = set(first)
     rows = []
-    for rec in records:
+    for rec in films.to_dict("records"):
         if rec["row"] in bad:
             continue
         date = pd.Timestamp(rec["release_date"])

@@ -167,15 +167,25 @@ def _sniff_header(path: Path) -> tuple[str, list[str]]:
         return ",", []
 
 
-def parse_rows(frame, mapping: ColumnMapping, required: tuple[str, ...], *, strict_ratings: bool = True):
-    """Canonical records from string rows; every bad cell becomes a ``RowProblem``.
+NUMERIC_COLUMNS = ("budget_usd", "worldwide_gross_usd", "domestic_gross_usd", "runtime_min")
+"""Parsed as floats: a blank is NaN."""
+LIST_COLUMNS = ("genres", "cast", "directors")
+TEXT_COLUMNS = ("title", "mpaa_rating", "distributor", "country", "language", "source_material", "creative_type",
+                "franchise")
 
-    Returns ``(records, problems)``; a record carries ``row`` (its line number). Each distinct
-    text of a column is parsed once: a slate of 100,000 films repeats its dates, ratings and genres.
-    Country, language, distributor and rating take their canonical spelling (``vocabulary``); a value
-    no alias maps is kept, except a rating with ``strict_ratings`` (a film table holds only real ones;
-    a slate to forecast keeps it, and the forecast warns).
+
+def parse_rows(frame, mapping: ColumnMapping, required: tuple[str, ...], *, strict_ratings: bool = True):
+    """Canonical films from string rows; every bad cell becomes a ``RowProblem``.
+
+    Returns ``(films, problems)``: a DataFrame of the good rows, column ``row`` their line number.
+    Read column by column, each distinct text once: a slate of 100,000 films repeats its dates,
+    ratings and genres. Country, language, distributor and rating take their canonical spelling
+    (``vocabulary``); a value no alias maps is kept, except a rating with ``strict_ratings`` (a film
+    table holds only real ones; a slate to forecast keeps it, and the forecast warns).
     """
+    import numpy as np
+    import pandas as pd
+
     sep = mapping.list_separator
     parsers = {
         "title": str,
@@ -194,62 +204,91 @@ def parse_rows(frame, mapping: ColumnMapping, required: tuple[str, ...], *, stri
         "sequel": _flag,
         "franchise": clean_text,
     }
-    cells = {column: _parsed_cells(frame, column, parse) for column, parse in parsers.items()}
-    failing = sorted({i for column, parsed in cells.items() for i, (_, error) in enumerate(parsed)
-                      if error is not None and (error is not _BLANK or column in required)})
-    lines = [int(x) for x in frame.index]
+    lines = frame.index.to_numpy(dtype=np.int64)
+    columns = {column: _ParsedColumn.of(frame, column, parse, column in required) for column, parse in parsers.items()}
+    failing = np.zeros(len(frame), dtype=bool)
+    for parsed in columns.values():
+        failing |= parsed.failing
     problems = []
-    for i in failing:  # row order, then column order within a row
-        for column, parsed in cells.items():
-            error = parsed[i][1]
+    for i in np.flatnonzero(failing).tolist():  # row order, then column order within a row
+        for column, parsed in columns.items():
+            error = parsed.error(i)
             if error is _BLANK and column in required:
-                problems.append(RowProblem(lines[i], mapping.columns[column], "is blank but required",
+                problems.append(RowProblem(int(lines[i]), mapping.columns[column], "is blank but required",
                                            "fill it in, or leave the film out"))
             elif error is not None and error is not _BLANK:
-                problems.append(RowProblem(lines[i], mapping.columns[column], error.message, error.hint))
+                problems.append(RowProblem(int(lines[i]), mapping.columns[column], error.message, error.hint))
         if len(problems) > MAX_PROBLEMS:
             first = "\n  ".join(map(str, problems[:5]))
             raise InputError(f"over {MAX_PROBLEMS:,} problems in the first {lines[i] - 1:,} rows; the first ones:\n  {first}",
                              hint="check it is the right file, its delimiter and header, and the --mapping")
-    skip = set(failing)
-    records = []
-    for i, row in enumerate(zip(*([value for value, _ in parsed] for parsed in cells.values()))):
-        if i in skip:
-            continue
-        out = {"row": lines[i]}
-        out.update(zip(parsers, row))
-        out["title"] = out["title"] or f"row {lines[i]}"
-        for column in ("genres", "cast", "directors"):  # a fresh list per film: parsed texts are shared
-            out[column] = list(out[column] or [])
-        records.append(out)
-    return records, problems
+    good = ~failing
+    films = {"row": lines[good]}
+    for column, parsed in columns.items():
+        values = parsed.values()[good]
+        if column == "release_date":  # each distinct date converted once
+            values = pd.to_datetime(pd.Series(parsed.parsed)).to_numpy()[parsed.codes[good]]
+        elif column in NUMERIC_COLUMNS:
+            values = values.astype(float)  # None -> NaN
+        elif column in LIST_COLUMNS:
+            pass  # rows of the same text share one list (read-only: nothing downstream mutates it)
+        elif column in TEXT_COLUMNS:
+            values = pd.Series(values, dtype=object)  # kept as Python text: Arrow strings are slower to read back
+        else:
+            values = values.tolist()  # pandas infers the dtype (a yes/no column without blanks is bool)
+        films[column] = values
+    films["title"] = pd.Series([t or f"row {r}" for t, r in zip(films["title"].tolist(), films["row"].tolist())],
+                               dtype=object)
+    return pd.DataFrame(films), problems
 
 
 _BLANK = object()
 """The error of a blank cell: a problem only in a required column."""
 
 
-def _parsed_cells(frame, column: str, parse) -> list[tuple]:
-    """(value, error) per row of ``column``: error is None, ``_BLANK`` or the parser's ``InputError``."""
-    if column not in frame:
-        return [(None, _BLANK)] * len(frame)
-    memo: dict = {}
-    out = []
-    for raw in frame[column].tolist():
-        key = raw if isinstance(raw, str) else ""
-        result = memo.get(key)
-        if result is None:
-            text = clean_text(raw)
+@dataclass(frozen=True)
+class _ParsedColumn:
+    """A column parsed once per distinct text: ``codes`` (one per row) into ``parsed`` and ``errors``
+    (None, ``_BLANK`` or the parser's ``InputError``)."""
+    codes: object
+    parsed: object
+    errors: object
+    failing: object
+    """Per row: a parse error, or a blank in a required column."""
+
+    @classmethod
+    def of(cls, frame, column: str, parse, required: bool) -> "_ParsedColumn":
+        import numpy as np
+        import pandas as pd
+
+        if column not in frame:
+            codes, texts = np.zeros(len(frame), dtype=np.intp), [""]
+        else:
+            codes, uniques = pd.factorize(frame[column])
+            texts = [*uniques, ""]
+            codes[codes < 0] = len(texts) - 1  # a missing cell (a short row) is blank
+        parsed, errors = np.empty(len(texts), dtype=object), np.empty(len(texts), dtype=object)
+        for k, raw_text in enumerate(texts):
+            text = clean_text(raw_text) if isinstance(raw_text, str) else ""
             if not text:
-                result = (None, _BLANK)
-            else:
-                try:
-                    result = (parse(text), None)
-                except InputError as err:
-                    result = (None, err)
-            memo[key] = result
-        out.append(result)
-    return out
+                errors[k] = _BLANK
+                continue
+            try:
+                parsed[k] = parse(text)
+            except InputError as err:
+                errors[k] = err
+        if column in LIST_COLUMNS:  # a blank is no names
+            none: list = []
+            for k in np.flatnonzero([v is None for v in parsed]):
+                parsed[k] = none
+        failed = np.array([e is not None and (e is not _BLANK or required) for e in errors], dtype=bool)
+        return cls(codes, parsed, errors, failed[codes])
+
+    def values(self):
+        return self.parsed[self.codes]
+
+    def error(self, i: int):
+        return self.errors[self.codes[i]]
 
 
 def _names(text: str, sep: str, column: str) -> list[str]:
@@ -290,18 +329,18 @@ def _flag(text: str) -> bool:
     raise InputError(f"{text!r} is not yes/no")
 
 
-def duplicate_films(records, mapping: ColumnMapping) -> list[RowProblem]:
+def duplicate_films(films, mapping: ColumnMapping) -> list[RowProblem]:
     """Rows giving a film again (same title and release date): training would count it twice,
     a slate would forecast it twice."""
     seen, problems = {}, []
-    for rec in records:
-        key = (title_key(rec["title"]), rec["release_date"])
+    for row, title, date in zip(films["row"].tolist(), films["title"].tolist(), films["release_date"].tolist()):
+        key = (title_key(title), date)
         if key in seen:
-            problems.append(RowProblem(rec["row"], mapping.columns.get("title", "title"),
+            problems.append(RowProblem(row, mapping.columns.get("title", "title"),
                                        f"the same film as row {seen[key]} (title and release date)",
                                        "keep one of the two rows"))
         else:
-            seen[key] = rec["row"]
+            seen[key] = row
     return problems
 
 
@@ -314,9 +353,9 @@ def check(path: Path, mapping: ColumnMapping = ColumnMapping(), *, for_training:
     """(``validate``'s problems, how many good rows have an unknown worldwide gross: 0 or blank)."""
     required = TRAIN_REQUIRED if for_training else FORECAST_REQUIRED
     frame = read_frame(path, mapping, required)
-    records, problems = parse_rows(frame, mapping, required, strict_ratings=for_training)
-    unknown = sum(rec["worldwide_gross_usd"] is None for rec in records)
-    return problems + duplicate_films(records, mapping), unknown
+    films, problems = parse_rows(frame, mapping, required, strict_ratings=for_training)
+    unknown = int(films["worldwide_gross_usd"].isna().sum())
+    return problems + duplicate_films(films, mapping), unknown
 
 
 def read_films(path: Path, mapping: ColumnMapping = ColumnMapping()):
@@ -326,14 +365,14 @@ def read_films(path: Path, mapping: ColumnMapping = ColumnMapping()):
     from boxoffice.table.build import finish_table
 
     frame = read_frame(path, mapping, TRAIN_REQUIRED)
-    records, problems = parse_rows(frame, mapping, TRAIN_REQUIRED)
-    problems += duplicate_films(records, mapping)
+    films, problems = parse_rows(frame, mapping, TRAIN_REQUIRED)
+    problems += duplicate_films(films, mapping)
     if problems:
         listed = "\n  ".join(map(str, problems[:20]))
         more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
         raise InputError(f"{len(problems)} problem(s) in the film CSV:\n  {listed}{more}", file=str(path),
                          hint=f"run `boxoffice data validate {path}` for the full list")
-    table = pd.DataFrame(records).drop(columns="row")
+    table = films.drop(columns="row")
     table["release_date"] = pd.to_datetime(table["release_date"])
     table["plot_keywords"] = [[] for _ in range(len(table))]
     table["title_key"] = table["title"].map(title_key)

@@ -173,6 +173,7 @@ def forecast_slate(forecaster, frame, mapping=None, break_even_multiple: float =
                    explain: bool = False, blank_means_open: bool = False) -> SlateResult:
     """``predict_slate`` of a slate already read (text cells, canonical columns, CSV line index):
     the one path of every slate, the backtest's included."""
+    import numpy as np
     import pandas as pd
 
     from boxoffice.model.domain import findings, grouped, row_text
@@ -180,21 +181,22 @@ def forecast_slate(forecaster, frame, mapping=None, break_even_multiple: float =
 
     films, problems = slate_films(frame, mapping, blank_means_open=blank_means_open)
     ignored, warnings = [], []
-    out = pd.DataFrame({"row": frame.index.to_numpy(), "title": frame.get("title", pd.Series("", index=frame.index)).to_numpy(),
-                        "release_date": frame.get("release_date", pd.Series("", index=frame.index)).to_numpy()})
-    for col in OUTPUT_COLUMNS:
-        out[col] = float("nan")
-    out["mixed_over"], out["comparable_films"] = "", 0
-    out["warning"] = ""
+    n = len(frame)
+    blank_text = np.full(n, "", dtype=object)
+    out = {"title": frame["title"].to_numpy(object) if "title" in frame else blank_text,
+           "release_date": frame["release_date"].to_numpy(object) if "release_date" in frame else blank_text}
+    out |= {col: np.full(n, np.nan) for col in OUTPUT_COLUMNS}
+    out |= {"mixed_over": blank_text.copy(), "comparable_films": np.zeros(n, dtype=np.int64)}
+    warning = blank_text.copy()
     if len(films):
         pred = forecaster.predict(films, break_even_multiple)
         ignored = forecaster.ignored_fields(films)
         found = findings(forecaster, films)
         warnings = grouped(found, films["row"].to_numpy(), "row")
-        at = out.set_index("row").index.get_indexer(films["row"])
-        out.loc[at, "warning"] = row_text(found, len(films))
+        at = frame.index.get_indexer(films["row"])
+        warning[at] = row_text(found, len(films))
         for col in (*OUTPUT_COLUMNS, "mixed_over", "comparable_films"):
-            out.loc[at, col] = pred[col].to_numpy()
+            out[col][at] = pred[col].to_numpy()
         if explain:
             from boxoffice.model.explain import drivers
 
@@ -202,11 +204,13 @@ def forecast_slate(forecaster, frame, mapping=None, break_even_multiple: float =
             columns = {"driver_baseline_usd": found.baseline_usd.to_numpy()}  # the model's average film
             columns |= {f"driver_{lever}_usd": found.usd[lever].to_numpy() for lever in found.usd.columns}
             for name, values in columns.items():
-                out[name] = float("nan")
-                out.loc[at, name] = values
+                out[name] = np.full(n, np.nan)
+                out[name][at] = values
     bad = {}
     for problem in problems:
         bad.setdefault(problem.row, []).append(f"{problem.column}: {problem.message}")
-    out["problem"] = out["row"].map(lambda r: "; ".join(bad.get(r, [])))
-    out["warning"] = out.pop("warning")  # after problem
-    return SlateResult(out.drop(columns="row"), problems, len(films), ignored, warnings)
+    problem_text = blank_text.copy()
+    if bad:
+        problem_text[frame.index.get_indexer(list(bad))] = ["; ".join(texts) for texts in bad.values()]
+    out |= {"problem": problem_text, "warning": warning}  # the problem before the warning
+    return SlateResult(pd.DataFrame(out), problems, len(films), ignored, warnings)
