@@ -11,7 +11,7 @@ import datetime as dt
 import math
 
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from boxoffice.errors import InputError
