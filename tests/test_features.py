@@ -129,6 +129,21 @@ def test_a_described_film_gets_its_distributors_recent_record(film_table):
     assert X.loc[2, "distributor_recent_n"] > 0  # unsaid: a typical distributor for the budget
 
 
+def test_rows_sharing_one_list_get_the_features_of_rows_with_their_own(film_table):
+    """Lists shared between rows (a slate's repeated cell, a film's copies) are read once: the
+    features are those of the same rows each holding a copy of its own."""
+    import copy
+
+    builder = FeatureBuilder().fit(film_table)
+    sample = film_table.sample(300, random_state=4).reset_index(drop=True)
+    shared = pd.concat([sample] * 3, ignore_index=True)  # each list object three times
+    shared["release_date"] = pd.Timestamp("2027-01-01") + pd.to_timedelta(np.arange(900) % 7, unit="D")
+    own = shared.copy()
+    for column in ("genres", "cast", "directors"):
+        own[column] = [copy.copy(v) for v in own[column]]
+    pd.testing.assert_frame_equal(builder.transform(shared), builder.transform(own))
+
+
 def test_track_record_counts_only_earlier_films(film_table):
     builder = FeatureBuilder().fit(film_table)
     avatar = film_table[(film_table["title"] == "Avatar") & (film_table["year"] == 2009)]

@@ -38,6 +38,30 @@ def test_the_nearest_films_share_budget_genres_and_era():
     assert nearest[1][0] == 2  # the comedy
 
 
+def test_the_compiled_search_finds_what_numpy_finds_and_ties_go_to_the_earlier_film(monkeypatch):
+    """``nearest.nearest_rows`` (numba) and the numpy search it falls back to agree row for row, on a
+    pool full of exact ties (round budgets, whole years), genres given twice and genres the pool lacks."""
+    import boxoffice.model.nearest as compiled
+
+    rng = np.random.default_rng(3)
+    genres = ["Action", "Comedy", "Drama", "Horror", "Sci-Fi"]
+    pool = Comparables.from_films(pd.DataFrame({
+        "release_date": pd.to_datetime([f"{y}-06-01" for y in rng.integers(2000, 2006, 300)]),
+        "genres": [list(rng.choice(genres, rng.integers(0, 3), replace=False)) for _ in range(300)],
+        "budget_usd_2012": rng.choice([10e6, 20e6, 50e6, 100e6], 300), "cast": [[]] * 300}))
+    budgets = np.log(rng.choice([10e6, 20e6, 30e6, 100e6], 400))
+    asked = [list(rng.choice(genres + ["Klingon"], rng.integers(0, 4))) for _ in range(400)]  # repeats too
+    years = rng.integers(1999, 2008, 400).astype(float)
+    found = pool.nearest(budgets, asked, years, k=25)
+    monkeypatch.setattr(compiled, "nearest_rows", lambda *a: (_ for _ in ()).throw(RuntimeError("no numba")))
+    assert (found == pool.nearest(budgets, asked, years, k=25)).all()
+    monkeypatch.undo()
+    alike = Comparables.from_films(pd.DataFrame({"release_date": pd.to_datetime(["2005-06-01"] * 40),
+                                                 "genres": [["Action"]] * 40, "budget_usd_2012": [50e6] * 40,
+                                                 "cast": [[]] * 40}))
+    assert alike.nearest(np.log([50e6]), [["Action"]], [2005.0], k=10).tolist() == [list(range(10))]
+
+
 def test_expanding_fills_only_the_open_fields_from_each_comparable_film():
     pool = Comparables.from_films(_history())
     film = pd.DataFrame({"release_date": pd.to_datetime(["2008-07-01"]), "genres": [["Action"]],

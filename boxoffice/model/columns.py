@@ -39,19 +39,43 @@ def list_lengths(values):
 
 
 def explode(values):
-    """Lists per row -> (row index, position in list, item), as flat numpy arrays."""
+    """Lists per row -> (row index, position in list, item), as flat numpy arrays. Rows holding the
+    same list object (a slate's repeated cell, a film's copies in a mixture) are read once."""
     import itertools
 
     import numpy as np
 
     values = np.asarray(values, dtype=object)
-    lengths = list_lengths(values)
+    codes, first = distinct_objects(values)
+    distinct = values[first]
+    lengths_distinct = list_lengths(distinct)
+    starts_distinct = np.cumsum(lengths_distinct) - lengths_distinct
+    flat = np.empty(int(lengths_distinct.sum()), dtype=object)
+    flat[:] = list(itertools.chain.from_iterable(distinct[lengths_distinct > 0]))
+    lengths = lengths_distinct[codes]
     rows = np.repeat(np.arange(len(values)), lengths)
-    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
-    positions = np.arange(lengths.sum()) - starts
-    items = np.empty(int(lengths.sum()), dtype=object)
-    items[:] = list(itertools.chain.from_iterable(values[lengths > 0]))
+    positions = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    items = flat[np.repeat(starts_distinct[codes], lengths) + positions]
     return rows, positions, items
+
+
+def distinct_objects(values):
+    """(code per value, position of each code's first value): values that are one object share a code
+    (equal but separate objects do not, which costs only a repeated reading)."""
+    import numpy as np
+    import pandas as pd
+
+    codes, _ = pd.factorize(np.fromiter(map(id, values), dtype=np.int64, count=len(values)))
+    return codes, first_positions(codes)
+
+
+def first_positions(codes):
+    """Where each code of ``pd.factorize`` first appears (its codes are numbered in order of appearance)."""
+    import numpy as np
+
+    if len(codes) == 0:
+        return np.array([], dtype=np.int64)
+    return np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
 
 
 def blank_column(films, name, n):

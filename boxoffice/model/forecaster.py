@@ -18,6 +18,7 @@ from boxoffice.model.features import FeatureBuilder, FeatureConfig, given_fields
 from boxoffice.model.horizon import WIDENING_SHAPE, Widening, horizons_of
 from boxoffice.model.json_shape import NUMBER, shape_error
 from boxoffice.model.mixture import OPEN_FIELDS, Comparables, MixtureConfig, mixture_quantiles, open_mask
+from boxoffice.table.film import OPEN_COLUMN
 from boxoffice.model.revenue import BOOSTER_PARTS, ModelConfig, RevenueModel, films_needed
 
 TARGETS = {"worldwide": "worldwide_gross_usd_2012", "domestic": "domestic_gross_usd_2012"}
@@ -189,9 +190,14 @@ class Forecaster(Estimator):
         """The rows to score for ``films``: each film as given, then, for films with open fields, one copy
         per comparable film with those fields filled from it (``Expanded``)."""
         import numpy as np
+        import pandas as pd
 
         mask = open_mask(films)
-        given = films.drop(columns=[c for c in ("open_fields",) if c in films.columns]).reset_index(drop=True)
+        given = films.drop(columns=OPEN_COLUMN) if OPEN_COLUMN in films.columns else films
+        if not given.index.equals(pd.RangeIndex(len(given))):  # reset only when needed: 2 ms of one forecast
+            given = given.reset_index(drop=True)
+        else:
+            given = given.copy(deep=False)  # _settle_sequels writes a column: never into the caller's frame
         keys, said = self.builder_.franchise_of(given)  # judged once: a copy has its film's title and date
         self._settle_sequels(given, mask, said)
         rows, owner, k = self.comparables_.expand(given, mask, log_budget_2012(given), keep_films=True)

@@ -64,7 +64,7 @@ class Comparables:
     def __init__(self, table, config: MixtureConfig = MixtureConfig()):
         self.table = table.reset_index(drop=True)
         self.config = config
-        self._genre_index = None
+        self._pool_arrays = None
 
     @classmethod
     def from_films(cls, films, config: MixtureConfig = MixtureConfig()) -> "Comparables":
@@ -86,59 +86,44 @@ class Comparables:
                 table[name] = values.to_numpy(object)
         return cls(table, config)
 
-    def _genres(self):
-        """Pool genres as a 0/1 matrix, the vocabulary they index."""
+    def _pool(self):
+        """(genre -> bit, the pool as ``nearest_rows`` reads it: scaled budgets and years, genre counts
+        and genres as bits of a uint64), built once."""
         import numpy as np
 
-        if self._genre_index is None:
+        if self._pool_arrays is None:
             vocabulary = sorted({g for gs in self.table["genres"] for g in gs})
+            if len(vocabulary) > 64:
+                raise ValueError(f"{len(vocabulary)} genres: at most 64 are supported")
             at = {g: i for i, g in enumerate(vocabulary)}
-            hot = np.zeros((len(self.table), len(vocabulary)), dtype=np.float32)
-            for row, gs in enumerate(self.table["genres"]):
-                hot[row, [at[g] for g in gs]] = 1.0
-            self._genre_index = (at, hot)
-        return self._genre_index
+            genres = self.table["genres"]
+            pool = ((self.table["log_budget"].to_numpy(float) / self.config.budget_scale).astype(np.float32),
+                    (self.table["year"].to_numpy(float) / self.config.year_scale).astype(np.float32),
+                    np.array([len(set(gs)) for gs in genres], dtype=np.float32),
+                    np.array([sum(1 << at[g] for g in set(gs)) for gs in genres], dtype=np.uint64))
+            self._pool_arrays = (at, pool)
+        return self._pool_arrays
 
     def nearest(self, log_budget, genres, years, k: int | None = None):
-        """Row numbers (n × k) of the ``k`` comparable films nearest to each description, nearest first.
+        """Row numbers (n × k) of the ``k`` comparable films nearest to each description, nearest first,
+        ties to the earlier comparable film.
 
-        Distance: |log budget gap| / budget_scale + genre Jaccard distance + |year gap| / year_scale.
-        Each distinct (budget, genres, year) is searched once.
+        Distance: |log budget gap| / budget_scale + genre Jaccard distance + |year gap| / year_scale,
+        in float32. Each distinct (budget, genres, year) is searched once.
         """
         import numpy as np
 
         k = min(k or self.config.comparables, len(self.table))
-        at, hot = self._genres()
+        at, pool = self._pool()
         keys = [(float(b), tuple(sorted(g)), float(y)) for b, g, y in zip(log_budget, genres, years)]
         distinct = list(dict.fromkeys(keys))
         where = {key: i for i, key in enumerate(distinct)}
-        query = np.zeros((len(distinct), hot.shape[1]), dtype=np.float32)
-        for i, (_, gs, _) in enumerate(distinct):
-            query[i, [at[g] for g in gs if g in at]] = 1.0
         scale_b, scale_y = self.config.budget_scale, self.config.year_scale
-        q_budget = np.array([key[0] for key in distinct], np.float32) / np.float32(scale_b)
-        q_year = np.array([key[2] for key in distinct], np.float32) / np.float32(scale_y)
-        q_count = np.array([len(key[1]) for key in distinct], dtype=np.float32)  # unknown genres count in the union
-        pool_budget = (self.table["log_budget"].to_numpy(float) / scale_b).astype(np.float32)
-        pool_year = (self.table["year"].to_numpy(float) / scale_y).astype(np.float32)
-        pool_count = hot.sum(1)
-        found = np.empty((len(distinct), k), dtype=np.int64)
-        for start in range(0, len(distinct), 512):  # 512 x 4,000 distances at a time, in float32, in place
-            part = slice(start, start + 512)
-            shared = query[part] @ hot.T
-            union = q_count[part, None] + pool_count[None, :]
-            union -= shared
-            np.divide(shared, union, out=shared, where=union > 0)
-            distance = np.subtract(q_budget[part, None], pool_budget[None, :])
-            np.abs(distance, out=distance)
-            distance -= shared  # + (1 - Jaccard similarity): the constant 1 changes no order
-            gap = np.subtract(q_year[part, None], pool_year[None, :])
-            np.abs(gap, out=gap)
-            distance += gap
-            nearest = np.argpartition(distance, k - 1, axis=1)[:, :k] if k < distance.shape[1] else \
-                np.tile(np.arange(distance.shape[1]), (distance.shape[0], 1))
-            order = np.take_along_axis(distance, nearest, axis=1).argsort(axis=1, kind="stable")
-            found[part] = np.take_along_axis(nearest, order, axis=1)
+        query = (np.array([key[0] for key in distinct], np.float32) / np.float32(scale_b),
+                 np.array([key[2] for key in distinct], np.float32) / np.float32(scale_y),
+                 np.array([len(key[1]) for key in distinct], dtype=np.float32),  # unknown genres count in the union
+                 np.array([sum(1 << at[g] for g in set(gs) if g in at) for _, gs, _ in distinct], dtype=np.uint64))
+        found = _nearest(query, pool, k)
         return found[[where[key] for key in keys]]
 
     def expand(self, films, mask, log_budget, k: int | None = None, keep_films: bool = False):
@@ -282,3 +267,35 @@ def _normal_quantile(p: float) -> float:
         else:
             hi = mid
     return (lo + hi) / 2
+
+
+def _nearest(query, pool, k: int):
+    """``boxoffice.model.nearest.nearest_rows``; where numba cannot run (no writable place for its
+    cache), the same search in numpy, 512 descriptions at a time (a stable sort: the same ties)."""
+    import numpy as np
+
+    try:
+        from boxoffice.model.nearest import nearest_rows
+
+        return nearest_rows(query, pool, k)
+    except (ImportError, RuntimeError, OSError):
+        pass
+    q_budget, q_year, q_count, q_bits = query
+    pool_budget, pool_year, pool_count, pool_bits = pool
+    bit = np.uint64(1) << np.arange(64, dtype=np.uint64)
+    hot = ((pool_bits[:, None] & bit) > 0).astype(np.float32)
+    found = np.empty((len(q_budget), k), dtype=np.int64)
+    for start in range(0, len(q_budget), 512):
+        part = slice(start, start + 512)
+        shared = ((q_bits[part, None] & bit) > 0).astype(np.float32) @ hot.T
+        union = q_count[part, None] + pool_count[None, :]
+        union -= shared
+        np.divide(shared, np.maximum(union, np.float32(1.0)), out=shared)
+        distance = np.subtract(q_budget[part, None], pool_budget[None, :])
+        np.abs(distance, out=distance)
+        distance -= shared
+        gap = np.subtract(q_year[part, None], pool_year[None, :])
+        np.abs(gap, out=gap)
+        distance += gap
+        found[part] = np.argsort(distance, axis=1, kind="stable")[:, :k]
+    return found

@@ -3,7 +3,7 @@ before each film's date (``boxoffice.model.track_records``), and which way a str
 """
 from __future__ import annotations
 
-from boxoffice.model.columns import blank_column, column_values, explode
+from boxoffice.model.columns import blank_column, column_values, distinct_objects, explode, first_positions
 from boxoffice.model.track_records import FRANCHISE_STATS, STATS
 
 RECORDS = ("cast_", "director_", "distributor_", "franchise_")
@@ -22,20 +22,41 @@ newcomer is never forecast above a name with a record (NaN would go wherever a t
 
 
 def track_records(talent, films, dates, recent_years: float) -> dict:
-    """Features of the cast, the director and the distributor: their records as of each film's date."""
+    """Features of the cast, the director and the distributor: their records as of each film's date.
+    Each distinct (cast, directors, distributor, date) is looked up once: a film's copies in a mixture,
+    and its variants, repeat them (rows share a list object: ``columns.distinct_objects``)."""
     import numpy as np
+    import pandas as pd
 
     n = len(films)
     casts = column_values(films, "cast", n)
     directors = column_values(films, "directors", n)
+    distributors = column_values(films, "distributor", n)
+    blank = blank_column(films, "distributor", n)
+    days = np.asarray(dates.to_numpy(), dtype="datetime64[D]").view(np.int64)
+    codes = distinct_objects(casts)[0]
+    for part in (distinct_objects(directors)[0], pd.factorize(np.where(blank, "", distributors))[0], pd.factorize(days)[0]):
+        codes = pd.factorize(codes.astype(np.int64) * (int(part.max(initial=0)) + 2) + (part + 1))[0]  # -1: NA
+    first = first_positions(codes)
+    if len(first) == n:
+        return _records(talent, casts, directors, distributors, blank, dates, recent_years)
+    found = _records(talent, casts[first], directors[first], distributors[first], blank[first],
+                     dates.iloc[first].reset_index(drop=True), recent_years)
+    return {name: values[codes] for name, values in found.items()}
+
+
+def _records(talent, casts, directors, distributors, blank, dates, recent_years: float) -> dict:
+    import numpy as np
+
+    n = len(casts)
     cast_rows, cast_pos, cast_names = explode(casts)
     dir_rows, dir_pos, dir_names = explode(directors)
     first = dir_pos == 0
-    dist_rows = np.flatnonzero(~blank_column(films, "distributor", n))
+    dist_rows = np.flatnonzero(~blank)
     rows = np.concatenate([cast_rows, dir_rows[first], dist_rows])
     billing = np.concatenate([cast_pos, np.full(first.sum(), -1), np.full(len(dist_rows), -2)]).astype(int)
     ids = np.concatenate([talent.key_ids("cast", cast_names), talent.key_ids("director", dir_names[first]),
-                          talent.key_ids("distributor", column_values(films, "distributor", n)[dist_rows])])
+                          talent.key_ids("distributor", distributors[dist_rows])])
     row_dates = dates.to_numpy()[rows] if len(rows) else []
     stats = talent.records_of_ids(ids, row_dates)
     # rows are scattered back with numpy: one film has one director and one distributor, and its cast
