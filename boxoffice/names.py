@@ -62,7 +62,10 @@ def clean_text(text: object) -> str:
     """Strip, fix mojibake, unescape ``\\'`` and collapse whitespace (incl. IMDb's trailing no-break space)."""
     if text is None or (isinstance(text, float) and text != text) or type(text).__name__ == "NAType":  # pandas' NA
         return ""
-    return " ".join(fix_mojibake(str(text)).replace("\xa0", " ").replace("\\'", "'").split())
+    text = str(text)
+    if text.isascii():  # no mojibake and no no-break space in ASCII: most names, the fast way
+        return " ".join((text.replace("\\'", "'") if "\\" in text else text).split())
+    return " ".join(fix_mojibake(text).replace("\xa0", " ").replace("\\'", "'").split())
 
 
 def ascii_fold(text: str) -> str:
@@ -74,15 +77,23 @@ def title_key(title: object) -> str:
     text = _DASHES.sub(" ", clean_text(title))  # "Impossible—Ghost" is two words
     text = ascii_fold(text.replace("’", "'")).lower().replace("'", "")  # "Don’t" = "Don't" = "dont"
     text = _YEAR_SUFFIX.sub("", text)
-    text = re.sub(r"\b(part|pt|episode|ep|chapter)\.?\s+i\b", r"\1 1", text)  # "Part I"; a lone "i" is a word
+    text = _PART_ONE.sub(r"\1 1", text)  # "Part I"; a lone "i" is a word
     text = text.replace("&", " and ")
-    text = re.sub(r"\bep(?:isode)?\.?\s", "episode ", text)
-    text = re.sub(r"\bvs?\.?\s", "vs ", text)
-    text = re.sub(r"\bpt\.?\s", "part ", text)
-    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    text = _EPISODE.sub("episode ", text)
+    text = _VERSUS.sub("vs ", text)
+    text = _PART.sub("part ", text)
+    text = _NOT_ALNUM.sub(" ", text).strip()
     text = _ARTICLE.sub("", text)
-    words = [_ROMAN.get(w, w) for w in text.split() if w not in {"the", "a", "an"} or len(text.split()) == 1]
+    split = text.split()
+    words = [_ROMAN.get(w, w) for w in split if w not in {"the", "a", "an"} or len(split) == 1]
     return " ".join(words)
+
+
+_PART_ONE = re.compile(r"\b(part|pt|episode|ep|chapter)\.?\s+i\b")
+_EPISODE = re.compile(r"\bep(?:isode)?\.?\s")
+_VERSUS = re.compile(r"\bvs?\.?\s")
+_PART = re.compile(r"\bpt\.?\s")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def person_key(name: object) -> str:
@@ -104,7 +115,7 @@ def split_list(value: object, sep: str = "|") -> list[str]:
     if value is None or (isinstance(value, float) and value != value):
         return []
     items = value if isinstance(value, (list, tuple)) else str(value).split(sep)
-    return [clean_text(v) for v in items if clean_text(v)]
+    return [text for text in map(clean_text, items) if text]
 
 
 def split_names(value: object, sep: str = "|") -> list[str]:
@@ -114,8 +125,12 @@ def split_names(value: object, sep: str = "|") -> list[str]:
         return split_list(value)
     if value is None or (isinstance(value, float) and value != value):
         return []
-    pattern = "|".join(re.escape(s) for s in dict.fromkeys([sep, "|", ","]) if s)
-    return split_list(re.split(pattern, str(value)))
+    return split_list(_separators(sep).split(str(value)))
+
+
+@lru_cache(maxsize=None)
+def _separators(sep: str):
+    return re.compile("|".join(re.escape(s) for s in dict.fromkeys([sep, "|", ","]) if s))
 
 
 def _read_alias_csv(handle) -> dict[str, str]:

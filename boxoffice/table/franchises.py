@@ -52,7 +52,8 @@ def _title(title: str):
     """(key, head key, has ':', numbered) of a title, parsed once per distinct title."""
     from boxoffice.names import title_key
 
-    key, head = title_key(title), title_key(title.split(":")[0])
+    key = title_key(title)
+    head = title_key(title.split(":")[0]) if ":" in title else key
     return key, head, ":" in title, _numbered(key, head)
 
 
