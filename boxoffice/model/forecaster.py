@@ -18,8 +18,8 @@ from boxoffice.model.features import FeatureBuilder, FeatureConfig, given_fields
 from boxoffice.model.horizon import WIDENING_SHAPE, Widening, horizons_of
 from boxoffice.model.json_shape import NUMBER, shape_error
 from boxoffice.model.mixture import OPEN_FIELDS, Comparables, MixtureConfig, mixture_quantiles, open_mask
-from boxoffice.table.film import OPEN_COLUMN
 from boxoffice.model.revenue import BOOSTER_PARTS, ModelConfig, RevenueModel, films_needed
+from boxoffice.table.film import OPEN_COLUMN
 
 TARGETS = {"worldwide": "worldwide_gross_usd_2012", "domestic": "domestic_gross_usd_2012"}
 OPTIONAL_TARGETS = ("domestic",)

@@ -114,6 +114,8 @@ class Comparables:
         """
         import numpy as np
 
+        from boxoffice.model.nearest import nearest_rows
+
         k = min(k or self.config.comparables, len(self.table))
         at, pool = self._pool()
         keys = [(float(b), tuple(sorted(g)), float(y)) for b, g, y in zip(log_budget, genres, years)]
@@ -124,7 +126,7 @@ class Comparables:
                  np.array([key[2] for key in distinct], np.float32) / np.float32(scale_y),
                  np.array([len(key[1]) for key in distinct], dtype=np.float32),  # unknown genres count in the union
                  np.array([sum(1 << at[g] for g in set(gs) if g in at) for _, gs, _ in distinct], dtype=np.uint64))
-        found = _nearest(query, pool, k)
+        found = nearest_rows(query, pool, k)
         return found[[where[key] for key in keys]]
 
     def expand(self, films, mask, log_budget, k: int | None = None, keep_films: bool = False):
@@ -288,35 +290,3 @@ def _normal_quantile(p: float) -> float:
         else:
             hi = mid
     return (lo + hi) / 2
-
-
-def _nearest(query, pool, k: int):
-    """``boxoffice.model.nearest.nearest_rows``; where numba cannot run (no writable place for its
-    cache), the same search in numpy, 512 descriptions at a time (a stable sort: the same ties)."""
-    import numpy as np
-
-    try:
-        from boxoffice.model.nearest import nearest_rows
-
-        return nearest_rows(query, pool, k)
-    except (ImportError, RuntimeError, OSError):
-        pass
-    q_budget, q_year, q_count, q_bits = query
-    pool_budget, pool_year, pool_count, pool_bits = pool
-    bit = np.uint64(1) << np.arange(64, dtype=np.uint64)
-    hot = ((pool_bits[:, None] & bit) > 0).astype(np.float32)
-    found = np.empty((len(q_budget), k), dtype=np.int64)
-    for start in range(0, len(q_budget), 512):
-        part = slice(start, start + 512)
-        shared = ((q_bits[part, None] & bit) > 0).astype(np.float32) @ hot.T
-        union = q_count[part, None] + pool_count[None, :]
-        union -= shared
-        np.divide(shared, np.maximum(union, np.float32(1.0)), out=shared)
-        distance = np.subtract(q_budget[part, None], pool_budget[None, :])
-        np.abs(distance, out=distance)
-        distance -= shared
-        gap = np.subtract(q_year[part, None], pool_year[None, :])
-        np.abs(gap, out=gap)
-        distance += gap
-        found[part] = np.argsort(distance, axis=1, kind="stable")[:, :k]
-    return found

@@ -2,8 +2,7 @@
 variants compared every one with every comparable film through numpy temporaries (0.7 s); one pass
 per description that keeps its ``k`` best takes a fraction of that.
 
-The distance is ``Comparables.nearest``'s, in the same float32 operations in the same order, so a
-description finds the same films either way; ties go to the earlier comparable film.
+The distance is ``Comparables.nearest``'s, in float32; ties go to the earlier comparable film.
 """
 from __future__ import annotations
 
@@ -23,7 +22,15 @@ def nearest_rows(query, pool, k: int) -> np.ndarray:
     return found
 
 
-@numba.njit(nogil=True, cache=True)
+def _compiled(function):
+    """numba's compiled ``function``, cached beside this module; compiled afresh in each process where
+    numba finds no writable place for its cache (it refuses ``cache=True`` there)."""
+    try:
+        return numba.njit(nogil=True, cache=True)(function)
+    except RuntimeError:
+        return numba.njit(nogil=True)(function)
+
+
 def _nearest(q_budget, q_year, q_count, q_bits, p_budget, p_year, p_count, p_bits, found):
     k = found.shape[1]
     best = np.empty(k, np.float32)
@@ -51,9 +58,12 @@ def _nearest(q_budget, q_year, q_count, q_bits, p_budget, p_year, p_count, p_bit
             filled = min(filled + 1, k)
 
 
-@numba.njit(nogil=True, cache=True, inline="always")
+@numba.njit(inline="always")
 def _popcount(x):
     x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
     x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
     x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
     return (x * np.uint64(0x0101010101010101)) >> np.uint64(56)
+
+
+_nearest = _compiled(_nearest)

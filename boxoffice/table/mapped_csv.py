@@ -13,7 +13,7 @@ from pathlib import Path
 
 from boxoffice.errors import DataSourceError, InputError
 from boxoffice.names import canonical_genres, clean_text, closest_names, split_names, title_key
-from boxoffice.table.schema import MPAA_RATINGS, canonical_rating
+from boxoffice.table.schema import COLUMNS, MPAA_RATINGS, canonical_rating
 from boxoffice.table.vocabulary import canonical_value
 from boxoffice.table.sources.base import read_csv_checked
 from boxoffice.units import parse_date, parse_money
@@ -34,6 +34,9 @@ MAX_BYTES = 200_000_000
 """A user's film CSV over this is refused unread: ~1 million films is about 150 MB."""
 MAX_PROBLEMS = 1000
 """Reading stops after this many bad cells: the file is most likely the wrong one."""
+
+DTYPES = {column.name: column.dtype for column in COLUMNS}
+"""How each parsed column is held: the film table's own dtypes (``boxoffice.table.schema``)."""
 
 FORECAST_REQUIRED = ("budget_usd",)
 """A blank genres cell is unknown, an absent genres column open (``boxoffice.table.film.OPEN_FIELDS``)."""
@@ -167,13 +170,6 @@ def _sniff_header(path: Path) -> tuple[str, list[str]]:
         return ",", []
 
 
-NUMERIC_COLUMNS = ("budget_usd", "worldwide_gross_usd", "domestic_gross_usd", "runtime_min")
-"""Parsed as floats: a blank is NaN."""
-LIST_COLUMNS = ("genres", "cast", "directors")
-TEXT_COLUMNS = ("title", "mpaa_rating", "distributor", "country", "language", "source_material", "creative_type",
-                "franchise")
-
-
 def parse_rows(frame, mapping: ColumnMapping, required: tuple[str, ...], *, strict_ratings: bool = True):
     """Canonical films from string rows; every bad cell becomes a ``RowProblem``.
 
@@ -225,18 +221,17 @@ def parse_rows(frame, mapping: ColumnMapping, required: tuple[str, ...], *, stri
     good = ~failing
     films = {"row": lines[good]}
     for column, parsed in columns.items():
-        values = parsed.values()[good]
-        if column == "release_date":  # each distinct date converted once
-            values = pd.to_datetime(pd.Series(parsed.parsed)).to_numpy()[parsed.codes[good]]
-        elif column in NUMERIC_COLUMNS:
-            values = values.astype(float)  # None -> NaN
-        elif column in LIST_COLUMNS:
-            pass  # rows of the same text share one list (read-only: nothing downstream mutates it)
-        elif column in TEXT_COLUMNS:
-            values = pd.Series(values, dtype=object)  # kept as Python text: Arrow strings are slower to read back
-        else:
-            values = values.tolist()  # pandas infers the dtype (a yes/no column without blanks is bool)
-        films[column] = values
+        kind, codes = DTYPES[column], parsed.codes[good]
+        if kind.startswith("datetime"):  # each distinct date converted once
+            films[column] = pd.to_datetime(pd.Series(parsed.parsed)).to_numpy()[codes]
+        elif kind == "float64":
+            films[column] = parsed.parsed[codes].astype(float)  # None -> NaN
+        elif kind == "list":  # rows of the same text share one list (read-only: nothing downstream mutates it)
+            films[column] = parsed.parsed[codes]
+        elif kind == "string":  # kept as Python text: Arrow strings are slower to read back
+            films[column] = pd.Series(parsed.parsed[codes], dtype=object)
+        else:  # pandas infers the dtype (a yes/no column without blanks is bool)
+            films[column] = parsed.parsed[codes].tolist()
     films["title"] = pd.Series([t or f"row {r}" for t, r in zip(films["title"].tolist(), films["row"].tolist())],
                                dtype=object)
     return pd.DataFrame(films), problems
@@ -277,15 +272,12 @@ class _ParsedColumn:
                 parsed[k] = parse(text)
             except InputError as err:
                 errors[k] = err
-        if column in LIST_COLUMNS:  # a blank is no names
+        if DTYPES.get(column) == "list":  # a blank is no names
             none: list = []
             for k in np.flatnonzero([v is None for v in parsed]):
                 parsed[k] = none
         failed = np.array([e is not None and (e is not _BLANK or required) for e in errors], dtype=bool)
         return cls(codes, parsed, errors, failed[codes])
-
-    def values(self):
-        return self.parsed[self.codes]
 
     def error(self, i: int):
         return self.errors[self.codes[i]]

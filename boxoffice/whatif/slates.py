@@ -189,7 +189,8 @@ def forecast_slate(forecaster, frame, mapping=None, break_even_multiple: float =
     out |= {"mixed_over": blank_text.copy(), "comparable_films": np.zeros(n, dtype=np.int64)}
     warning = blank_text.copy()
     if len(films):
-        pred = forecaster.predict(films, break_even_multiple)
+        logs = forecaster.predict_logs(films, break_even_multiple)  # scored once, for the drivers too
+        pred = forecaster.predict(films, break_even_multiple, logs=logs)
         ignored = forecaster.ignored_fields(films)
         found = findings(forecaster, films)
         warnings = grouped(found, films["row"].to_numpy(), "row")
@@ -200,7 +201,7 @@ def forecast_slate(forecaster, frame, mapping=None, break_even_multiple: float =
         if explain:
             from boxoffice.model.explain import drivers
 
-            found = drivers(forecaster, films)
+            found = drivers(forecaster, films, logs=logs)
             columns = {"driver_baseline_usd": found.baseline_usd.to_numpy()}  # the model's average film
             columns |= {f"driver_{lever}_usd": found.usd[lever].to_numpy() for lever in found.usd.columns}
             for name, values in columns.items():
