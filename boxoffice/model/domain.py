@@ -136,16 +136,17 @@ def _franchise_warnings(builder, films):
 
 def _genre_warnings(builder, films):
     import numpy as np
-    import pandas as pd
 
     if "genres" not in films:
         return
-    genres = pd.Series(films["genres"].to_numpy(object)).explode()  # one row per (film, genre)
-    unlearned = genres.notna().to_numpy() & ~genres.isin(builder.genres_).to_numpy()
-    rows, names = genres.index.to_numpy()[unlearned], genres.to_numpy(object)[unlearned]
-    for genre in dict.fromkeys(names):
-        yield np.unique(rows[names == genre]), (f"genre {genre!r} is a real genre the model has not learned (too few "
-                                                "films in its data): it counts only toward the film's number of genres")
+    learned, found = set(builder.genres_), {}
+    for row, value in enumerate(films["genres"].to_numpy(object)):  # a plain loop: pandas' explode and isin
+        for genre in (value if isinstance(value, (list, tuple, np.ndarray)) else [value]):  # cost a forecast 2 ms
+            if isinstance(genre, str) and genre not in learned:
+                found.setdefault(genre, []).append(row)
+    for genre, rows in found.items():
+        yield np.unique(rows), (f"genre {genre!r} is a real genre the model has not learned (too few "
+                                "films in its data): it counts only toward the film's number of genres")
 
 
 def _range_warnings(seen: SeenRanges, films):
@@ -163,23 +164,37 @@ def _range_warnings(seen: SeenRanges, films):
         (smallest, largest), tolerance = seen.budget_usd_2012, 1e-6  # float32 features: the edges themselves are seen
         for side, word, edge, rows in (("above", "largest", largest, np.flatnonzero(log_budget > np.log(largest) + tolerance)),
                                        ("below", "smallest", smallest, np.flatnonzero(log_budget < np.log(smallest) - tolerance))):
-            for (budget, year), at in pd.Series(rows).groupby([budgets[rows], years[rows]]):
+            for (budget, year), at in _groups(rows, budgets, years):
                 said = format_money(float(release_year_dollars(edge, int(year))))
-                yield at.to_numpy(), (f"budget {format_money(budget)} is {side} every budget the model has seen "
+                yield at, (f"budget {format_money(budget)} is {side} every budget the model has seen "
                                       f"(the {word}: {said} in dollars of {int(year)}): it forecasts it as it would that one")
     if "runtime_min" in films and seen.runtime_min is not None:
         runtime = pd.to_numeric(films["runtime_min"], errors="coerce").to_numpy(float)
         lo, hi = seen.runtime_min
         for side, word, edge, rows in (("above", "longest", hi, np.flatnonzero(runtime > hi)),
                                        ("below", "shortest", lo, np.flatnonzero(runtime < lo))):
-            for minutes, at in pd.Series(rows).groupby(runtime[rows]):
-                yield at.to_numpy(), (f"runtime {minutes:g} minutes is {side} every runtime the model has seen "
+            for minutes, at in _groups(rows, runtime):
+                yield at, (f"runtime {minutes:g} minutes is {side} every runtime the model has seen "
                                       f"(the {word}: {edge:g} minutes): it forecasts it as it would that one")
     known = dates.notna().to_numpy()
     early = np.flatnonzero(known & (dates < pd.Timestamp(seen.first_release)).to_numpy())
-    for year, at in pd.Series(early).groupby(years[early]):
-        yield at.to_numpy(), (f"the model has seen films from {seen.first_release} on; this forecast ({int(year)}) is "
+    for year, at in _groups(early, years):
+        yield at, (f"the model has seen films from {seen.first_release} on; this forecast ({int(year)}) is "
                               "before its data")
+
+
+def _groups(rows, *keys):
+    """(key, rows) for each distinct key of ``rows`` (a tuple of ``keys``' values, or the one value), in
+    key order, a key with a NaN left out: what pandas' groupby gives, without its fixed cost on every
+    forecast (a warning is for the few rows out of range, mostly none)."""
+    import numpy as np
+
+    found: dict = {}
+    for row, key in zip(rows.tolist(), zip(*(column[rows] for column in keys))):
+        if not any(value != value for value in key):  # NaN
+            found.setdefault(key, []).append(row)
+    for key in sorted(found):
+        yield (key if len(keys) > 1 else key[0]), np.asarray(found[key], dtype=np.int64)
 
 
 def _horizon_warnings(seen: SeenRanges, widening, films):
@@ -192,18 +207,18 @@ def _horizon_warnings(seen: SeenRanges, widening, films):
     years = dates.dt.year.to_numpy()
     measured = widening.measured if widening is not None else 0
     late = np.flatnonzero(dates.notna().to_numpy() & (years - seen.last_release.year - 1 > measured))
-    for year, at in pd.Series(late).groupby(years[late]):
+    for year, at in _groups(late, years):
         ahead = int(year) - seen.last_release.year
         said = (f"the model has seen films up to {seen.last_release}; a {year} release is {ahead} years past its data "
                 f"(horizon {ahead - 1} of `boxoffice evaluate --horizon`)")
         if widening is None:
-            yield at.to_numpy(), (f"{said}, and this model was stored without its horizon backtests, so its ranges "
+            yield at, (f"{said}, and this model was stored without its horizon backtests, so its ranges "
                                   "are not widened for the gap (retrain with `boxoffice train`)")
         elif widening.factors[-1] > 1:
-            yield at.to_numpy(), (f"{said}, but its backtest measures forecasts up to horizon {measured}: its ranges "
+            yield at, (f"{said}, but its backtest measures forecasts up to horizon {measured}: its ranges "
                                   f"are widened as measured there (log-width ×{widening.factors[-1]:.2f}) and held "
                                   "from there on, so they are likely too narrow")
         else:
-            yield at.to_numpy(), (f"{said}, but its backtest measures forecasts up to horizon {measured}: its ranges "
+            yield at, (f"{said}, but its backtest measures forecasts up to horizon {measured}: its ranges "
                                   f"needed no widening up to there (they held {widening.interval:.0%} of the films) "
                                   "and are not widened beyond it, so they may be too narrow")

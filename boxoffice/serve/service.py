@@ -129,10 +129,12 @@ class Service:
         return answers
 
     def _score(self, films: list, multiples: list, explain: list) -> list[dict]:
+        from boxoffice.table.film import films_frame
         from boxoffice.whatif.slates import films_context, forecast_films
 
-        figures = forecast_films(self.forecaster, films, multiples, explain)
-        return [json_ready(one | context) for one, context in zip(figures, films_context(self.forecaster, films))]
+        frame = films_frame(films)  # made once, for the figures and the warnings
+        figures = forecast_films(self.forecaster, films, multiples, explain, frame=frame)
+        return [json_ready(one | context) for one, context in zip(figures, films_context(self.forecaster, films, frame))]
 
     def _score_alone(self, film, multiple: float, explain: bool):
         try:

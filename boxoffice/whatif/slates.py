@@ -61,12 +61,13 @@ def forecast_warnings(forecaster, film) -> list[str]:
     return films_warnings(forecaster, [film])[0]
 
 
-def films_warnings(forecaster, films) -> list[list[str]]:
-    """``forecast_warnings`` of each of ``films`` at once: the domain checks judge them in one pass."""
+def films_warnings(forecaster, films, frame=None) -> list[list[str]]:
+    """``forecast_warnings`` of each of ``films`` at once: the domain checks judge them in one pass.
+    ``frame``: their ``films_frame``, when the caller has made it already."""
     from boxoffice.model.domain import findings
     from boxoffice.table.film import films_frame
 
-    frame = films_frame(films)
+    frame = films_frame(films) if frame is None else frame
     found: list[list[str]] = [[] for _ in films]
     for rows, message in findings(forecaster, frame):
         for i in rows:
@@ -87,11 +88,12 @@ def forecast_film(forecaster, film, break_even_multiple: float = break_even.MULT
     return forecast_films(forecaster, [film], [break_even_multiple], [explain])[0]
 
 
-def forecast_films(forecaster, films, break_even_multiples=None, explain=None) -> list[dict]:
+def forecast_films(forecaster, films, break_even_multiples=None, explain=None, frame=None) -> list[dict]:
     """``forecast_film`` of each of ``films``, each answer exactly what it would be alone, from one scoring
     per distinct break-even multiple: a film costs the model little, a call much (features, comparable
     copies, pandas), so a server answers concurrent requests together. ``break_even_multiples`` and
-    ``explain``: one per film (default: ``break_even.MULTIPLE``, no drivers)."""
+    ``explain``: one per film (default: ``break_even.MULTIPLE``, no drivers); ``frame``: the films'
+    ``films_frame``, when the caller has made it already."""
     from boxoffice.model.forecaster import model_id
     from boxoffice.table.film import films_frame
 
@@ -100,9 +102,10 @@ def forecast_films(forecaster, films, break_even_multiples=None, explain=None) -
     explain = [False] * len(films) if explain is None else list(explain)
     model = model_id(forecaster)
     out: list[dict] = [{} for _ in films]
+    whole = frame
     for multiple in dict.fromkeys(multiples):
         at = [i for i, m in enumerate(multiples) if m == multiple]
-        frame = films_frame([films[i] for i in at])
+        frame = whole if whole is not None and len(at) == len(films) else films_frame([films[i] for i in at])
         logs = forecaster.predict_logs(frame, multiple)  # scored once, for the figures and the drivers
         records = forecaster.predict(frame, multiple, logs=logs).to_dict("records")
         found = None
@@ -126,11 +129,12 @@ def forecast_context(forecaster, film) -> dict:
     return films_context(forecaster, [film])[0]
 
 
-def films_context(forecaster, films) -> list[dict]:
-    """``forecast_context`` of each of ``films`` at once (the warnings judged in one pass: ``films_warnings``)."""
+def films_context(forecaster, films, frame=None) -> list[dict]:
+    """``forecast_context`` of each of ``films`` at once (the warnings judged in one pass: ``films_warnings``;
+    ``frame``: their ``films_frame``, when the caller has made it already)."""
     from boxoffice.table.film import open_fields
 
-    warnings = films_warnings(forecaster, films) if films else []
+    warnings = films_warnings(forecaster, films, frame) if films else []
     return [{"warnings": found,
              "unknown_names": [{"role": role, "name": name, "closest": list(near)}
                                for role, name, near in unknown_people(forecaster, film)],
