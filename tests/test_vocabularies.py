@@ -302,3 +302,22 @@ def test_the_imdb_adapter_and_a_slate_spell_values_as_the_table_does(tmp_path):
     films, problems = parse_rows(read_frame(slate, ColumnMapping(), FORECAST_REQUIRED), ColumnMapping(), FORECAST_REQUIRED)
     film = films.iloc[0]
     assert not problems and (film["country"], film["language"], film["mpaa_rating"]) == ("USA", "English", "R")
+
+
+def test_range_warnings_group_rows_as_pandas_groupby_does():
+    """The warnings' own grouping (no pandas fixed cost per forecast) gives groupby's groups: in key
+    order, a key with a NaN left out."""
+    import numpy as np
+    import pandas as pd
+
+    from boxoffice.model.domain import _groups
+
+    rows = np.array([0, 2, 3, 5, 6])
+    budgets = np.array([5.0, 9.0, 3.0, 3.0, 1.0, np.nan, 3.0])
+    years = np.array([2027.0, 0, 2026.0, 2026.0, 0, 2020.0, np.nan])
+    ours = [(key, at.tolist()) for key, at in _groups(rows, budgets, years)]
+    theirs = [(key, at.tolist()) for key, at in pd.Series(rows).groupby([budgets[rows], years[rows]])]
+    assert ours == theirs == [((3.0, 2026.0), [2, 3]), ((5.0, 2027.0), [0])]
+    single = [(key, at.tolist()) for key, at in _groups(rows, years)]
+    assert single == [(key, at.tolist()) for key, at in pd.Series(rows).groupby(years[rows])]
+    assert list(_groups(np.array([], dtype=np.int64), years)) == []
