@@ -167,7 +167,7 @@ def _range_warnings(seen: SeenRanges, films):
             for (budget, year), at in _groups(rows, budgets, years):
                 said = format_money(float(release_year_dollars(edge, int(year))))
                 yield at, (f"budget {format_money(budget)} is {side} every budget the model has seen "
-                                      f"(the {word}: {said} in dollars of {int(year)}): it forecasts it as it would that one")
+                           f"(the {word}: {said} in dollars of {int(year)}): it forecasts it as it would that one")
     if "runtime_min" in films and seen.runtime_min is not None:
         runtime = pd.to_numeric(films["runtime_min"], errors="coerce").to_numpy(float)
         lo, hi = seen.runtime_min
@@ -175,12 +175,12 @@ def _range_warnings(seen: SeenRanges, films):
                                        ("below", "shortest", lo, np.flatnonzero(runtime < lo))):
             for minutes, at in _groups(rows, runtime):
                 yield at, (f"runtime {minutes:g} minutes is {side} every runtime the model has seen "
-                                      f"(the {word}: {edge:g} minutes): it forecasts it as it would that one")
+                           f"(the {word}: {edge:g} minutes): it forecasts it as it would that one")
     known = dates.notna().to_numpy()
     early = np.flatnonzero(known & (dates < pd.Timestamp(seen.first_release)).to_numpy())
     for year, at in _groups(early, years):
         yield at, (f"the model has seen films from {seen.first_release} on; this forecast ({int(year)}) is "
-                              "before its data")
+                   "before its data")
 
 
 def _groups(rows, *keys):
@@ -213,12 +213,12 @@ def _horizon_warnings(seen: SeenRanges, widening, films):
                 f"(horizon {ahead - 1} of `boxoffice evaluate --horizon`)")
         if widening is None:
             yield at, (f"{said}, and this model was stored without its horizon backtests, so its ranges "
-                                  "are not widened for the gap (retrain with `boxoffice train`)")
+                       "are not widened for the gap (retrain with `boxoffice train`)")
         elif widening.factors[-1] > 1:
             yield at, (f"{said}, but its backtest measures forecasts up to horizon {measured}: its ranges "
-                                  f"are widened as measured there (log-width ×{widening.factors[-1]:.2f}) and held "
-                                  "from there on, so they are likely too narrow")
+                       f"are widened as measured there (log-width ×{widening.factors[-1]:.2f}) and held "
+                       "from there on, so they are likely too narrow")
         else:
             yield at, (f"{said}, but its backtest measures forecasts up to horizon {measured}: its ranges "
-                                  f"needed no widening up to there (they held {widening.interval:.0%} of the films) "
-                                  "and are not widened beyond it, so they may be too narrow")
+                       f"needed no widening up to there (they held {widening.interval:.0%} of the films) "
+                       "and are not widened beyond it, so they may be too narrow")

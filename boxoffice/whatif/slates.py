@@ -102,19 +102,18 @@ def forecast_films(forecaster, films, break_even_multiples=None, explain=None, f
     explain = [False] * len(films) if explain is None else list(explain)
     model = model_id(forecaster)
     out: list[dict] = [{} for _ in films]
-    whole = frame
     for multiple in dict.fromkeys(multiples):
         at = [i for i, m in enumerate(multiples) if m == multiple]
-        frame = whole if whole is not None and len(at) == len(films) else films_frame([films[i] for i in at])
-        logs = forecaster.predict_logs(frame, multiple)  # scored once, for the figures and the drivers
-        records = forecaster.predict(frame, multiple, logs=logs).to_dict("records")
+        scored = frame if frame is not None and len(at) == len(films) else films_frame([films[i] for i in at])
+        logs = forecaster.predict_logs(scored, multiple)  # scored once, for the figures and the drivers
+        records = forecaster.predict(scored, multiple, logs=logs).to_dict("records")
         found = None
         if any(explain[i] for i in at):
             from boxoffice.model.explain import drivers
 
-            found = drivers(forecaster, frame, logs=logs)
+            found = drivers(forecaster, scored, logs=logs)
         for j, i in enumerate(at):
-            out[i] = records[j] | {"title": films[i].title, "release_date": frame["release_date"].iloc[j].date().isoformat(),
+            out[i] = records[j] | {"title": films[i].title, "release_date": scored["release_date"].iloc[j].date().isoformat(),
                                    "budget_usd": films[i].budget_usd, "break_even_multiple": multiple, "model": model}
             if explain[i]:
                 out[i]["drivers"] = found.as_dict(j)
