@@ -321,3 +321,23 @@ def test_range_warnings_group_rows_as_pandas_groupby_does():
     single = [(key, at.tolist()) for key, at in _groups(rows, years)]
     assert single == [(key, at.tolist()) for key, at in pd.Series(rows).groupby(years[rows])]
     assert list(_groups(np.array([], dtype=np.int64), years)) == []
+    rng = np.random.default_rng(7)  # a slate's size: many rows, few keys, NaN among them
+    budgets, years = rng.choice([1.0, 2.0, np.nan], 5_000), rng.choice([2026, 2027, 2030], 5_000)
+    rows = np.flatnonzero(rng.random(5_000) < 0.7)
+    ours = [(key, at.tolist()) for key, at in _groups(rows, budgets, years)]
+    assert ours == [(key, at.tolist()) for key, at in pd.Series(rows).groupby([budgets[rows], years[rows]])]
+
+
+def test_an_unlearned_genre_is_found_on_every_row_whether_rows_share_their_list_or_not(forecaster):
+    """A slate's rows share the list their cell parsed to; films made one by one each have their own."""
+    import numpy as np
+
+    from boxoffice.model.domain import findings
+    from boxoffice.table.film import films_frame, make_film
+
+    shared = ["News", "Drama"]
+    frame = films_frame([make_film(genres="drama", budget="5m", release_date="2013-07-12")] * 5)
+    frame["genres"] = np.array([shared, ["Drama"], shared, ["News"], ["Drama", "Reality-TV"]], dtype=object)
+    found = {message.split(" is ")[0]: rows.tolist() for rows, message in findings(forecaster, frame)
+             if message.startswith("genre")}
+    assert found == {"genre 'News'": [0, 2, 3], "genre 'Reality-TV'": [4]}
