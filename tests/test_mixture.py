@@ -104,7 +104,7 @@ def test_a_mixture_of_one_film_is_that_film_and_of_two_far_apart_spans_both():
 
 def _mixture_cdf(x, p10, p50, p90):
     """The equal-weight mixture of split normals' CDF at ``x`` (one value per row)."""
-    from boxoffice.model.mixture import _ndtr
+    from boxoffice.model.split_normals import ndtr as _ndtr
 
     gap = x[:, None] - p50
     sigma = np.where(gap < 0, (p50 - p10), (p90 - p50)) / 1.2815515655446004
@@ -132,10 +132,21 @@ def test_far_apart_mixtures_converge_and_a_film_alone_gets_what_it_gets_in_a_bat
         alone = mixture_quantiles(p10[row:row + 1], p50[row:row + 1], p90[row:row + 1])
         assert all(alone[level][0] == batch[level][row] for level in batch)  # bit for bit
 
+def test_every_mixture_converges_even_where_newton_would_bounce_between_the_brackets_ends():
+    """Unguarded, Newton's steps on two-humped mixtures with narrow components cycled between the
+    bracket's two ends for some rows (about 3 in 1,000 here, off by up to 0.2 in log gross)."""
+    rng = np.random.default_rng(3)
+    p50 = rng.normal(15, 1, (10_000, 25))
+    p50[:3000, :12] -= 5
+    p10, p90 = p50 - rng.uniform(0.01, 2, p50.shape), p50 + rng.uniform(0.01, 2, p50.shape)
+    for level, x in mixture_quantiles(p10, p50, p90).items():
+        assert np.abs(_mixture_cdf(x, p10, p50, p90) - level).max() < 1e-7
+
+
 def test_the_normal_cdf_matches_the_standard_library():
     import math
 
-    from boxoffice.model.mixture import _ndtr
+    from boxoffice.model.split_normals import ndtr as _ndtr
 
     xs = np.linspace(-6, 6, 121)
     assert np.allclose(_ndtr(xs), [0.5 * (1 + math.erf(x / math.sqrt(2))) for x in xs], atol=2e-7)

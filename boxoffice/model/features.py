@@ -262,11 +262,12 @@ class FeatureBuilder(Estimator):
         if fill_unspecified:
             self._fill_unspecified(films, out)
         # one float32 block, not ~160 columns: a frame of one film's rows is made in 0.4 ms instead of 3,
-        # and the predictors read it back as a matrix without copying column by column
+        # and the predictors read it back as a matrix without copying column by column; the frame owns
+        # the block (pandas would copy it: 0.1-0.4 s for 10,000 open variants' 250,000 rows)
         matrix = np.empty((n, len(out)), dtype=np.float32, order="F")
         for j, values in enumerate(out.values()):
             matrix[:, j] = values
-        return pd.DataFrame(matrix, columns=list(out))
+        return pd.DataFrame(matrix, columns=list(out), copy=False)
 
     def _codes(self, column: str) -> dict:
         """value -> code of a categorical ``column`` (or of the genres), built once per builder."""

@@ -196,69 +196,30 @@ class Comparables:
         return cls(table, config)
 
 
-def _ndtr(x):
-    """Standard normal CDF without scipy (a cold forecast should not import it)."""
-    return 0.5 * (1.0 + _erf(x / math.sqrt(2.0)))
-
-
-def _erf(x):
-    """Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7): plenty for quantiles of log gross."""
-    import numpy as np
-
-    sign = np.sign(x)
-    x = np.abs(x)
-    t = 1.0 / (1.0 + 0.3275911 * x)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    return sign * (1.0 - poly * np.exp(-x * x))
-
-
-TOLERANCE = 1e-8
-"""Log units a mixture quantile is found to: a millionth of a percent of gross (the CDF's own
-approximation, 1.5e-7, is coarser)."""
-
-
 def mixture_quantiles(p10, p50, p90, levels=(0.1, 0.5, 0.9), z90: float = 1.2815515655446004):
     """Quantiles of an equal-weight mixture of split normals, one per column.
 
     ``p10``, ``p50``, ``p90``: (n × k) arrays of each component's quantiles (log gross); returns a
     dict level -> (n,) array. Newton's method on the mixture's CDF from the components' mean
-    quantile, kept inside a bisection bracket (a step that leaves it halves the bracket instead):
-    a handful of CDF evaluations per level, to ``TOLERANCE``.
+    quantile, kept inside a bisection bracket (``boxoffice.model.split_normals.search``): a handful
+    of CDF evaluations per level, to ``split_normals.TOLERANCE``.
     """
     import numpy as np
 
-    p10, p50, p90 = (np.asarray(a, float) for a in (p10, p50, p90))
-    low_sigma = np.maximum((p50 - p10) / z90, 1e-6)[:, None, :]
-    high_sigma = np.maximum((p90 - p50) / z90, 1e-6)[:, None, :]
-    centre = p50[:, None, :]
-    target = np.asarray(levels, float)[None, :]  # (1 × levels)
-    z = np.abs(np.array([_normal_quantile(level) for level in levels]))[None, :]
-    lo = (centre - (z[..., None] + 1) * low_sigma).min(axis=2)  # (n × levels): the CDF is below there ...
-    hi = (centre + (z[..., None] + 1) * high_sigma).max(axis=2)  # ... and above there
+    from boxoffice.model.split_normals import search
+
+    p10, p50, p90 = (np.ascontiguousarray(a, dtype=float) for a in (p10, p50, p90))
+    low_sigma = np.maximum((p50 - p10) / z90, 1e-6)
+    high_sigma = np.maximum((p90 - p50) / z90, 1e-6)
+    z = np.abs(np.array([_normal_quantile(level) for level in levels]))[None, :, None]
+    lo = (p50[:, None, :] - (z + 1) * low_sigma[:, None, :]).min(axis=2)  # (n × levels): the CDF is below there ...
+    hi = (p50[:, None, :] + (z + 1) * high_sigma[:, None, :]).max(axis=2)  # ... and above there
     start = {0.1: p10, 0.5: p50, 0.9: p90}
-    x = np.stack([start[level].mean(axis=1) if level in start else (lo[:, i] + hi[:, i]) / 2
-                  for i, level in enumerate(levels)], axis=1)
-    x = np.clip(x, lo, hi)
-    active = np.arange(len(x))  # rows still moving: a few slow ones must not keep the rest iterating
-    for _ in range(100):
-        xa, la, ha = x[active], lo[active], hi[active]
-        gap = xa[..., None] - centre[active]
-        below = gap < 0
-        sigma = np.where(below, low_sigma[active], high_sigma[active])
-        scaled = gap / sigma
-        excess = _ndtr(scaled).mean(axis=2) - target
-        density = (np.exp(-0.5 * scaled * scaled) / (sigma * math.sqrt(2 * math.pi))).mean(axis=2)
-        la, ha = np.where(excess < 0, xa, la), np.where(excess < 0, ha, xa)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            step = xa - excess / density
-        inside = np.isfinite(step) & (step >= la) & (step <= ha)
-        new = np.where(inside, step, (la + ha) / 2)
-        moving = ((np.abs(new - xa) >= TOLERANCE) & (ha - la >= TOLERANCE)).any(axis=1)
-        x[active], lo[active], hi[active] = new, la, ha
-        active = active[moving]
-        if not len(active):
-            break
-    return {level: x[:, i] for i, level in enumerate(levels)}
+    x0 = np.stack([start[level].mean(axis=1) if level in start else (lo[:, i] + hi[:, i]) / 2
+                   for i, level in enumerate(levels)], axis=1)
+    out = np.empty((len(p50), len(levels)))
+    search(p50, low_sigma, high_sigma, np.asarray(levels, dtype=float), x0, lo, hi, out)
+    return {level: out[:, i] for i, level in enumerate(levels)}
 
 
 def _frame(columns: dict):
@@ -273,7 +234,7 @@ def _frame(columns: dict):
     block = np.empty((n, len(text)), dtype=object)
     for j, name in enumerate(text):
         block[:, j] = columns[name]
-    frame = pd.DataFrame(block, columns=text, dtype=object)
+    frame = pd.DataFrame(block, columns=text, dtype=object, copy=False)  # the frame owns the block: not copied
     rest = {name: column for name, column in columns.items() if column.dtype != object}
     return pd.concat([frame, pd.DataFrame(rest)], axis=1) if rest else frame
 
