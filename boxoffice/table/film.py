@@ -168,8 +168,9 @@ def films_frame(films, today: dt.date | None = None):
     dates = [film.release_date or default_release_date(today) for film in films]  # release_date_or_default
     stamps = {date: pd.Timestamp(date) for date in set(dates)}  # variants share a few dates
     columns["release_date"] = [stamps[date] for date in dates]
-    for name in ("genres", "cast", "directors"):
-        columns[name] = [list(v) for v in columns[name]]
+    for name in ("genres", "cast", "directors"):  # one list per distinct value, shared as a slate's cells are:
+        lists: dict = {}                           # the features read each distinct list once
+        columns[name] = [lists.get(v) or lists.setdefault(v, list(v)) for v in columns[name]]
     columns[OPEN_COLUMN] = [open_fields(film) for film in films]
     frame = pd.DataFrame(columns)
     frame["year"] = frame["release_date"].dt.year
