@@ -165,11 +165,11 @@ def test_a_just_trained_model_scores_small_batches_with_its_boosters(forecaster,
 
 
 def test_a_batch_split_over_cores_scores_bit_for_bit_as_on_one(monkeypatch):
-    from boxoffice.model import forest as forest_module
+    from boxoffice.model import compiled
 
     X, _ = _mixed_frame(np.random.default_rng(3), 9000)
     forest = Forest.from_model_texts([_property_booster().model_to_string()])
-    monkeypatch.setattr(forest_module, "_parts", lambda n: [slice(0, n)])
+    monkeypatch.setattr(compiled, "row_parts", lambda n, *_: [slice(0, n)])
     one = forest.predict(X)
-    monkeypatch.setattr(forest_module, "_parts", lambda n: [slice(0, 4096), slice(4096, 8192), slice(8192, n)])
+    monkeypatch.setattr(compiled, "row_parts", lambda n, *_: [slice(0, 4096), slice(4096, 8192), slice(8192, n)])
     assert np.array_equal(forest.predict(X), one)

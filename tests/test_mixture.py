@@ -63,9 +63,9 @@ def test_the_compiled_search_finds_what_sorting_finds_and_ties_go_to_the_earlier
         "release_date": pd.to_datetime([f"{y}-06-01" for y in rng.integers(2000, 2006, 300)]),
         "genres": [list(rng.choice(genres, rng.integers(0, 3), replace=False)) for _ in range(300)],
         "budget_usd_2012": rng.choice([10e6, 20e6, 50e6, 100e6], 300), "cast": [[]] * 300}))
-    budgets = np.log(rng.choice([10e6, 20e6, 30e6, 100e6], 400))
-    asked = [list(rng.choice(genres + ["Klingon"], rng.integers(0, 4))) for _ in range(400)]  # repeats too
-    years = rng.integers(1999, 2008, 400).astype(float)
+    budgets = np.log(rng.choice([10e6, 20e6, 30e6, 100e6], 2500))  # over 1,000 distinct: split over the cores
+    asked = [list(rng.choice(genres + ["Klingon"], rng.integers(0, 4))) for _ in range(2500)]  # repeats too
+    years = rng.integers(1999, 2008, 2500).astype(float)
     found = pool.nearest(budgets, asked, years, k=25)
     assert (found == _nearest_by_sorting(pool, budgets, asked, years, k=25)).all()
     alike = Comparables.from_films(pd.DataFrame({"release_date": pd.to_datetime(["2005-06-01"] * 40),
@@ -139,8 +139,12 @@ def test_every_mixture_converges_even_where_newton_would_bounce_between_the_brac
     p50 = rng.normal(15, 1, (10_000, 25))
     p50[:3000, :12] -= 5
     p10, p90 = p50 - rng.uniform(0.01, 2, p50.shape), p50 + rng.uniform(0.01, 2, p50.shape)
-    for level, x in mixture_quantiles(p10, p50, p90).items():
+    batch = mixture_quantiles(p10, p50, p90)  # 10,000 rows: split over the cores
+    for level, x in batch.items():
         assert np.abs(_mixture_cdf(x, p10, p50, p90) - level).max() < 1e-7
+    for row in (0, 4_999, 5_000, 9_999):
+        alone = mixture_quantiles(p10[row:row + 1], p50[row:row + 1], p90[row:row + 1])
+        assert all(alone[level][0] == batch[level][row] for level in batch)  # bit for bit
 
 
 def test_the_normal_cdf_matches_the_standard_library():

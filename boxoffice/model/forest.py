@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from boxoffice.model.compiled import run_parts
 from boxoffice.model.tree_text import Tree, read_model
 
 BLOCK_ROWS = 256
@@ -95,31 +96,12 @@ class Forest:
         arrays = (a["node_start"], a["feature"], thresholds, a["mask"], a["nan_right"], a["categorical"],
                   a["word_start"], a["word_count"], a["words"], a["cat_features"], a["cat_slot"], a["initial"],
                   a["leaf_start"], a["leaf_values"], a["output"], a["lowest_bit"], a["bit_constants"])
-        parts = _parts(X.shape[0])
-        if len(parts) == 1:
-            _score(X, 0, X.shape[0], *arrays, out)
-            return out
-        # the kernel releases the GIL: one range of the rows per core, each written in place
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(len(parts)) as pool:
-            list(pool.map(lambda part: _score(X, part.start, part.stop, *arrays, out), parts))
+        run_parts(lambda part: _score(X, part.start, part.stop, *arrays, out), X.shape[0], PARALLEL_ROWS, BLOCK_ROWS)
         return out
 
 
 PARALLEL_ROWS = 16 * BLOCK_ROWS
 """Below this many rows a batch is scored on one core (threads cost more than they save)."""
-
-
-def _parts(n: int) -> list[slice]:
-    """Row slices, one per usable core, each a whole number of blocks."""
-    import os
-
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if cores < 2 or n < PARALLEL_ROWS:
-        return [slice(0, n)]
-    step = -(-n // cores // BLOCK_ROWS) * BLOCK_ROWS
-    return [slice(start, min(start + step, n)) for start in range(0, n, step)]
 
 
 def split_test(tree: Tree, node: int) -> tuple[bool, float, bool, tuple[int, ...]]:

@@ -206,7 +206,8 @@ def mixture_quantiles(p10, p50, p90, levels=(0.1, 0.5, 0.9), z90: float = 1.2815
     """
     import numpy as np
 
-    from boxoffice.model.split_normals import search
+    from boxoffice.model.compiled import run_parts
+    from boxoffice.model.split_normals import PARALLEL_ROWS, search
 
     p10, p50, p90 = (np.ascontiguousarray(a, dtype=float) for a in (p10, p50, p90))
     low_sigma = np.maximum((p50 - p10) / z90, 1e-6)
@@ -217,8 +218,9 @@ def mixture_quantiles(p10, p50, p90, levels=(0.1, 0.5, 0.9), z90: float = 1.2815
     start = {0.1: p10, 0.5: p50, 0.9: p90}
     x0 = np.stack([start[level].mean(axis=1) if level in start else (lo[:, i] + hi[:, i]) / 2
                    for i, level in enumerate(levels)], axis=1)
-    out = np.empty((len(p50), len(levels)))
-    search(p50, low_sigma, high_sigma, np.asarray(levels, dtype=float), x0, lo, hi, out)
+    out, targets = np.empty((len(p50), len(levels))), np.asarray(levels, dtype=float)
+    run_parts(lambda rows: search(p50[rows], low_sigma[rows], high_sigma[rows], targets, x0[rows], lo[rows], hi[rows],
+                                  out[rows]), len(p50), PARALLEL_ROWS)
     return {level: out[:, i] for i, level in enumerate(levels)}
 
 
