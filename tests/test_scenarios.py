@@ -308,3 +308,25 @@ def test_a_bad_break_even_multiple_is_still_refused(text):
 
     with pytest.raises(InputError, match="break_even_multiple"):
         parse_scenarios("base: {genres: action, budget: 1m}\n" + text, "s.yaml")
+
+
+def test_a_variant_is_its_base_with_the_overrides_exactly_as_dataclasses_replace_makes_it():
+    """Variants skip ``Film.__init__`` for speed, which holds only while a Film checks nothing there."""
+    import dataclasses as dc
+    import datetime as dt
+
+    from boxoffice.table.film import Film
+    from boxoffice.whatif.scenarios import LEAD, _apply
+
+    assert not hasattr(Film, "__post_init__") and not hasattr(Film, "__slots__")
+    base = make_film(genres="action", budget="150m", cast="Tom Cruise, Emily Blunt", release_date="2027-07-16")
+    for overrides, expected in [
+        ([("budget_usd", 9e7)], {"budget_usd": 9e7}),
+        ([("budget_usd", 9e7), ("release_date", dt.date(2027, 12, 17))], {"budget_usd": 9e7,
+                                                                         "release_date": dt.date(2027, 12, 17)}),
+        ([(LEAD, ("Keanu Reeves",))], {"cast": ("Keanu Reeves", "Emily Blunt")}),
+    ]:
+        variant, replaced = _apply(base, overrides), dc.replace(base, **expected)
+        assert type(variant) is Film and variant == replaced and hash(variant) == hash(replaced)
+        assert dc.asdict(variant) == dc.asdict(replaced)
+    assert base.budget_usd == 150e6  # the base is untouched
