@@ -137,24 +137,67 @@ def franchise_of(films, known) -> tuple:
     days, dated = days_since_epoch(films["release_date"])
     keys, sequel = np.full(n, None, dtype=object), np.zeros(n, dtype=bool)
     # only a title with a number, a marker or a ':' can follow an earlier film, unless a franchise is said
-    numbered = np.array([bool(_MAYBE_NUMBERED.search(t)) for t in titles] + [False], dtype=bool)
+    numbered = np.array([*_maybe_numbered(titles), False], dtype=bool)
     maybe = (numbered[title_codes] | (said_codes >= 0)) & dated  # code -1 (a blank) reads the last: False
     if not maybe.any():
         return keys, sequel
     entries = known if isinstance(known, dict) else franchise_index(known)
     at = np.flatnonzero(maybe)
-    text = np.array([*titles, ""], dtype=object)
-    named = np.array([*said, ""], dtype=object)
     # each distinct (title, franchise said) is judged once, for every date at once (``_plan``)
     codes, pairs = pd.factorize(title_codes[at] * (len(said) + 1) + (said_codes[at] + 1))
-    plans = [_plan(text[p // (len(said) + 1)], named[p % (len(said) + 1) - 1], entries) for p in pairs]
-    first_key, first_after, second_key, second_after = (np.array(part, dtype=dtype)[codes] for part, dtype in
-                                                        zip(zip(*plans), (object, np.int64, object, np.int64)))
+    title_of, said_of = pairs // (len(said) + 1), pairs % (len(said) + 1) - 1  # -1: a blank
+    first_key, first_after, second_key, second_after = (part[codes] for part in
+                                                        _plans(title_of, said_of, titles, said, entries))
     day = days[at]
     first, second = day > first_after, day > second_after
     keys[at] = np.where(first, first_key, np.where(second, second_key, None))
     sequel[at] = first | second
     return keys, sequel
+
+
+def _maybe_numbered(titles: list[str]) -> list[bool]:
+    """``_MAYBE_NUMBERED`` found in each title (clean text), ASCII ones in bulk."""
+    from boxoffice.names import in_bulk
+
+    def bulk(texts):
+        import pyarrow.compute as pc
+
+        return pc.match_substring_regex(texts, _MAYBE_NUMBERED.pattern).to_pylist()
+
+    return in_bulk(titles, bulk, lambda title: _MAYBE_NUMBERED.search(title) is not None)
+
+
+def _plans(title_of, said_of, titles: list[str], said: list[str], entries) -> tuple:
+    """``_plan`` of each distinct (title, franchise said) (codes into ``titles`` and ``said``, -1 for a
+    blank) as four arrays: one by one for a few (each title parsed once per process), else in bulk."""
+    import numpy as np
+
+    from boxoffice.names import BULK
+
+    said_keys = [*_franchise_keys(said), None]  # a blank (-1) reads the last: None
+    if len(title_of) < BULK:
+        plans = [_plan(_title(titles[t]) if t >= 0 and not said_keys[s] else None, said_keys[s], entries)
+                 for t, s in zip(title_of.tolist(), said_of.tolist())]
+        return tuple(np.array(part, dtype=dtype) for part, dtype in zip(zip(*plans), _PLAN_DTYPES))
+    first_key = np.array(said_keys, dtype=object)[said_of]
+    by_title = np.array([k is None for k in first_key.tolist()], dtype=bool)
+    plans = (first_key, np.where(by_title, NEVER, ALWAYS), np.full(len(title_of), None, dtype=object),
+             np.full(len(title_of), NEVER))
+    judged = np.flatnonzero(by_title & (title_of >= 0))
+    if len(judged):
+        wanted, which = np.unique(title_of[judged], return_inverse=True)
+        for part, plan in zip(plans, _bulk_plans([titles[t] for t in wanted.tolist()], entries)):
+            part[judged] = plan[which]
+    return plans
+
+
+def _franchise_keys(names: list[str]) -> list[str | None]:
+    """``_franchise_key`` of each distinct franchise said (clean text, not blank)."""
+    from boxoffice.names import BULK, title_keys
+
+    if len(names) < BULK:
+        return [_franchise_key(name) for name in names]
+    return [key or None for key in title_keys(names)]
 
 
 _MAYBE_NUMBERED = re.compile(
@@ -166,37 +209,49 @@ a number word or a marker; every other title is judged at once (no earlier film 
 
 def _text(column):
     """(code of each value, its distinct clean texts): code -1 for a blank (None, NaN, NA or empty once
-    cleaned); ``clean_text`` runs once per distinct value, in plain Python (pandas' factorize cost a
-    single forecast more than the rest of the rule)."""
+    cleaned); ``clean_text`` runs once per distinct value, in plain Python for a few (pandas' factorize
+    cost a single forecast more than the rest of the rule), in bulk for many texts."""
     import numpy as np
-    import pandas as pd
 
-    from boxoffice.names import clean_text
+    from boxoffice.names import BULK, clean_texts
 
-    code_of, by_value = {}, {}
     values = column.tolist() if hasattr(column, "tolist") else list(column)
-    for value in dict.fromkeys(values):  # distinct, in order of appearance
-        blank = value is None or value is pd.NA or (isinstance(value, float) and value != value)
-        text = "" if blank else clean_text(value)
-        by_value[value] = code_of.setdefault(text, len(code_of)) if text else -1
-    return np.fromiter(map(by_value.__getitem__, values), np.int64, len(values)), list(code_of)
+    distinct = list(dict.fromkeys(values))  # in order of appearance
+    texts = clean_texts(distinct)  # a blank (None, NaN, NA) cleans to ""
+    if len(distinct) >= BULK:
+        import pandas as pd
+
+        codes, found = pd.factorize(np.array(texts, dtype=object))
+        found = found.tolist()
+        if "" in found:
+            blank = found.index("")
+            codes = np.where(codes == blank, -1, codes - (codes > blank))
+            del found[blank]
+        by_value = dict(zip(distinct, codes.tolist()))
+    else:
+        code_of, by_value = {}, {}
+        for value, text in zip(distinct, texts):
+            by_value[value] = code_of.setdefault(text, len(code_of)) if text else -1
+        found = list(code_of)
+    return np.fromiter(map(by_value.__getitem__, values), np.int64, len(values)), found
 
 
 ALWAYS, NEVER = -(1 << 62), 1 << 62
 """Days after which a condition holds: from any date, or at none."""
+_PLAN_DTYPES = (object, "int64", object, "int64")
 
 
-def _plan(title: str, name: str, entries) -> tuple[str | None, int, str | None, int]:
-    """How a title (and a franchise said for it) is judged at any date: (key, after, key, after). A
-    film dated after the first day is an entry of the first key; else, after the second day, of the
-    second; else it is an original. Every condition only grows true as earlier entries accumulate,
-    so each is the first day an earlier film makes it hold (``franchise_of`` explains the rule)."""
-    said = _franchise_key(name) if name else None  # ``name`` is clean text already
+def _plan(title: tuple | None, said: str | None, entries) -> tuple[str | None, int, str | None, int]:
+    """How a title (its ``_title``, None for a blank) and the key of a franchise said for it are judged
+    at any date: (key, after, key, after). A film dated after the first day is an entry of the first key;
+    else, after the second day, of the second; else it is an original. Every condition only grows true
+    as earlier entries accumulate, so each is the first day an earlier film makes it hold
+    (``franchise_of`` explains the rule)."""
     if said:
         return said, ALWAYS, None, NEVER
-    if not title:
+    if title is None:
         return None, NEVER, None, NEVER
-    key, head, subtitled, numbered = _title(title)
+    key, head, subtitled, numbered = title
     stem, stem_after = None, NEVER
     if numbered is not None:
         stem, number, marker = numbered
@@ -211,3 +266,115 @@ def _plan(title: str, name: str, entries) -> tuple[str | None, int, str | None, 
             stem_after = min(days, default=NEVER)
     head_after = min(entries.get(head, {}).values(), default=NEVER) if subtitled else NEVER
     return stem, stem_after, head, head_after
+
+
+def _bulk_plans(titles: list[str], entries) -> tuple:
+    """``_plan`` of many titles at once (no franchise said): ``_title`` and ``_numbered`` as Arrow kernels,
+    the look-ups into ``entries`` as array look-ups (``_days``). A number too long for int64 goes through
+    ``_plan``."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from boxoffice.names import title_keys
+
+    n = len(titles)
+    subtitled = np.array([":" in t for t in titles], dtype=bool)
+    keys = np.array(title_keys(titles), dtype=object)
+    heads = keys.copy()
+    heads[subtitled] = title_keys([t.split(":")[0] for t in np.array(titles, dtype=object)[subtitled].tolist()])
+    key_text, head_text = pa.array(keys, pa.string()), pa.array(heads, pa.string())
+    # ``_numbered``: the first all-digit word after the first word, else a number word ending the head
+    found = pc.extract_regex(key_text, _FIRST_NUMBER)
+    by_digits = found.is_valid().to_numpy(zero_copy_only=False)
+    worded = _extract(head_text, _LAST_NUMBER_WORD, ~by_digits)
+    by_word = worded.is_valid().to_numpy(zero_copy_only=False)
+    before = pc.if_else(by_digits, found.field("before"), worded.field("before"))
+    digits = found.field("number").fill_null("0")
+    exact = pc.utf8_length(digits).to_numpy() <= 18  # else int64 overflows: ``_plan`` does it
+    number = pc.cast(pc.if_else(pa.array(by_digits & exact), digits, "0"), pa.int64())
+    number = number.to_numpy(zero_copy_only=False, writable=True)
+    words = worded.field("number").to_numpy(zero_copy_only=False)
+    number[by_word] = [_NUMBER_WORDS[w] for w in words[by_word].tolist()]
+    marked = _extract(before, _MARKER_AT_END, by_digits | by_word)
+    has_marker = marked.is_valid().to_numpy(zero_copy_only=False)
+    marker = marked.field("marker").fill_null("").to_numpy(zero_copy_only=False)
+    stem = pc.if_else(has_marker, marked.field("stem"), before).fill_null("")
+    numbered = (by_digits | by_word) & (pc.utf8_length(stem).to_numpy() > 0)
+    # ``_plan``'s look-ups: the first day of any entry of a key, of its unnumbered one, of (key, number)
+    index, lowest, unnumbered, day_of = _days(entries)
+    at_stem = _index_of(index, stem)
+    says = (number == 2) & ~has_marker & (pc.ends_with(key_text, " 2").to_numpy(zero_copy_only=False)
+                                          | pc.ends_with(head_text, " 2").to_numpy(zero_copy_only=False))
+    says |= np.isin(marker, list(_SAYS_SEQUEL)) & (number >= 2)
+    after = np.minimum(np.where(has_marker, lowest[at_stem], NEVER),
+                       np.where(number > 0, unnumbered[at_stem], NEVER))
+    after = np.minimum(after, day_of(at_stem, number - 1))
+    stem_after = np.where(numbered, np.where(says, ALWAYS, after), NEVER)
+    head_after = np.full(n, NEVER, dtype=np.int64)
+    head_after[subtitled] = lowest[_index_of(index, head_text.filter(pa.array(subtitled)))]
+    first_key = np.where(numbered, stem.to_numpy(zero_copy_only=False), None)
+    for i in np.flatnonzero(by_digits & ~exact).tolist():
+        key, head = keys[i], heads[i]
+        first_key[i], stem_after[i], _, head_after[i] = _plan((key, head, subtitled[i], _numbered(key, head)),
+                                                              None, entries)
+    return first_key, stem_after.astype(np.int64), heads, head_after.astype(np.int64)
+
+
+_FIRST_NUMBER = r"^(?P<before>[a-z0-9]+(?: [a-z0-9]+)*?) (?P<number>[0-9]+)(?: |$)"
+_LAST_NUMBER_WORD = rf"^(?P<before>[a-z0-9]+(?: [a-z0-9]+)*) (?P<number>{'|'.join(_NUMBER_WORDS)})$"
+_MARKER_AT_END = rf"^(?:(?P<stem>.*) )?(?P<marker>{'|'.join(sorted(_MARKERS))})$"
+"""On title keys (``[a-z0-9]+`` words, one space apart): ``_numbered``'s split into the words before the
+number (a marker last among them, if any) and the number."""
+
+
+def _days(entries):
+    """``entries`` as arrays: its keys (an index), the first day of any entry of each key and of its
+    unnumbered entry (NEVER last, for a key it lacks), and a look-up (key's position, number) -> first day."""
+    import numpy as np
+    import pandas as pd
+
+    index = pd.Index(list(entries), dtype=object)
+    lowest = np.array([min(e.values(), default=NEVER) for e in entries.values()] + [NEVER], dtype=np.int64)
+    unnumbered = np.array([e.get(0, NEVER) for e in entries.values()] + [NEVER], dtype=np.int64)
+    numbers = [number for e in entries.values() for number in e]
+    width = max(numbers, default=0) + 1
+    if width * (len(entries) + 1) >= 1 << 62 or min(numbers, default=0) < 0:  # no code fits: one by one
+        def day_of(at, number):
+            return np.array([entries[index[i]].get(m, NEVER) if i < len(index) else NEVER
+                             for i, m in zip(at.tolist(), number.tolist())], dtype=np.int64)
+        return index, lowest, unnumbered, day_of
+    codes = pd.Index(np.array([i * width + number for i, e in enumerate(entries.values()) for number in e],
+                              dtype=np.int64))
+    days = np.array([day for e in entries.values() for day in e.values()] + [NEVER], dtype=np.int64)
+
+    def day_of(at, number):
+        valid = (at < len(index)) & (number >= 0) & (number < width)
+        found = codes.get_indexer(np.where(valid, at * width + np.where(valid, number, 0), -1))
+        return days[np.where(valid, found, -1)]
+    return index, lowest, unnumbered, day_of
+
+
+def _index_of(index, keys):
+    """Position of each key (an Arrow array) in ``index``; its length (the NEVER after the last) for a
+    key it lacks."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    at = pc.index_in(keys, value_set=pa.array(index.tolist(), pa.string()))
+    return at.fill_null(len(index)).to_numpy(zero_copy_only=False)
+
+
+def _extract(texts, pattern: str, rows):
+    """``pc.extract_regex`` of the ``rows`` (a mask) of ``texts``, null elsewhere: the ones ``pattern``
+    is found in first (RE2 finds faster than it extracts)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows = rows & pc.match_substring_regex(texts, pattern).fill_null(False).to_numpy(zero_copy_only=False)
+    at = np.flatnonzero(rows)
+    parts = pc.extract_regex(texts.take(pa.array(at)), pattern)
+    spread = np.full(len(texts), len(at))  # the last: a null row
+    spread[at] = np.arange(len(at))
+    return pa.concat_arrays([parts, pa.nulls(1, parts.type)]).take(pa.array(spread))

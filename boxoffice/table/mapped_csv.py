@@ -12,7 +12,8 @@ from functools import partial
 from pathlib import Path
 
 from boxoffice.errors import DataSourceError, InputError
-from boxoffice.names import canonical_genres, clean_text, closest_names, split_names, title_key
+from boxoffice.names import (BULK, canonical_genres, clean_text, clean_texts, closest_names, split_names,
+                             split_names_each, title_key)
 from boxoffice.table.schema import COLUMNS, MPAA_RATINGS, canonical_rating
 from boxoffice.table.vocabulary import canonical_value
 from boxoffice.table.sources.base import read_csv_checked
@@ -200,8 +201,11 @@ def parse_rows(frame, mapping: ColumnMapping, required: tuple[str, ...], *, stri
         "sequel": _flag,
         "franchise": clean_text,
     }
+    each = {"title": list, "franchise": clean_texts, "cast": partial(_names_each, sep=sep, column="cast"),
+            "directors": partial(_names_each, sep=sep, column="directors")}  # many distinct texts at once
     lines = frame.index.to_numpy(dtype=np.int64)
-    columns = {column: _ParsedColumn.of(frame, column, parse, column in required) for column, parse in parsers.items()}
+    columns = {column: _ParsedColumn.of(frame, column, parse, column in required, each.get(column))
+               for column, parse in parsers.items()}
     failing = np.zeros(len(frame), dtype=bool)
     for parsed in columns.values():
         failing |= parsed.failing
@@ -252,7 +256,9 @@ class _ParsedColumn:
     """Per row: a parse error, or a blank in a required column."""
 
     @classmethod
-    def of(cls, frame, column: str, parse, required: bool) -> "_ParsedColumn":
+    def of(cls, frame, column: str, parse, required: bool, parse_each=None) -> "_ParsedColumn":
+        """``parse_each``, if given, parses a list of texts at once (an ``InputError`` in place of a text's
+        value): for a column of many distinct texts, where one by one would cost seconds."""
         import numpy as np
         import pandas as pd
 
@@ -260,18 +266,28 @@ class _ParsedColumn:
             codes, texts = np.zeros(len(frame), dtype=np.intp), [""]
         else:
             codes, uniques = pd.factorize(frame[column])
-            texts = [*uniques, ""]
+            texts = [*uniques.tolist(), ""]
             codes[codes < 0] = len(texts) - 1  # a missing cell (a short row) is blank
         parsed, errors = np.empty(len(texts), dtype=object), np.empty(len(texts), dtype=object)
-        for k, raw_text in enumerate(texts):
-            text = clean_text(raw_text) if isinstance(raw_text, str) else ""
-            if not text:
-                errors[k] = _BLANK
-                continue
-            try:
-                parsed[k] = parse(text)
-            except InputError as err:
-                errors[k] = err
+        if parse_each is not None and len(texts) > BULK:
+            cleaned = clean_texts([text if isinstance(text, str) else "" for text in texts])
+            filled = [k for k, text in enumerate(cleaned) if text]
+            errors[[k for k, text in enumerate(cleaned) if not text]] = _BLANK
+            for k, result in zip(filled, parse_each([cleaned[k] for k in filled])):
+                if isinstance(result, InputError):
+                    errors[k] = result
+                else:
+                    parsed[k] = result
+        else:
+            for k, raw_text in enumerate(texts):
+                text = clean_text(raw_text) if isinstance(raw_text, str) else ""
+                if not text:
+                    errors[k] = _BLANK
+                    continue
+                try:
+                    parsed[k] = parse(text)
+                except InputError as err:
+                    errors[k] = err
         if DTYPES.get(column) == "list":  # a blank is no names
             none: list = []
             for k in np.flatnonzero([v is None for v in parsed]):
@@ -284,13 +300,20 @@ class _ParsedColumn:
 
 
 def _names(text: str, sep: str, column: str) -> list[str]:
+    names = _names_each([text], sep, column)[0]
+    if isinstance(names, InputError):
+        raise names
+    return names
+
+
+def _names_each(texts: list[str], sep: str, column: str) -> list:
+    """``split_names`` of each text (in bulk for many: ``split_names_each``), an ``InputError`` for too many."""
     from boxoffice.table.film import MAX_CAST
 
-    names = split_names(text, sep)
-    if len(names) > MAX_CAST:
-        raise InputError(f"{column} lists {len(names):,} names; at most {MAX_CAST} are used",
-                         hint=f"keep the top {MAX_CAST}, lead first")
-    return names
+    hint = f"keep the top {MAX_CAST}, lead first"
+    return [names if len(names) <= MAX_CAST else
+            InputError(f"{column} lists {len(names):,} names; at most {MAX_CAST} are used", hint=hint)
+            for names in split_names_each(texts, sep)]
 
 
 def _rating(text: str) -> str:
