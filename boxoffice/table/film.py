@@ -170,7 +170,7 @@ def films_frame(films, today: dt.date | None = None):
     columns["release_date"] = [stamps[date] for date in dates]
     for name in ("genres", "cast", "directors"):  # one list per distinct value, shared as a slate's cells are:
         lists: dict = {}                           # the features read each distinct list once
-        columns[name] = [lists.get(v) or lists.setdefault(v, list(v)) for v in columns[name]]
+        columns[name] = [lists[v] if v in lists else lists.setdefault(v, list(v)) for v in columns[name]]
     columns[OPEN_COLUMN] = [open_fields(film) for film in films]
     frame = pd.DataFrame(columns)
     frame["year"] = frame["release_date"].dt.year
