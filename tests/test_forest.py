@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from boxoffice.model import revenue as model_module
 from boxoffice.model.forest import Forest, UnsupportedModel
+from boxoffice.model.tree_text import read_model
 
 
 def _train(X, y, categorical=(), rounds=30, **params):
@@ -67,6 +68,22 @@ def test_missing_values_without_nan_handling_go_as_zero():
     booster = _train(X, y, ["cat", "small_cat"], use_missing=False)
     test, _ = _mixed_frame(np.random.default_rng(3), 1000)
     _assert_same([booster], test)
+
+
+def test_32_leaf_trees_reach_their_last_leaf():
+    """32 leaves fill the 32-bit mask: the last leaf's bit is the sign bit of the float32 whose
+    exponent names the leaf (the narrow path's lookup)."""
+    rng = np.random.default_rng(5)
+    X, y = _mixed_frame(rng, 5000)
+    full = _train(X, y, ["cat", "small_cat"], num_leaves=32, min_data_in_leaf=2)
+    trees = full.dump_model()["tree_info"]
+    assert max(t["num_leaves"] for t in trees) == 32
+    landed = full.predict(X, pred_leaf=True)
+    model = read_model(full.model_to_string())
+    last = [(i, tree.leaf_order()[0][-1]) for i, tree in enumerate(model.trees) if tree.num_leaves == 32]
+    assert any((landed[:, i] == leaf).any() for i, leaf in last)  # some film lands on a tree's bit-31 leaf
+    _assert_same([full], X)
+    _assert_same([full], _awkward_rows(2000))
 
 
 def test_64_leaf_trees_and_single_leaf_trees():

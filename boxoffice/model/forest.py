@@ -8,7 +8,10 @@ SIGIR 2015): each node whose test sends a film right clears the leaves of its
 left subtree from that film's bitmask, and the leftmost leaf left is where the
 film lands. The inner loops have no data-dependent branches (each row's mask is ANDed with a
 selected word, never stored under an ``if``), so numba vectorises them: a conditional store kept
-them scalar and cost 3x. Results are LightGBM's bit
+them scalar and cost 3x. Likewise a one-word category set is tested by ANDing each film's code as
+a bit (a shift by each film's own code kept that loop scalar: 0.06 s of a 0.2 s forest), and with
+up to 32 leaves the landing leaf is read from the exponent of its bit as a float32, not a
+table lookup (0.01 s more). Results are LightGBM's bit
 for bit: the same leaf, summed in the same tree order (a test checks this).
 
 Only what the toolkit trains is supported (regression-type objectives, up to 64
@@ -190,8 +193,12 @@ def _score(X, start, stop, node_start, feature, thresholds, mask, nan_right, cat
     one, multiplier, shift, low = bit_constants[0], bit_constants[1], bit_constants[2], bit_constants[3]
     block = np.empty((n_features, BLOCK_ROWS), X.dtype)  # the block transposed: one feature's rows are contiguous
     codes = np.empty((cat_features.shape[0], BLOCK_ROWS), np.uint32)
+    bit = np.empty((cat_features.shape[0], BLOCK_ROWS), np.uint32)
     leaves = np.empty(BLOCK_ROWS, initial.dtype)
     sums = np.empty((out.shape[1], BLOCK_ROWS), np.float64)
+    lowest = np.empty(BLOCK_ROWS, np.float32)
+    exponent = lowest.view(np.int32)
+    narrow = initial.itemsize == 4
     for first in range(start, stop, BLOCK_ROWS):  # rows start..stop-1 of X and of out
         rows = min(BLOCK_ROWS, stop - first)
         for f in range(n_features):  # feature by feature: the features' matrix is column-major
@@ -202,6 +209,9 @@ def _score(X, start, stop, node_start, feature, thresholds, mask, nan_right, cat
             for r in range(BLOCK_ROWS):
                 x = block[cat_features[j], r]
                 codes[j, r] = np.uint32(np.int64(x)) if (x > -1.0 and x < 2147483647.0) else np.uint32(4294967295)
+            for r in range(BLOCK_ROWS):  # the code as a bit of one word: a one-word set is tested by one AND
+                c = codes[j, r]
+                bit[j, r] = np.uint32(1) << (c & np.uint32(31)) if c < 32 else np.uint32(0)
         sums[:] = 0.0
         for t in range(initial.shape[0]):
             leaves[:] = initial[t]
@@ -212,8 +222,7 @@ def _score(X, start, stop, node_start, feature, thresholds, mask, nan_right, cat
                     if count == 1:  # up to 32 categories: one word, no gather
                         word = words[start]
                         for r in range(BLOCK_ROWS):
-                            c = codes[slot, r]
-                            leaves[r] &= low if (c < 32) & (((word >> (c & 31)) & 1) != 0) else m
+                            leaves[r] &= low if (bit[slot, r] & word) != 0 else m
                     else:
                         for r in range(BLOCK_ROWS):
                             c = codes[slot, r]
@@ -228,9 +237,16 @@ def _score(X, start, stop, node_start, feature, thresholds, mask, nan_right, cat
                         for r in range(BLOCK_ROWS):
                             leaves[r] &= m if block[f, r] > threshold else low
             o, base = output[t], leaf_start[t]
-            for r in range(BLOCK_ROWS):
-                v = leaves[r]
-                sums[o, r] += leaf_values[base + lowest_bit[(((v & (~v + one)) * multiplier) & low) >> shift]]
+            if narrow:  # the lowest set bit as a float32's exponent (its sign bit is the 32nd leaf's)
+                for r in range(BLOCK_ROWS):
+                    v = leaves[r]
+                    lowest[r] = np.float32(np.int32(v & (~v + one)))
+                for r in range(BLOCK_ROWS):
+                    sums[o, r] += leaf_values[base + ((exponent[r] >> 23) & 255) - 127]
+            else:
+                for r in range(BLOCK_ROWS):
+                    v = leaves[r]
+                    sums[o, r] += leaf_values[base + lowest_bit[(((v & (~v + one)) * multiplier) & low) >> shift]]
         for r in range(rows):
             for o in range(out.shape[1]):
                 out[first + r, o] = sums[o, r]
