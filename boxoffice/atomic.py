@@ -67,8 +67,10 @@ def atomic_path(target: Path, suffix: str = ".tmp"):
 
 
 def write_csv_atomic(frame, target: Path) -> Path:
+    from boxoffice.table.csv_writing import write_csv
+
     with atomic_path(target) as tmp:
-        frame.to_csv(tmp, index=False)
+        write_csv(frame, tmp)
     return Path(target)
 
 

@@ -1,0 +1,69 @@
+"""Forecasts are written by Arrow where it writes exactly what ``DataFrame.to_csv(index=False)`` does,
+and by pandas otherwise: the same bytes either way."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from boxoffice.table import csv_writing
+from boxoffice.table.csv_writing import csv_bytes
+
+TEXT = st.one_of(st.none(), st.just(math.nan), st.text(st.sampled_from(list('ab é,"\n\t |;\'\\x')), max_size=6))
+FLOAT = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.0, -0.0, 1e15, 9.99e15, 1e16, 1e-4, 9.99e-5, 1e-5, 2.0 ** 53, 180000000.00000027, 0.5]),
+    st.integers(-10 ** 17, 10 ** 17).map(float))
+
+
+@st.composite
+def frames(draw):
+    n = draw(st.integers(1, 6))
+    kinds = draw(st.lists(st.sampled_from(["float", "int", "bool", "str", "object"]), min_size=2, max_size=5))
+    columns = {}
+    for i, kind in enumerate(kinds):
+        name = draw(st.sampled_from(["a", "b,c", 'q"', "x y", "é"])) + str(i)
+        if kind == "float":
+            columns[name] = pd.Series(draw(st.lists(FLOAT, min_size=n, max_size=n)), dtype=np.float64)
+        elif kind == "int":
+            columns[name] = pd.Series(draw(st.lists(st.integers(-2 ** 63, 2 ** 63 - 1), min_size=n, max_size=n)),
+                                      dtype=np.int64)
+        elif kind == "bool":
+            columns[name] = pd.Series(draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
+        else:
+            values = draw(st.lists(TEXT, min_size=n, max_size=n))
+            columns[name] = pd.Series(values, dtype=object if kind == "object" else "str")
+    return pd.DataFrame(columns)
+
+
+@settings(max_examples=300, deadline=None)
+@given(frames())
+def test_the_same_bytes_as_pandas(frame):
+    assert csv_bytes(frame) == frame.to_csv(index=False).encode("utf-8")
+
+
+@pytest.mark.parametrize("frame", [
+    pd.DataFrame({"only": ["a", ""]}),  # one column: an empty field alone on its line is quoted
+    pd.DataFrame({"a": pd.Series([], dtype=float), "b": pd.Series([], dtype=str)}),  # no rows
+    pd.DataFrame({"a": ["c\rd", "e"], "b": [1.0, 2.0]}),  # a carriage return
+    pd.DataFrame({"a": pd.to_datetime(["2027-01-02", None]), "b": [1, 2]}),  # dates
+    pd.DataFrame({"a": pd.array([1, None], "Int64"), "b": pd.array([True, None], "boolean")}),  # nullable
+    pd.DataFrame({"a": np.array([0.1, 1e-5], np.float32), "b": [1, 2]}),  # float32
+    pd.DataFrame({"a": [1, "x"], "b": [[1], None]}, dtype=object),  # mixed objects
+    pd.DataFrame({0: ["a"], 1: ["b"]}),  # names that are not text
+])
+def test_what_arrow_might_write_otherwise_is_written_by_pandas(frame):
+    assert csv_writing._texts(frame) is None
+    assert csv_bytes(frame) == frame.to_csv(index=False).encode("utf-8")
+
+
+def test_a_forecasts_frame_goes_the_fast_way():
+    """Forecasts (numbers, counts, text with commas and quotes, blanks) are made by Arrow, not pandas."""
+    frame = pd.DataFrame({"title": ['Say "Hi", Bob', None], "worldwide_p50": [1.5e8, np.nan],
+                          "comparable_films": [25, 0], "warning": ["", "a, b"]})
+    assert csv_writing._texts(frame) is not None
+    assert csv_bytes(frame) == frame.to_csv(index=False).encode("utf-8")
