@@ -66,14 +66,6 @@ def atomic_path(target: Path, suffix: str = ".tmp"):
             os.unlink(tmp)
 
 
-def write_csv_atomic(frame, target: Path) -> Path:
-    from boxoffice.table.csv_writing import write_csv
-
-    with atomic_path(target) as tmp:
-        write_csv(frame, tmp)
-    return Path(target)
-
-
 def same_file(a: Path, b: Path) -> bool:
     """True if writing ``a`` would replace ``b``: one file after symlinks, hard links and ``..``."""
     try:

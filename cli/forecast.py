@@ -176,7 +176,7 @@ def _predict_batch(ws, model, input_csv, output_csv, multiple, as_json, explain,
     rows = len({problem.row for problem in result.problems})
     trouble = f"{render.counted(rows, 'row')} had {render.counted(len(result.problems), 'problem')} (see above)"
     if output_csv is not None:
-        from boxoffice.atomic import write_csv_atomic
+        from boxoffice.table.csv_writing import write_csv_atomic
 
         write_csv_atomic(result.forecasts, output_csv)
         render.info(f"Wrote {render.counted(result.n_ok, 'forecast')} to {output_csv}"

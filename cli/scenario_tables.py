@@ -75,7 +75,7 @@ def records(frame, **extra) -> list[dict]:
 
 def write_csv(frame, path: Path | None) -> None:
     if path is not None:
-        from boxoffice.atomic import write_csv_atomic
+        from boxoffice.table.csv_writing import write_csv_atomic
 
         write_csv_atomic(frame, path)
         render.info(f"Wrote {render.counted(len(frame), 'row')} to {path}")

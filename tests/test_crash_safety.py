@@ -260,8 +260,9 @@ def test_written_files_and_model_versions_get_the_users_usual_permissions(foreca
     like any file the user writes (a shared models folder stays readable by the team)."""
     import pandas as pd
 
-    from boxoffice.atomic import atomic_path, write_csv_atomic
+    from boxoffice.atomic import atomic_path
     from boxoffice.show.scenario_plots import scenario_ranges
+    from boxoffice.table.csv_writing import write_csv_atomic
     from boxoffice.table.io import save_table
     from boxoffice.whatif.scenarios import compare
 

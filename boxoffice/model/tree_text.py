@@ -132,7 +132,7 @@ def _tree(block: dict, width: int, index: int) -> Tree:
         if raw is None:
             raise ValueError(f"{where} has no {key}")
         try:
-            values = tuple(kind(v) for v in raw.split())
+            values = tuple(map(kind, raw.split()))
         except ValueError:
             raise ValueError(f"{where}: {key} holds something that is not a number") from None
         if count is not None and len(values) != count:

@@ -9,6 +9,8 @@ to pandas whole. ``tests/test_csv_writing.py`` holds the two to the same bytes.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 _QUOTED = r'[,"\n]'
 """A field with one of these is quoted, as Python's csv module does with pandas' defaults."""
 
@@ -26,9 +28,13 @@ def csv_bytes(frame) -> bytes:
     return header.encode("utf-8") + _joined(rows)
 
 
-def write_csv(frame, path) -> None:
-    with open(path, "wb") as handle:
-        handle.write(csv_bytes(frame))
+def write_csv_atomic(frame, target) -> Path:
+    """``frame`` as a CSV at ``target``, whole or not at all (``boxoffice.atomic.atomic_path``)."""
+    from boxoffice.atomic import atomic_path
+
+    with atomic_path(target) as tmp:
+        Path(tmp).write_bytes(csv_bytes(frame))
+    return Path(target)
 
 
 def _texts(frame):

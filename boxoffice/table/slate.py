@@ -79,7 +79,7 @@ def slate_text(films, columns=SLATE_COLUMNS):
 
 def write_slate(films, path, columns=SLATE_COLUMNS) -> None:
     """``slate_text`` as a CSV under the default column names (what ``predict --input`` expects)."""
-    from boxoffice.atomic import write_csv_atomic
+    from boxoffice.table.csv_writing import write_csv_atomic
 
     names = ColumnMapping().columns
     write_csv_atomic(slate_text(films, columns).rename(columns=names), path)
