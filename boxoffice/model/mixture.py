@@ -48,9 +48,12 @@ def open_mask(films):
     import numpy as np
 
     n = len(films)
-    if OPEN_COLUMN in films:
-        given = films[OPEN_COLUMN].to_numpy(object)
-        return np.array([[f in (row or ()) for f in OPEN_FIELDS] for row in given], dtype=bool).reshape(n, len(OPEN_FIELDS))
+    if OPEN_COLUMN in films:  # variants and slate rows repeat a few tuples: each is read once
+        distinct: dict = {}
+        codes = np.fromiter((distinct.setdefault(tuple(row) if row else (), len(distinct))
+                             for row in films[OPEN_COLUMN].to_numpy(object)), np.int64, n)
+        table = np.array([[f in row for f in OPEN_FIELDS] for row in distinct], dtype=bool)
+        return table.reshape(len(distinct), len(OPEN_FIELDS))[codes]
     absent = np.array([f not in films for f in OPEN_FIELDS], dtype=bool)
     return np.broadcast_to(absent, (n, len(OPEN_FIELDS))).copy()
 
