@@ -330,3 +330,21 @@ def test_a_variant_is_its_base_with_the_overrides_exactly_as_dataclasses_replace
         assert type(variant) is Film and variant == replaced and hash(variant) == hash(replaced)
         assert dc.asdict(variant) == dc.asdict(replaced)
     assert base.budget_usd == 150e6  # the base is untouched
+
+
+def test_variant_warnings_read_from_the_scored_frame_as_from_a_new_one(forecaster):
+    """compare, grid, sweep and release windows hand ``variant_warnings`` the films frame they scored
+    (repeated films included): the same warnings as a frame made afresh."""
+    import dataclasses
+
+    from boxoffice.whatif.scoring import as_film, score_and_frame, variant_warnings
+
+    base = as_film(BASE)
+    narnia = dataclasses.replace(base, country="Narnia")
+    variants = {"narnia": narnia, "again": narnia, "same": base, "klingon": dataclasses.replace(base, language="Klingon")}
+    scored, every = score_and_frame([base, *variants.values()], forecaster)
+    assert len(scored) == len(every) == 5
+    fresh = variant_warnings(base, variants, forecaster)
+    assert variant_warnings(base, variants, forecaster, every) == fresh
+    assert any("'narnia'" in line and "'again'" in line for line in fresh)
+    assert any("'klingon'" in line for line in fresh) and not any("'same'" in line for line in fresh)

@@ -21,7 +21,7 @@ from functools import lru_cache
 import boxoffice.break_even as break_even
 from boxoffice.errors import InputError
 from boxoffice.table.film import FIELD_ALIASES, FIELD_NAMES, Film, make_film
-from boxoffice.whatif.scoring import FIGURES, as_film, ranked, score, variant_warnings, with_changes
+from boxoffice.whatif.scoring import FIGURES, as_film, ranked, score_and_frame, variant_warnings, with_changes
 
 MAX_VARIANTS = 200_000
 """A grid larger than this is almost certainly a typo (and would take minutes)."""
@@ -194,7 +194,7 @@ def compare(base, variants: Mapping, forecaster, break_even_multiple: float = br
     """
     base_film = as_film(base)
     films, problems, changes = variant_films(base_film, variants)
-    scored = score([base_film, *films.values()], forecaster, break_even_multiple)
+    scored, every = score_and_frame([base_film, *films.values()], forecaster, break_even_multiple)
     scored.insert(0, "scenario", ["base", *films])
     names = ["base", *dict.fromkeys(str(n) for n in variants)]
     frame = scored.set_index("scenario").reindex(names).reset_index()
@@ -205,7 +205,7 @@ def compare(base, variants: Mapping, forecaster, break_even_multiple: float = br
         reasons.setdefault(problem.scenario, []).append(f"{problem.field}: {problem.message}")
     frame["problem"] = [" | ".join(reasons.get(n, [])) for n in names]
     frame["title"] = frame["title"].fillna(base_film.title)
-    frame.attrs["problems"], frame.attrs["warnings"] = problems, variant_warnings(base_film, films, forecaster)
+    frame.attrs["problems"], frame.attrs["warnings"] = problems, variant_warnings(base_film, films, forecaster, every)
     return frame
 
 
@@ -239,7 +239,7 @@ def grid(base, levers: Mapping, forecaster, break_even_multiple: float = break_e
         raise InputError(f"{size:,} combinations is too many (at most {MAX_VARIANTS:,})", hint="vary fewer values")
     combos = list(itertools.product(*axes))
     films = [_apply(base_film, combo) for combo in combos]
-    scored = score([base_film, *films], forecaster, break_even_multiple)
+    scored, every = score_and_frame([base_film, *films], forecaster, break_even_multiple)
     frame = with_changes(scored.iloc[1:].reset_index(drop=True), scored.iloc[0])
     frame.insert(0, "scenario", [", ".join(f"{_label(a)}={describe(a, v)}" for a, v in combo) for combo in combos])
     levers = []
@@ -248,7 +248,7 @@ def grid(base, levers: Mapping, forecaster, break_even_multiple: float = break_e
         if attr not in ("budget_usd", "release_date"):
             frame[_label(attr)] = [describe(attr, combo[i][1]) for combo in combos]
         levers.append(attr if attr in ("budget_usd", "release_date") else _label(attr))
-    warnings = variant_warnings(base_film, dict(zip(frame["scenario"], films)), forecaster)
+    warnings = variant_warnings(base_film, dict(zip(frame["scenario"], films)), forecaster, every)
     frame = ranked(frame, rank_by)
     frame.attrs["problems"], frame.attrs["base"], frame.attrs["levers"] = problems, scored.iloc[0].to_dict(), levers
     frame.attrs["warnings"] = warnings
@@ -267,13 +267,13 @@ def sweep(base, field: str, values, forecaster, break_even_multiple: float = bre
     if not parsed:
         raise InputError(f"no usable value to sweep {field!r}" + (f": {problems[0].message}" if problems else ""))
     films = [_apply(base_film, [p]) for p in parsed]
-    scored = score([base_film, *films], forecaster, break_even_multiple)
+    scored, every = score_and_frame([base_film, *films], forecaster, break_even_multiple)
     frame = with_changes(scored.iloc[1:].reset_index(drop=True), scored.iloc[0])
     attr = parsed[0][0]
     frame.insert(0, "value", [v[0] if attr == LEAD else v for _, v in parsed])
     frame.insert(0, "scenario", [f"{_label(attr)}={describe(attr, v)}" for _, v in parsed])
     frame.attrs["problems"], frame.attrs["base"], frame.attrs["field"] = problems, scored.iloc[0].to_dict(), attr
-    frame.attrs["warnings"] = variant_warnings(base_film, dict(zip(frame["scenario"], films)), forecaster)
+    frame.attrs["warnings"] = variant_warnings(base_film, dict(zip(frame["scenario"], films)), forecaster, every)
     return frame
 
 
@@ -376,7 +376,7 @@ def release_windows(base, forecaster, year: int | None = None, start: dt.date | 
         raise InputError(f"release window {start}..{end} reaches outside 1900-2100")
     dates = fridays(start, end) or [start]
     films = [dataclasses.replace(base_film, release_date=d) for d in dates]
-    scored = score([base_film, *films], forecaster, break_even_multiple)
+    scored, every = score_and_frame([base_film, *films], forecaster, break_even_multiple)
     frame = scored.iloc[1:].reset_index(drop=True)
     when = pd.to_datetime(frame["release_date"])
     if by == "week":
@@ -392,5 +392,6 @@ def release_windows(base, forecaster, year: int | None = None, start: dt.date | 
     frame = with_changes(frame, scored.iloc[0])
     frame = ranked(frame, "worldwide_p50")
     frame.attrs["base"], frame.attrs["by"] = scored.iloc[0].to_dict(), by
-    frame.attrs["warnings"] = variant_warnings(base_film, {d.isoformat(): f for d, f in zip(dates, films)}, forecaster)
+    frame.attrs["warnings"] = variant_warnings(base_film, {d.isoformat(): f for d, f in zip(dates, films)}, forecaster,
+                                               every)
     return frame

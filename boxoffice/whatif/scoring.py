@@ -39,6 +39,12 @@ def score(films, forecaster, break_even_multiple: float = break_even.MULTIPLE):
     worldwide P50 / break-even gross - 1: how far the median gross lands above (+) or
     below (-) the gross needed to break even, as a share of it (0 = just breaks even).
     """
+    return score_and_frame(films, forecaster, break_even_multiple)[0]
+
+
+def score_and_frame(films, forecaster, break_even_multiple: float = break_even.MULTIPLE):
+    """``score`` and the films frame of ``films`` (one row each, in order), which ``variant_warnings``
+    can read instead of making it again (0.15 s for 10,000 variants)."""
     from boxoffice.table.film import films_frame
 
     films = list(films)
@@ -49,18 +55,22 @@ def score(films, forecaster, break_even_multiple: float = break_even.MULTIPLE):
     pred.insert(1, "release_date", frame["release_date"].dt.date.map(dt.date.isoformat).to_numpy())
     pred.insert(2, "budget_usd", [f.budget_usd for f in distinct])
     pred["expected_return"] = pred["worldwide_p50"] / pred["break_even_gross"] - 1
+    if len(distinct) == len(films):
+        return pred, frame
     at = {film: i for i, film in enumerate(distinct)}
-    return pred.iloc[[at[f] for f in films]].reset_index(drop=True) if len(distinct) != len(films) else pred
+    rows = [at[f] for f in films]
+    return pred.iloc[rows].reset_index(drop=True), frame.iloc[rows].reset_index(drop=True)
 
 
-def variant_warnings(base: Film, variants: Mapping, forecaster) -> list[str]:
+def variant_warnings(base: Film, variants: Mapping, forecaster, frame=None) -> list[str]:
     """What each variant (``{name: Film}``) has that the model has not seen and its base has not
     (``boxoffice.model.domain.findings``; the base's own: ``boxoffice.whatif.slates.forecast_warnings``),
-    one line per message: ``scenario 'elsewhere': country 'Narnia' is not …``."""
+    one line per message: ``scenario 'elsewhere': country 'Narnia' is not …``. ``frame``: the films
+    frame of the base then the variants, if ``score_and_frame`` made it already."""
     from boxoffice.model.domain import findings, grouped
     from boxoffice.table.film import films_frame
 
-    found = findings(forecaster, films_frame([base, *variants.values()]))
+    found = findings(forecaster, films_frame([base, *variants.values()]) if frame is None else frame)
     names = ["base", *(repr(str(name)) for name in variants)]
     return grouped([(rows, message) for rows, message in found if 0 not in rows], names, "scenario")
 
