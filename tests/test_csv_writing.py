@@ -16,7 +16,10 @@ from boxoffice.table.csv_writing import csv_bytes
 TEXT = st.one_of(st.none(), st.just(math.nan), st.text(st.sampled_from(list('ab é,"\n\t |;\'\\x')), max_size=6))
 FLOAT = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
-    st.sampled_from([0.0, -0.0, 1e15, 9.99e15, 1e16, 1e-4, 9.99e-5, 1e-5, 2.0 ** 53, 180000000.00000027, 0.5]),
+    st.sampled_from([0.0, -0.0, 1e15, 9.99e15, 1e16, 1e-4, 9.99e-5, 1e-5, 2.0 ** 53, 180000000.00000027, 0.5,
+                     1e10 + 0.5, 123456789.125, 0.000123, 1.5e20, 12345678901234567890.0]),
+    st.floats(1e-5, 1e17),  # the positional range and its edges, where the two forms could differ
+    st.decimals(-10 ** 12, 10 ** 12, places=3).map(float),  # money with cents
     st.integers(-10 ** 17, 10 ** 17).map(float))
 
 

@@ -2,8 +2,8 @@
 
 pandas formats each float in Python and writes row by row: 3 s of a 100,000-film slate's forecasts
 here, longer than the forecasts take. Arrow's compute kernels make the same text column by column
-in C++. Where the two could differ the pandas text is kept: floats Arrow prints otherwise (whole
-numbers, 1e15 to 1e16, below 1e-4, not finite) are formatted by Python; and a frame with anything
+in C++. Where the two could differ the pandas text is kept: floats Arrow might print otherwise
+(``_float_text``) are formatted by Python; and a frame with anything
 but plain numbers, booleans and text, one column, no rows, or a carriage return in its text, goes
 to pandas whole. ``tests/test_csv_writing.py`` holds the two to the same bytes.
 """
@@ -73,15 +73,21 @@ def _text(value: str):
 
 
 def _float_text(values):
-    """Floats as pandas writes them (Python's ``repr``; NaN blank), Arrow's text where it is the same."""
+    """Floats as pandas writes them (Python's ``repr``; NaN blank), Arrow's text where it is the same.
+
+    Both print the shortest digits that read back as the value; they differ in the form. Python
+    writes positional digits from 1e-4 up to 1e16 and an exponent outside; Arrow drops a whole
+    number's ".0" and picks an exponent by its own rule (1.00000000005e+10). So Python formats
+    what is whole, outside [1e-4, 1e15), not finite, or given an exponent by Arrow.
+    """
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     size = np.abs(values)
-    python = ~np.isfinite(values) | (size >= 1e15) & (size < 1e16) | (size < 1e-4) & (size > 0)
-    python |= np.isfinite(values) & (values == np.trunc(values))  # whole: Arrow drops the ".0"
+    python = ~np.isfinite(values) | (size >= 1e15) | (size < 1e-4) | (values == np.trunc(values))
     text = pc.cast(pa.array(np.where(python, 0.5, values)), pa.large_string())
+    python |= pc.match_substring(text, "e").to_numpy(zero_copy_only=False)
     if not python.any():
         return text
     text = text.to_numpy(zero_copy_only=False).astype(object)
