@@ -15,25 +15,31 @@ _QUOTED = r'[,"\n]'
 """A field with one of these is quoted, as Python's csv module does with pandas' defaults."""
 
 
-def csv_bytes(frame) -> bytes:
-    """``frame.to_csv(index=False)`` as UTF-8 bytes."""
+CHUNK_ROWS = 100_000
+"""Rows made into text at a time: a million-film slate's forecasts are not held as one text."""
+
+
+def csv_bytes(frame, header: bool = True) -> bytes:
+    """``frame.to_csv(index=False, header=header)`` as UTF-8 bytes."""
     columns = _texts(frame)
     if columns is None:
-        return frame.to_csv(index=False).encode("utf-8")
+        return frame.to_csv(index=False, header=header).encode("utf-8")
     import pyarrow.compute as pc
 
-    header = ",".join(_quote_one(str(name)) for name in frame.columns) + "\n"
+    names = ",".join(_quote_one(str(name)) for name in frame.columns) + "\n" if header else ""
     columns[-1] = pc.binary_join_element_wise(columns[-1], _text(""), _text("\n"))
     rows = pc.binary_join_element_wise(*columns, _text(","))
-    return header.encode("utf-8") + _joined(rows)
+    return names.encode("utf-8") + _joined(rows)
 
 
 def write_csv_atomic(frame, target) -> Path:
-    """``frame`` as a CSV at ``target``, whole or not at all (``boxoffice.atomic.atomic_path``)."""
+    """``frame`` as a CSV at ``target``, whole or not at all (``boxoffice.atomic.atomic_path``),
+    ``CHUNK_ROWS`` rows at a time."""
     from boxoffice.atomic import atomic_path
 
-    with atomic_path(target) as tmp:
-        Path(tmp).write_bytes(csv_bytes(frame))
+    with atomic_path(target) as tmp, open(tmp, "wb") as handle:
+        for start in range(0, max(len(frame), 1), CHUNK_ROWS):
+            handle.write(csv_bytes(frame.iloc[start:start + CHUNK_ROWS], header=start == 0))
     return Path(target)
 
 
