@@ -144,6 +144,21 @@ def test_rows_sharing_one_list_get_the_features_of_rows_with_their_own(film_tabl
     pd.testing.assert_frame_equal(builder.transform(shared), builder.transform(own))
 
 
+def test_films_after_the_data_read_their_records_once_and_get_each_dates_own(film_table):
+    """Every date past the data's end reads the same records, so a slate's repeated films are looked up
+    once for all such dates: the features are those each film gets alone, on either side of the end."""
+    builder = FeatureBuilder().fit(film_table)
+    end = film_table["release_date"].max()
+    sample = pd.concat([film_table.sample(20, random_state=5)] * 4, ignore_index=True)
+    offsets = np.array([-400, 0, 1, 2, 30, 4000, -1, 9000] * 10)
+    sample["release_date"] = end + pd.to_timedelta(offsets, unit="D")
+    together = builder.transform(sample)
+    alone = pd.concat([builder.transform(sample.iloc[[i]].reset_index(drop=True)) for i in range(len(sample))],
+                      ignore_index=True)
+    records = [c for c in together.columns if c.startswith(("cast_", "director_", "distributor_"))]
+    pd.testing.assert_frame_equal(together[records], alone[records])
+
+
 def test_track_record_counts_only_earlier_films(film_table):
     builder = FeatureBuilder().fit(film_table)
     avatar = film_table[(film_table["title"] == "Avatar") & (film_table["year"] == 2009)]

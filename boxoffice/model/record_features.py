@@ -24,7 +24,7 @@ newcomer is never forecast above a name with a record (NaN would go wherever a t
 def track_records(talent, films, dates, recent_years: float) -> dict:
     """Features of the cast, the director and the distributor: their records as of each film's date.
     Each distinct (cast, directors, distributor, date) is looked up once: a film's copies in a mixture,
-    and its variants, repeat them (rows share a list object: ``columns.distinct_objects``)."""
+    its variants and a slate's repeated films repeat them (rows share a list object: ``columns.distinct_objects``)."""
     import numpy as np
     import pandas as pd
 
@@ -33,7 +33,9 @@ def track_records(talent, films, dates, recent_years: float) -> dict:
     directors = column_values(films, "directors", n)
     distributors = column_values(films, "distributor", n)
     blank = blank_column(films, "distributor", n)
-    days = np.asarray(dates.to_numpy(), dtype="datetime64[D]").view(np.int64)
+    # past the data's end every date reads the same records (``TalentIndex.end_day``): a slate of films
+    # released after it is looked up once per distinct (cast, directors, distributor), not per date
+    days = np.minimum(np.asarray(dates.to_numpy(), dtype="datetime64[D]").view(np.int64), talent.end_day)
     codes = distinct_objects(casts)[0]
     for part in (distinct_objects(directors)[0], pd.factorize(np.where(blank, "", distributors))[0], pd.factorize(days)[0]):
         codes = pd.factorize(codes.astype(np.int64) * (int(part.max(initial=0)) + 2) + (part + 1))[0]  # -1: NA

@@ -231,6 +231,12 @@ class TalentIndex:
             return {"n": n, "mean_log_gross": np.where(n > 0, total("sum_log_gross") / n, np.nan),
                     "mean_log_roi": np.where(n > 0, total("sum_log_roi") / n, np.nan)}
 
+    @property
+    def end_day(self) -> int:
+        """The day after the index's last film (days since 1970): every record as of a later date is the
+        record as of this day (``years_since_last`` included)."""
+        return self._lookup()["end_day"]
+
     def _before(self, key_ids, days, dated):
         """(found, position) of each key's last record strictly before each day: (person id, day)
         pairs sort as one integer, so it is one ``searchsorted`` away (no sort of the queries)."""

@@ -18,6 +18,9 @@ _QUOTED = r'[,"\n]'
 CHUNK_ROWS = 100_000
 """Rows made into text at a time: a million-film slate's forecasts are not held as one text."""
 
+PARALLEL_ROWS = 10_000
+"""From this many rows, the columns are made into text in parallel threads (fewer: threads cost more)."""
+
 
 def csv_bytes(frame, header: bool = True) -> bytes:
     """``frame.to_csv(index=False, header=header)`` as UTF-8 bytes."""
@@ -54,22 +57,25 @@ def _texts(frame):
         return None
     if "\r" in "".join(frame.columns):
         return None
-    columns = []
-    for name in frame.columns:
+    def text_of(name):
         column = frame[name]
         dtype = column.dtype
         if dtype == np.bool_:
-            text = pc.if_else(pa.array(column.to_numpy()), _text("True"), _text("False"))
-        elif isinstance(dtype, np.dtype) and dtype.kind in "iu":
-            text = pc.cast(pa.array(column.to_numpy()), pa.large_string())
-        elif dtype == np.float64:
-            text = _float_text(column.to_numpy())
-        else:
-            text = _string_text(column)
-        if text is None:
-            return None
-        columns.append(text)
-    return columns
+            return pc.if_else(pa.array(column.to_numpy()), _text("True"), _text("False"))
+        if isinstance(dtype, np.dtype) and dtype.kind in "iu":
+            return pc.cast(pa.array(column.to_numpy()), pa.large_string())
+        if dtype == np.float64:
+            return _float_text(column.to_numpy())
+        return _string_text(column)
+
+    if len(frame) < PARALLEL_ROWS:
+        columns = [text_of(name) for name in frame.columns]
+    else:  # Arrow's kernels release the GIL: the columns are made side by side, one per core
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor() as pool:
+            columns = list(pool.map(text_of, frame.columns))
+    return None if any(text is None for text in columns) else columns
 
 
 def _text(value: str):
