@@ -74,6 +74,22 @@ def test_the_compiled_search_finds_what_sorting_finds_and_ties_go_to_the_earlier
     assert alike.nearest(np.log([50e6]), [["Action"]], [2005.0], k=10).tolist() == [list(range(10))]
 
 
+def test_the_search_reads_only_budgets_near_enough_and_still_finds_what_sorting_finds():
+    """The search skips films whose budget gap alone rules them out: on budgets of every size and dates
+    from before the pool to far past it (where every year gap is large), it still finds the sorted order."""
+    rng = np.random.default_rng(11)
+    genres = ["Action", "Comedy", "Drama", "Horror", "Sci-Fi", "Romance"]
+    pool = Comparables.from_films(pd.DataFrame({
+        "release_date": pd.to_datetime([f"{y}-06-01" for y in rng.integers(1980, 2013, 2000)]),
+        "genres": [list(rng.choice(genres, rng.integers(0, 4), replace=False)) for _ in range(2000)],
+        "budget_usd_2012": np.exp(rng.uniform(np.log(1e5), np.log(4e8), 2000)), "cast": [[]] * 2000}))
+    budgets = rng.uniform(np.log(5e4), np.log(6e8), 1500)
+    asked = [list(rng.choice(genres, rng.integers(0, 4))) for _ in range(1500)]
+    years = rng.choice([1960.0, 1995.0, 2012.0, 2027.0, 2060.0], 1500)
+    for k in (1, 25):
+        assert (pool.nearest(budgets, asked, years, k=k) == _nearest_by_sorting(pool, budgets, asked, years, k=k)).all()
+
+
 def test_expanding_fills_only_the_open_fields_from_each_comparable_film():
     pool = Comparables.from_films(_history())
     film = pd.DataFrame({"release_date": pd.to_datetime(["2008-07-01"]), "genres": [["Action"]],

@@ -91,21 +91,26 @@ class Comparables:
         return cls(table, config)
 
     def _pool(self):
-        """(genre -> bit, the pool as ``nearest_rows`` reads it: scaled budgets and years, genre counts
-        and genres as bits of a uint64), built once."""
+        """(genre -> bit, the pool as ``nearest_rows`` reads it: ``nearest.by_budget`` of the scaled
+        budgets and years and each film's genre set, with the count and bits of each set), built once."""
         import numpy as np
+        import pandas as pd
+
+        from boxoffice.model.nearest import by_budget
 
         if self._pool_arrays is None:
             vocabulary = sorted({g for gs in self.table["genres"] for g in gs})
             if len(vocabulary) > 64:
                 raise ValueError(f"{len(vocabulary)} genres: at most 64 are supported")
             at = {g: i for i, g in enumerate(vocabulary)}
-            genres = self.table["genres"]
-            pool = ((self.table["log_budget"].to_numpy(float) / self.config.budget_scale).astype(np.float32),
-                    (self.table["year"].to_numpy(float) / self.config.year_scale).astype(np.float32),
-                    np.array([len(set(gs)) for gs in genres], dtype=np.float32),
-                    np.array([sum(1 << at[g] for g in set(gs)) for gs in genres], dtype=np.uint64))
-            self._pool_arrays = (at, pool)
+            genre_sets, sets = pd.factorize(np.fromiter((frozenset(gs) for gs in self.table["genres"]), object,
+                                                        count=len(self.table)))
+            self._pool_arrays = (at, by_budget(
+                (self.table["log_budget"].to_numpy(float) / self.config.budget_scale).astype(np.float32),
+                (self.table["year"].to_numpy(float) / self.config.year_scale).astype(np.float32),
+                genre_sets.astype(np.int64),
+                (np.array([len(gs) for gs in sets], dtype=np.float32),
+                 np.array([sum(1 << at[g] for g in gs) for gs in sets], dtype=np.uint64))))
         return self._pool_arrays
 
     def nearest(self, log_budget, genres, years, k: int | None = None):
@@ -116,21 +121,23 @@ class Comparables:
         in float32. Each distinct (budget, genres, year) is searched once.
         """
         import numpy as np
+        import pandas as pd
 
         from boxoffice.model.nearest import nearest_rows
 
         k = min(k or self.config.comparables, len(self.table))
         at, pool = self._pool()
-        keys = [(float(b), tuple(sorted(g)), float(y)) for b, g, y in zip(log_budget, genres, years)]
-        distinct = list(dict.fromkeys(keys))
-        where = {key: i for i, key in enumerate(distinct)}
-        scale_b, scale_y = self.config.budget_scale, self.config.year_scale
-        query = (np.array([key[0] for key in distinct], np.float32) / np.float32(scale_b),
-                 np.array([key[2] for key in distinct], np.float32) / np.float32(scale_y),
-                 np.array([len(key[1]) for key in distinct], dtype=np.float32),  # unknown genres count in the union
-                 np.array([sum(1 << at[g] for g in set(gs) if g in at) for _, gs, _ in distinct], dtype=np.uint64))
-        found = nearest_rows(query, pool, k)
-        return found[[where[key] for key in keys]]
+        # each distinct genre list read once (variants share a few), then each distinct query searched once
+        lists, genre_lists = pd.factorize(np.fromiter((tuple(g) for g in genres), dtype=object, count=len(genres)))
+        counts = np.array([len(gs) for gs in genre_lists], dtype=np.float32)  # unknown genres count in the union
+        bits = np.array([sum(1 << at[g] for g in set(gs) if g in at) for gs in genre_lists], dtype=np.uint64)
+        keys = np.empty(len(lists), dtype=[("budget", np.float32), ("year", np.float32), ("genres", np.int64)])
+        keys["budget"] = np.asarray(log_budget, np.float32) / np.float32(self.config.budget_scale)
+        keys["year"] = np.asarray(years, np.float32) / np.float32(self.config.year_scale)
+        keys["genres"] = lists
+        distinct, where = np.unique(keys, return_inverse=True)
+        found = nearest_rows((distinct["budget"], distinct["year"], distinct["genres"], (counts, bits)), pool, k)
+        return found[where.ravel()]
 
     def expand(self, films, mask, log_budget, k: int | None = None, keep_films: bool = False):
         """The films with open fields, each repeated once per comparable film, open fields filled from it.
