@@ -263,3 +263,15 @@ def test_a_blank_distributor_is_a_value_of_its_own():
     # a distributor left unsaid still takes a typical distributor, not 'blank'
     unsaid = builder.transform(new.drop(columns=["distributor"]), fill_unspecified=True)
     assert unsaid["distributor"].tolist() == [alpha] * 4
+
+
+def test_one_factorization_codes_and_blanks_as_the_two_rules_do():
+    """``codes_and_blanks`` is ``codes_in`` and ``blank_mask`` of the same values, on every kind of cell."""
+    from boxoffice.model.columns import blank_mask, codes_and_blanks, codes_in
+
+    cells = ["Warner Bros.", "", None, float("nan"), pd.NA, " ", "Paramount", 5.0, np.str_(""), "warner bros."]
+    values = np.array([cells[i] for i in np.random.default_rng(0).integers(0, len(cells), 500)], dtype=object)
+    code_of = {"Warner Bros.": 0, "Paramount": 1}
+    coded, blank = codes_and_blanks(values, code_of)
+    assert coded.tolist() == codes_in(values, code_of).tolist()
+    assert blank.tolist() == blank_mask(values).tolist()

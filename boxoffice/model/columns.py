@@ -113,3 +113,15 @@ def codes_in(values, code_of: dict):
 
     codes, distinct = pd.factorize(np.asarray(values, dtype=object))
     return np.array([code_of.get(v, -1) for v in distinct] + [-1], dtype=np.int64)[codes]  # -1 (a blank) reads the last
+
+
+def codes_and_blanks(values, code_of: dict):
+    """``codes_in(values, code_of)`` and ``blank_mask(values)`` from one factorization: a categorical
+    column of 10,000 open variants' 260,000 rows is hashed once, not twice."""
+    import numpy as np
+    import pandas as pd
+
+    codes, distinct = pd.factorize(np.asarray(values, dtype=object))  # missing values: -1
+    coded = np.array([code_of.get(v, -1) for v in distinct] + [-1], dtype=np.int64)[codes]
+    empty = np.array([isinstance(v, str) and v == "" for v in distinct] + [True], dtype=bool)
+    return coded, empty[codes]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from boxoffice.errors import check_kind, check_number
-from boxoffice.model.columns import blank_column, codes_in, column_values, explode, list_lengths
+from boxoffice.model.columns import blank_column, codes_and_blanks, codes_in, column_values, explode, list_lengths
 from boxoffice.model.estimator import Estimator
 from boxoffice.model.record_features import NO_RECORD, franchise_record, monotone_directions, track_records
 from boxoffice.model.track_records import TalentIndex
@@ -243,8 +243,8 @@ class FeatureBuilder(Estimator):
         out["sequel"][np.isnan(out["sequel"]) & said] = 1.0  # not given: the title or the franchise says it
         for col in self.categorical_features_:
             values = column_values(films, col, n)
-            coded = codes_in(values, self._codes(col)).astype(float)
-            blank = blank_column(films, col, n)
+            coded, blank = codes_and_blanks(values, self._codes(col)) if col in films else (np.full(n, -1), np.ones(n, bool))
+            coded = coded.astype(float)
             rare = (coded < 0) & ~blank
             rare[rare] = self.knows(col, values[rare])  # a real value seen too rarely: 'other'
             coded[rare] = len(self.categories_[col])
