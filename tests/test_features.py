@@ -274,4 +274,5 @@ def test_one_factorization_codes_and_blanks_as_the_two_rules_do():
     code_of = {"Warner Bros.": 0, "Paramount": 1}
     coded, blank = codes_and_blanks(values, code_of)
     assert coded.tolist() == codes_in(values, code_of).tolist()
+    assert coded.tolist() == [-1 if pd.isna(v) else code_of.get(v, -1) for v in values]  # one value at a time
     assert blank.tolist() == blank_mask(values).tolist()

@@ -243,7 +243,7 @@ class FeatureBuilder(Estimator):
         out["sequel"][np.isnan(out["sequel"]) & said] = 1.0  # not given: the title or the franchise says it
         for col in self.categorical_features_:
             values = column_values(films, col, n)
-            coded, blank = codes_and_blanks(values, self._codes(col)) if col in films else (np.full(n, -1), np.ones(n, bool))
+            coded, blank = codes_and_blanks(values, self._codes(col))  # an absent column: all None, all blank
             coded = coded.astype(float)
             rare = (coded < 0) & ~blank
             rare[rare] = self.knows(col, values[rare])  # a real value seen too rarely: 'other'
