@@ -192,3 +192,28 @@ def test_genres_left_out_are_open_and_taken_from_films_alike_in_budget_and_year(
 def test_a_blank_genres_cell_is_unknown_not_open():
     frame = pd.DataFrame({"genres": [[]], "budget_usd": [1e8]})
     assert not open_mask(frame)[0, OPEN_FIELDS.index("genres")]
+
+
+FULL = {"genres": "comedy|family", "budget": "80m", "release_date": "2011-11-04", "title": "Saw IV",
+        "cast": "Tom Hanks|A. Newcomer", "director": "Steven Spielberg", "distributor": "Warner Bros.",
+        "mpaa_rating": "PG", "runtime_min": 104, "country": "USA", "language": "English", "sequel": False}
+"""A film with every open field given; each test leaves some out."""
+
+
+@pytest.mark.parametrize("left_out", [("genres",), ("cast",), ("director",), ("distributor",), ("mpaa_rating",),
+                                      ("runtime_min",), ("country",), ("language",), ("sequel",), ("title", "sequel"),
+                                      ("distributor", "runtime_min", "country", "language", "sequel"), tuple(FULL)[3:]])
+def test_a_copys_features_are_its_films_but_for_the_open_fields_as_if_built_whole(forecaster, left_out):
+    """``Forecaster.features`` builds only the open fields' columns of a copy and takes the rest from its
+    film: the same numbers as ``transform`` of every row, for each open field alone and together."""
+    from boxoffice.table.film import films_frame, make_film
+
+    films = [make_film(**{k: v for k, v in FULL.items() if k not in left_out}),
+             make_film(**FULL | {"release_date": "2027-07-16", "budget": "200m"}),  # closed, beside open ones
+             make_film(**{k: v for k, v in FULL.items() if k not in left_out} | {"release_date": "2003-02-01"})]
+    expanded = forecaster.expand(films_frame(films))
+    assert len(expanded.owner)
+    built = forecaster.features(expanded)
+    whole = forecaster.builder_.transform(expanded.rows, franchises=expanded.franchises)
+    assert list(built.columns) == list(whole.columns)
+    np.testing.assert_array_equal(built.to_numpy(), whole.to_numpy())  # NaN where NaN, bit for bit elsewhere

@@ -2,6 +2,9 @@
 where it can be avoided (these run over every row of a 100,000-film batch)."""
 from __future__ import annotations
 
+LIST_FIELDS = ("genres", "cast", "directors")
+"""Film fields that hold a list of items (names, genres)."""
+
 
 def column_values(films, name, n):
     import numpy as np
@@ -121,3 +124,4 @@ def codes_and_blanks(values, code_of: dict):
     coded = np.array([code_of.get(v, -1) for v in distinct] + [-1], dtype=np.int64)[codes]
     empty = np.array([isinstance(v, str) and v == "" for v in distinct] + [True], dtype=bool)
     return coded, empty[codes]
+

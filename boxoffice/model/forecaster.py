@@ -205,8 +205,16 @@ class Forecaster(Estimator):
         return Expanded(rows, owner, k, mask, (keys[of_rows], said[of_rows]))
 
     def features(self, expanded: "Expanded"):
-        """The features of ``expand``'s rows."""
-        return self.builder_.transform(expanded.rows, franchises=expanded.franchises)
+        """The features of ``expand``'s rows: the films', then each copy's as its film's but for the fields
+        left open (``FeatureBuilder.transform_copies``)."""
+        n = len(expanded.rows) - len(expanded.owner)
+        keys, said = expanded.franchises
+        films = self.builder_.transform(expanded.rows.iloc[:n], franchises=(keys[:n], said[:n]))
+        if not len(expanded.owner):
+            return films
+        fields = [name for name, is_open in zip(OPEN_FIELDS, expanded.mask.any(axis=0)) if is_open]
+        return self.builder_.transform_copies(films, expanded.owner, expanded.rows.iloc[n:], fields,
+                                              franchises=(keys[n:], said[n:]))
 
     @staticmethod
     def _settle_sequels(films, mask, said) -> None:

@@ -18,9 +18,8 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+from boxoffice.model.columns import LIST_FIELDS
 from boxoffice.table.film import OPEN_COLUMN, OPEN_FIELDS
-
-LIST_FIELDS = ("genres", "cast", "directors")
 
 
 @dataclass(frozen=True)

@@ -21,30 +21,42 @@ weakest value, below every real log gross and return, above every real gap in ye
 newcomer is never forecast above a name with a record (NaN would go wherever a tree sent it)."""
 
 
-def track_records(talent, films, dates, recent_years: float) -> dict:
-    """Features of the cast, the director and the distributor: their records as of each film's date.
-    Each distinct (cast, directors, distributor, date) is looked up once: a film's copies in a mixture,
-    its variants and a slate's repeated films repeat them (rows share a list object: ``columns.distinct_objects``)."""
+ROLES = ("cast", "director", "distributor")
+"""The people whose records are features (``cast_*``, ``director_*``, ``distributor_*``)."""
+
+
+def track_records(talent, films, dates, recent_years: float, roles=ROLES) -> dict:
+    """Features of the cast, the director and the distributor (or of ``roles`` only): their records as
+    of each film's date. Each distinct (cast, directors, distributor, date) is looked up once: a film's
+    copies in a mixture, its variants and a slate's repeated films repeat them (rows share a list
+    object: ``columns.distinct_objects``)."""
     import numpy as np
     import pandas as pd
 
     n = len(films)
-    casts = column_values(films, "cast", n)
-    directors = column_values(films, "directors", n)
-    distributors = column_values(films, "distributor", n)
-    blank = blank_column(films, "distributor", n)
+    nobody = np.full(n, None, dtype=object)  # a role not asked for: no names, no lookups
+    casts = column_values(films, "cast", n) if "cast" in roles else nobody
+    directors = column_values(films, "directors", n) if "director" in roles else nobody
+    distributors = column_values(films, "distributor", n) if "distributor" in roles else nobody
+    blank = blank_column(films, "distributor", n) if "distributor" in roles else np.ones(n, dtype=bool)
     # past the data's end every date reads the same records (``TalentIndex.end_day``): a slate of films
     # released after it is looked up once per distinct (cast, directors, distributor), not per date
     days = np.minimum(np.asarray(dates.to_numpy(), dtype="datetime64[D]").view(np.int64), talent.end_day)
-    codes = distinct_objects(casts)[0]
-    for part in (distinct_objects(directors)[0], pd.factorize(np.where(blank, "", distributors))[0], pd.factorize(days)[0]):
+    parts = [pd.factorize(days)[0]]
+    parts += [distinct_objects(casts)[0]] if "cast" in roles else []
+    parts += [distinct_objects(directors)[0]] if "director" in roles else []
+    parts += [pd.factorize(np.where(blank, "", distributors))[0]] if "distributor" in roles else []
+    codes = parts[0]
+    for part in parts[1:]:
         codes = pd.factorize(codes.astype(np.int64) * (int(part.max(initial=0)) + 2) + (part + 1))[0]  # -1: NA
     first = first_positions(codes)
-    if len(first) == n:
-        return _records(talent, casts, directors, distributors, blank, dates, recent_years)
-    found = _records(talent, casts[first], directors[first], distributors[first], blank[first],
-                     dates.iloc[first].reset_index(drop=True), recent_years)
-    return {name: values[codes] for name, values in found.items()}
+    every = len(first) == n
+    if not every:
+        casts, directors, distributors, blank = casts[first], directors[first], distributors[first], blank[first]
+        dates = dates.iloc[first].reset_index(drop=True)
+    found = _records(talent, casts, directors, distributors, blank, dates, recent_years)
+    wanted = tuple(f"{role}_" for role in roles)
+    return {name: values if every else values[codes] for name, values in found.items() if name.startswith(wanted)}
 
 
 def _records(talent, casts, directors, distributors, blank, dates, recent_years: float) -> dict:
@@ -80,7 +92,6 @@ def _records(talent, casts, directors, distributors, blank, dates, recent_years:
                                         recent_years)
     scatter("distributor_recent", billing == -2, ("n", "mean_log_gross"), source=recent)
     return out
-
 
 
 def franchise_record(talent, keys, dates) -> dict:
