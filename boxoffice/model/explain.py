@@ -76,14 +76,14 @@ def drivers(forecaster, films_frame, logs: dict | None = None) -> Drivers:
     if logs is None:
         logs = forecaster.predict_logs(films_frame)
     expanded, X = logs["expanded"], logs["features"]  # the rows the forecast scored, not built again
-    rows, owner, k, mask = expanded.rows, expanded.owner, expanded.k, expanded.mask
+    owner, k, mask = expanded.owner, expanded.k, expanded.mask
     n = len(films_frame)
     contrib = np.asarray(model.contributions(X), dtype=float)
     levers = list(LEVERS)
     if any(lever_of(f) not in LEVERS for f in model.feature_names_):
         levers.append("other")
     at = {lever: i for i, lever in enumerate(levers)}
-    by_lever = np.zeros((len(rows), len(levers)))
+    by_lever = np.zeros((expanded.n_rows, len(levers)))
     for j, feature in enumerate(model.feature_names_):
         by_lever[:, at[lever_of(feature)]] += contrib[:, j]
     bias, log = contrib[:n, -1].copy(), by_lever[:n].copy()

@@ -10,6 +10,7 @@ is mixed over comparable films (``boxoffice.model.mixture``); a blank is unknown
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 
 import boxoffice.break_even as break_even
 from boxoffice.errors import check_kind, check_number
@@ -111,8 +112,11 @@ _STATE_SHAPE = {
 class Expanded:
     """The rows ``Forecaster.expand`` scores for some films: the films, then their comparable copies."""
 
-    rows: "object"
-    """The films as given (first ``len(films)`` rows), then each open film's copies (a DataFrame)."""
+    films: "object"
+    """The films as given (a DataFrame, index 0…n-1)."""
+    copies: "object"
+    """Each open film's copies: the columns its open fields change and the release date (a DataFrame);
+    every other field is the film's (``rows`` has them all)."""
     owner: "object"
     """The position among the films of each copy's film (k copies in a row per open film)."""
     k: int
@@ -121,6 +125,20 @@ class Expanded:
     """``open_mask`` of the films, after titles settled their sequel flag."""
     franchises: tuple
     """(franchise key, sequel by title or franchise) of each row, judged once per film."""
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.films) + len(self.owner)
+
+    @cached_property
+    def rows(self):
+        """The films, then their copies, with every column (made on first use: scoring needs only ``copies``)."""
+        import pandas as pd
+
+        copies = self.films.iloc[self.owner].reset_index(drop=True)
+        for name in self.copies.columns:
+            copies[name] = self.copies[name].to_numpy()
+        return pd.concat([self.films, copies], ignore_index=True)
 
 
 class Forecaster(Estimator):
@@ -200,20 +218,21 @@ class Forecaster(Estimator):
             given = given.copy(deep=False)  # _settle_sequels writes a column: never into the caller's frame
         keys, said = self.builder_.franchise_of(given)  # judged once: a copy has its film's title and date
         self._settle_sequels(given, mask, said)
-        rows, owner, k = self.comparables_.expand(given, mask, log_budget_2012(given), keep_films=True)
+        changed = {"release_date", *(name for name, is_open in zip(OPEN_FIELDS, mask.any(axis=0)) if is_open)}
+        copies, owner, k = self.comparables_.expand(given, mask, log_budget_2012(given), only=changed)
         of_rows = np.concatenate([np.arange(len(given)), owner])
-        return Expanded(rows, owner, k, mask, (keys[of_rows], said[of_rows]))
+        return Expanded(given, copies, owner, k, mask, (keys[of_rows], said[of_rows]))
 
     def features(self, expanded: "Expanded"):
         """The features of ``expand``'s rows: the films', then each copy's as its film's but for the fields
         left open (``FeatureBuilder.transform_copies``)."""
-        n = len(expanded.rows) - len(expanded.owner)
+        n = len(expanded.films)
         keys, said = expanded.franchises
-        films = self.builder_.transform(expanded.rows.iloc[:n], franchises=(keys[:n], said[:n]))
+        films = self.builder_.transform(expanded.films, franchises=(keys[:n], said[:n]))
         if not len(expanded.owner):
             return films
         fields = [name for name, is_open in zip(OPEN_FIELDS, expanded.mask.any(axis=0)) if is_open]
-        return self.builder_.transform_copies(films, expanded.owner, expanded.rows.iloc[n:], fields,
+        return self.builder_.transform_copies(films, expanded.owner, expanded.copies, fields,
                                               franchises=(keys[n:], said[n:]))
 
     @staticmethod
@@ -236,10 +255,11 @@ class Forecaster(Estimator):
 
         self._check_fitted()
         expanded = self.expand(films)
-        rows, owner, k, mask = expanded.rows, expanded.owner, expanded.k, expanded.mask
+        owner, k, mask = expanded.owner, expanded.k, expanded.mask
         n = len(films)
         X = self.features(expanded)
-        log_budget = log_budget_2012(rows)
+        log_budget = log_budget_2012(expanded.films)
+        log_budget = np.concatenate([log_budget, log_budget[owner]])  # a copy's budget is its film's
         out = {}
         for target, model in self.models_.items():
             q = model.predict(X, predictor=self.predictor)

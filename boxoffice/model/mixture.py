@@ -138,12 +138,13 @@ class Comparables:
         found = nearest_rows((distinct["budget"], distinct["year"], distinct["genres"], (counts, bits)), pool, k)
         return found[where.ravel()]
 
-    def expand(self, films, mask, log_budget, k: int | None = None, keep_films: bool = False):
+    def expand(self, films, mask, log_budget, k: int | None = None, keep_films: bool = False, only=None):
         """The films with open fields, each repeated once per comparable film, open fields filled from it.
 
         ``mask``: ``open_mask(films)``; only films with an open field are expanded. Returns (frame of
         the expanded copies, after the films themselves with ``keep_films``; the position in ``films``
-        of each copy's film; k). Columns are taken as arrays and the frame is made once: pandas'
+        of each copy's film; k). ``only``: only these of the films' columns (and the open fields
+        filled) in the frame. Columns are taken as arrays and the frame is made once: pandas'
         per-column work was most of a single forecast's time.
         """
         import numpy as np
@@ -152,6 +153,7 @@ class Comparables:
         rows = np.flatnonzero(mask.any(axis=1))
         k = min(k or self.config.comparables, len(self.table))
         if len(rows) == 0:
+            films = films if only is None else films[[name for name in films.columns if name in only]]
             return (films if keep_films else films.iloc[[]]), rows, k
         years = pd.to_datetime(films["release_date"]).dt.year.to_numpy(float)[rows]
         given = films["genres"].to_numpy(object)[rows] if "genres" in films else [None] * len(rows)
@@ -161,7 +163,8 @@ class Comparables:
         source = nearest.ravel()
         open_rows = np.repeat(mask[rows], k, axis=0)
         n_copies = len(owner)
-        given = {name: films[name].to_numpy() for name in films.columns if name != OPEN_COLUMN}
+        kept = [name for name in films.columns if name != OPEN_COLUMN and (only is None or name in only)]
+        given = {name: films[name].to_numpy() for name in kept}
         columns = {name: values[owner] for name, values in given.items()}
         for j, name in enumerate(OPEN_FIELDS):
             fill = open_rows[:, j]
