@@ -47,13 +47,20 @@ def snapshot(home: Path) -> tuple[str, str]:
     return version, sha.hexdigest()
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """SIGINT as a terminal delivers it: a suite run as a background job (``cmd &``) ignores SIGINT, and its
+    children inherit that, so a Ctrl-C test would find the run untouched and the training finished."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Train:
     """``boxoffice train --no-evaluate --home H`` in a subprocess; its output collected as it comes."""
 
     def __init__(self, home: Path, *extra: str, data_dir: Path):
         env = os.environ | {"BOXOFFICE_DATA": str(data_dir), "BOXOFFICE_HOME": str(home)}
         self.proc = subprocess.Popen([str(CLI), "train", "--no-evaluate", "--home", str(home), *extra], env=env,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+                                     preexec_fn=_ctrl_c_as_in_a_terminal)
         self.chunks: list[bytes] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
