@@ -124,4 +124,3 @@ def codes_and_blanks(values, code_of: dict):
     coded = np.array([code_of.get(v, -1) for v in distinct] + [-1], dtype=np.int64)[codes]
     empty = np.array([isinstance(v, str) and v == "" for v in distinct] + [True], dtype=bool)
     return coded, empty[codes]
-

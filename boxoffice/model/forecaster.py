@@ -18,7 +18,7 @@ from boxoffice.model.estimator import Estimator
 from boxoffice.model.features import FeatureBuilder, FeatureConfig, given_fields, log_budget_2012, monotone_directions
 from boxoffice.model.horizon import WIDENING_SHAPE, Widening, horizons_of
 from boxoffice.model.json_shape import NUMBER, shape_error
-from boxoffice.model.mixture import OPEN_FIELDS, Comparables, MixtureConfig, mixture_quantiles, open_mask
+from boxoffice.model.mixture import OPEN_FIELDS, Comparables, MixtureConfig, mixture_quantiles, open_anywhere, open_mask
 from boxoffice.model.revenue import BOOSTER_PARTS, ModelConfig, RevenueModel, films_needed
 from boxoffice.table.film import OPEN_COLUMN
 
@@ -130,6 +130,11 @@ class Expanded:
     def n_rows(self) -> int:
         return len(self.films) + len(self.owner)
 
+    @property
+    def open_fields(self) -> list[str]:
+        """The fields open in at least one of the films: the ones their copies change."""
+        return open_anywhere(self.mask)
+
     @cached_property
     def rows(self):
         """The films, then their copies, with every column (made on first use: scoring needs only ``copies``)."""
@@ -218,8 +223,8 @@ class Forecaster(Estimator):
             given = given.copy(deep=False)  # _settle_sequels writes a column: never into the caller's frame
         keys, said = self.builder_.franchise_of(given)  # judged once: a copy has its film's title and date
         self._settle_sequels(given, mask, said)
-        changed = {"release_date", *(name for name, is_open in zip(OPEN_FIELDS, mask.any(axis=0)) if is_open)}
-        copies, owner, k = self.comparables_.expand(given, mask, log_budget_2012(given), only=changed)
+        copies, owner, k = self.comparables_.expand(given, mask, log_budget_2012(given),
+                                                    only={"release_date", *open_anywhere(mask)})
         of_rows = np.concatenate([np.arange(len(given)), owner])
         return Expanded(given, copies, owner, k, mask, (keys[of_rows], said[of_rows]))
 
@@ -231,8 +236,7 @@ class Forecaster(Estimator):
         films = self.builder_.transform(expanded.films, franchises=(keys[:n], said[:n]))
         if not len(expanded.owner):
             return films
-        fields = [name for name, is_open in zip(OPEN_FIELDS, expanded.mask.any(axis=0)) if is_open]
-        return self.builder_.transform_copies(films, expanded.owner, expanded.copies, fields,
+        return self.builder_.transform_copies(films, expanded.owner, expanded.copies, expanded.open_fields,
                                               franchises=(keys[n:], said[n:]))
 
     @staticmethod

@@ -42,6 +42,11 @@ class MixtureConfig:
                 raise InputError(f"MixtureConfig.{name} must be a positive number, got {value!r}")
 
 
+def open_anywhere(mask) -> list[str]:
+    """The ``OPEN_FIELDS`` open in at least one row of an ``open_mask``."""
+    return [name for name, is_open in zip(OPEN_FIELDS, mask.any(axis=0)) if is_open]
+
+
 def open_mask(films):
     """(n films × ``OPEN_FIELDS``) booleans: True where a film's description leaves the field open."""
     import numpy as np
@@ -138,12 +143,11 @@ class Comparables:
         found = nearest_rows((distinct["budget"], distinct["year"], distinct["genres"], (counts, bits)), pool, k)
         return found[where.ravel()]
 
-    def expand(self, films, mask, log_budget, k: int | None = None, keep_films: bool = False, only=None):
+    def expand(self, films, mask, log_budget, k: int | None = None, only=None):
         """The films with open fields, each repeated once per comparable film, open fields filled from it.
 
         ``mask``: ``open_mask(films)``; only films with an open field are expanded. Returns (frame of
-        the expanded copies, after the films themselves with ``keep_films``; the position in ``films``
-        of each copy's film; k). ``only``: only these of the films' columns (and the open fields
+        the expanded copies; the position in ``films`` of each copy's film; k). ``only``: only these of the films' columns (and the open fields
         filled) in the frame. Columns are taken as arrays and the frame is made once: pandas'
         per-column work was most of a single forecast's time.
         """
@@ -154,7 +158,7 @@ class Comparables:
         k = min(k or self.config.comparables, len(self.table))
         if len(rows) == 0:
             films = films if only is None else films[[name for name in films.columns if name in only]]
-            return (films if keep_films else films.iloc[[]]), rows, k
+            return films.iloc[[]], rows, k
         years = pd.to_datetime(films["release_date"]).dt.year.to_numpy(float)[rows]
         given = films["genres"].to_numpy(object)[rows] if "genres" in films else [None] * len(rows)
         genres = [list(g) if isinstance(g, (list, tuple, np.ndarray)) else [] for g in given]  # open: budget, year
@@ -177,10 +181,6 @@ class Comparables:
                 column[:] = [[] for _ in range(n_copies)] if name in LIST_FIELDS else None
             column[fill] = self._pool_column(name)[source[fill]]
             columns[name] = column
-        if keep_films:
-            for name, column in columns.items():
-                values = given[name] if name in given else np.full(len(films), None, dtype=object)
-                columns[name] = np.concatenate([values.astype(object) if column.dtype == object else values, column])
         return _frame(columns), owner, k
 
     def _pool_column(self, name: str):

@@ -104,7 +104,6 @@ def franchise_record(talent, keys, dates) -> dict:
     return {f"franchise_{stat}": stats[stat] for stat in FRANCHISE_STATS}
 
 
-
 def monotone_directions(feature_names, config) -> tuple:
     """(feature, +1 or -1) of each track-record feature a stronger record raises (+1) or lowers (-1);
     () with ``monotone_records`` off."""
