@@ -77,7 +77,15 @@ def round_money(usd):
     None and NaN pass through."""
     if usd is None or isinstance(usd, bool) or not isinstance(usd, (int, float)) or usd != usd:
         return usd
-    return round(float(usd), 2) if math.isfinite(usd) else usd
+    return float(to_the_cent(float(usd))) if math.isfinite(usd) else usd
+
+
+def to_the_cent(usd):
+    """The one rounding of money, for a number or an array (a slate's columns; NaN passes through): NumPy's,
+    so that a slate's CSV and ``--json`` give the same cents."""
+    import numpy as np
+
+    return np.round(usd, 2)
 
 
 _MONEY_KEY = re.compile(r"(?:^|_)(?:usd|gross)(?:_\d{4})?$|^(?:worldwide|domestic)_p(?:10|50|90)$")

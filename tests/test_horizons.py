@@ -141,3 +141,8 @@ def test_a_slate_beyond_the_measured_horizon_warns_once_for_its_rows(forecaster)
     result = forecast_slate(_widened(forecaster, (1.0, 1.2, 1.4, 1.6)), slate_text(films, ("title", "release_date", "genres", "budget_usd")))
     late = [w for w in result.warnings if "past its data" in w]
     assert len(late) == 1 and late[0].startswith("rows 3, 4:")
+    # each row's cell says it briefly (the run's warnings, once, say it whole): a 2027 slate's every row has it
+    cells = result.forecasts["warning"].tolist()
+    assert cells[0] == "" and cells[1] == cells[2] == ("8 years past the model's data (films up to 2012-12-31): "
+                                                       "ranges widened as at horizon 3, its furthest measured, likely too narrow")
+    assert len(cells[1]) < len(late[0]) / 2

@@ -12,6 +12,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+
+class Message(str):
+    """A warning's text, with the ``brief`` form a slate's per-row ``warning`` cell gives (the run's
+    warnings give it whole, once): every row of a 2027 slate carries the horizon warning, and its 300
+    characters were half a slate's forecasts CSV."""
+
+    def __new__(cls, text: str, brief: str) -> "Message":
+        message = super().__new__(cls, text)
+        message.brief = brief
+        return message
+
+
 @dataclass(frozen=True)
 class SeenRanges:
     """The training films' ranges: budget in constant 2012 USD, runtime in minutes, release dates."""
@@ -47,13 +59,14 @@ def findings(forecaster, films) -> list[tuple]:
 
 
 def row_text(found, n: int):
-    """Each of ``n`` rows' messages joined by "; " ("" for none), as an object array (a slate's column)."""
+    """Each of ``n`` rows' messages (a ``Message``'s brief form) joined by "; " ("" for none), as an object
+    array (a slate's column)."""
     import numpy as np
 
     text = np.full(n, "", dtype=object)
     for rows, message in found:
         rows = np.asarray(rows, dtype=np.int64)
-        text[rows] = np.where(text[rows] == "", "", text[rows] + "; ") + message
+        text[rows] = np.where(text[rows] == "", "", text[rows] + "; ") + getattr(message, "brief", message)
     return text
 
 
@@ -228,14 +241,18 @@ def _horizon_warnings(seen: SeenRanges, widening, films):
         ahead = int(year) - seen.last_release.year
         said = (f"the model has seen films up to {seen.last_release}; a {year} release is {ahead} years past its data "
                 f"(horizon {ahead - 1} of `boxoffice evaluate --horizon`)")
+        brief = f"{ahead} years past the model's data (films up to {seen.last_release}): "
         if widening is None:
-            yield at, (f"{said}, and this model was stored without its horizon backtests, so its ranges "
-                       "are not widened for the gap (retrain with `boxoffice train`)")
+            yield at, Message(f"{said}, and this model was stored without its horizon backtests, so its ranges "
+                              "are not widened for the gap (retrain with `boxoffice train`)",
+                              f"{brief}ranges not widened for the gap (a model stored without horizon backtests)")
         elif widening.factors[-1] > 1:
-            yield at, (f"{said}, but its backtest measures forecasts up to horizon {measured}: its ranges "
-                       f"are widened as measured there (log-width ×{widening.factors[-1]:.2f}) and held "
-                       "from there on, so they are likely too narrow")
+            yield at, Message(f"{said}, but its backtest measures forecasts up to horizon {measured}: its ranges "
+                              f"are widened as measured there (log-width ×{widening.factors[-1]:.2f}) and held "
+                              "from there on, so they are likely too narrow",
+                              f"{brief}ranges widened as at horizon {measured}, its furthest measured, likely too narrow")
         else:
-            yield at, (f"{said}, but its backtest measures forecasts up to horizon {measured}: its ranges "
-                       f"needed no widening up to there (they held {widening.interval:.0%} of the films) "
-                       "and are not widened beyond it, so they may be too narrow")
+            yield at, Message(f"{said}, but its backtest measures forecasts up to horizon {measured}: its ranges "
+                              f"needed no widening up to there (they held {widening.interval:.0%} of the films) "
+                              "and are not widened beyond it, so they may be too narrow",
+                              f"{brief}ranges not widened beyond horizon {measured}, its furthest measured, may be too narrow")

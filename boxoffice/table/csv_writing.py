@@ -92,17 +92,21 @@ def _float_text(values):
 
     Both print the shortest digits that read back as the value; they differ in the form. Python
     writes positional digits from 1e-4 up to 1e16 and an exponent outside; Arrow drops a whole
-    number's ".0" and picks an exponent by its own rule (1.00000000005e+10). So Python formats
-    what is whole, outside [1e-4, 1e15), not finite, or given an exponent by Arrow.
+    number's ".0" (put back here: money to the cent is often whole) and picks an exponent by its own
+    rule (1.00000000005e+10). So Python formats what is outside [1e-4, 1e15), not finite, or given an
+    exponent by Arrow.
     """
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     size = np.abs(values)
-    python = ~np.isfinite(values) | (size >= 1e15) | (size < 1e-4) | (values == np.trunc(values))
+    python = ~np.isfinite(values) | (size >= 1e15) | (size < 1e-4)
     text = pc.cast(pa.array(np.where(python, 0.5, values)), pa.large_string())
     python |= pc.match_substring(text, "e").to_numpy(zero_copy_only=False)
+    whole = ~python & (values == np.trunc(values))
+    if whole.any():
+        text = pc.if_else(pa.array(whole), pc.binary_join_element_wise(text, _text(".0"), _text("")), text)
     if not python.any():
         return text
     text = text.to_numpy(zero_copy_only=False).astype(object)

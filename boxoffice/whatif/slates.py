@@ -181,6 +181,7 @@ def forecast_slate(forecaster, frame, mapping=None, break_even_multiple: float =
 
     from boxoffice.model.domain import findings, grouped, row_text
     from boxoffice.table.slate import slate_films
+    from boxoffice.units import is_money_key, to_the_cent
 
     films, problems = slate_films(frame, mapping, blank_means_open=blank_means_open)
     ignored, warnings = [], []
@@ -217,4 +218,5 @@ def forecast_slate(forecaster, frame, mapping=None, break_even_multiple: float =
     if bad:
         problem_text[frame.index.get_indexer(list(bad))] = ["; ".join(texts) for texts in bad.values()]
     out |= {"problem": problem_text, "warning": warning}  # the problem before the warning
+    out |= {name: to_the_cent(values) for name, values in out.items() if is_money_key(name)}
     return SlateResult(pd.DataFrame(out), problems, len(films), ignored, warnings)
