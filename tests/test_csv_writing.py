@@ -22,16 +22,22 @@ FLOAT = st.one_of(
     st.decimals(-10 ** 12, 10 ** 12, places=3).map(float),  # money with cents
     st.integers(-10 ** 17, 10 ** 17).map(float))
 
+MONEY = st.one_of(st.just(math.nan), st.sampled_from([0.0, 0.01, 0.1, 12.5, 12.05, 180000000.0, 9999999999999.99, 1e13]),
+                  st.decimals(0, 10 ** 13, places=2).map(float), st.decimals(0, 10 ** 4, places=2).map(float),
+                  st.floats(0, 1e9).map(lambda usd: round(usd, 2)))
+
 
 @st.composite
 def frames(draw):
     n = draw(st.integers(1, 6))
-    kinds = draw(st.lists(st.sampled_from(["float", "int", "bool", "str", "object"]), min_size=2, max_size=5))
+    kinds = draw(st.lists(st.sampled_from(["float", "money", "int", "bool", "str", "object"]), min_size=2, max_size=5))
     columns = {}
     for i, kind in enumerate(kinds):
         name = draw(st.sampled_from(["a", "b,c", 'q"', "x y", "é"])) + str(i)
         if kind == "float":
             columns[name] = pd.Series(draw(st.lists(FLOAT, min_size=n, max_size=n)), dtype=np.float64)
+        elif kind == "money":  # to the cent, as a slate's money is (``units.to_the_cent``): written from whole cents
+            columns[name] = pd.Series(draw(st.lists(MONEY, min_size=n, max_size=n)), dtype=np.float64)
         elif kind == "int":
             columns[name] = pd.Series(draw(st.lists(st.integers(-2 ** 63, 2 ** 63 - 1), min_size=n, max_size=n)),
                                       dtype=np.int64)

@@ -211,8 +211,9 @@ class FeatureBuilder(Estimator):
         return pd.DataFrame(matrix, columns=features.columns, copy=False)
 
     def _columns(self, films, franchises: tuple | None = None, fields: frozenset | None = None) -> dict:
-        """Feature name -> float32 column of ``films``, in the model's order; with ``fields``, only the
-        columns that read one of those film fields."""
+        """Feature name -> column of ``films``, in the model's order (made float32 as the callers copy them
+        into their block: half the memory of float64, and LightGBM bins them anyway); with ``fields``, only
+        the columns that read one of those film fields."""
         import numpy as np
         import pandas as pd
 
@@ -260,8 +261,6 @@ class FeatureBuilder(Estimator):
         for name, direction in monotone_directions(out, self.config):
             if direction and not name.endswith(("_n", "_known", "_total_films")):
                 out[name] = np.where(np.isnan(out[name]), NO_RECORD[direction], out[name])
-        for name in out:  # float32: half the memory of float64, and LightGBM bins them anyway
-            out[name] = np.asarray(out[name], dtype=np.float32)
         return out
 
     def _coded(self, col: str, values):

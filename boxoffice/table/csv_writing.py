@@ -100,6 +100,9 @@ def _float_text(values):
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    cents = _cents_text(values)
+    if cents is not None:
+        return cents
     size = np.abs(values)
     python = ~np.isfinite(values) | (size >= 1e15) | (size < 1e-4)
     text = pc.cast(pa.array(np.where(python, 0.5, values)), pa.large_string())
@@ -112,6 +115,35 @@ def _float_text(values):
     text = text.to_numpy(zero_copy_only=False).astype(object)
     text[python] = ["" if v != v else repr(v) for v in values[python].tolist()]
     return pa.array(text, pa.large_string())
+
+
+def _cents_text(values):
+    """A column of money to the cent (``boxoffice.units.to_the_cent``; NaN blank) as Python writes it, made
+    from whole cents: three times as fast as Arrow's float text. None for any other column.
+
+    A float ``np.round(v, 2)`` is the double nearest ``k / 100``; from 0 up to 1e13 its shortest
+    text is k's digits with a point before the last two (no shorter decimal lies within half a cent's
+    step), trailing zeros dropped but one: 12.5, 12.05, 12.0.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    known = ~np.isnan(values)
+    given = values[known]
+    if not len(given) or not ((given >= 0) & (given < 1e13) & ~np.signbit(given) & (np.round(given, 2) == given)).all():
+        return None
+    dollars, cents = np.divmod(np.rint(np.where(known, values, 0.0) * 100).astype(np.int64), 100)
+    text = pc.binary_join_element_wise(pc.cast(pa.array(dollars), pa.large_string()),
+                                       pc.take(_cent_digits(), pa.array(cents)), _text("."))
+    return text if known.all() else pc.if_else(pa.array(known), text, _text(""))
+
+
+def _cent_digits():
+    """What follows the point for 0..99 cents: "0", "01", …, "1", "11", …"""
+    import pyarrow as pa
+
+    return pa.array(["0", *(f"{cents:02d}".rstrip("0") for cents in range(1, 100))], pa.large_string())
 
 
 def _string_text(column):

@@ -236,8 +236,11 @@ def parse_rows(frame, mapping: ColumnMapping, required: tuple[str, ...], *, stri
             films[column] = pd.Series(parsed.parsed[codes], dtype=object)
         else:  # pandas infers the dtype (a yes/no column without blanks is bool)
             films[column] = parsed.parsed[codes].tolist()
-    films["title"] = pd.Series([t or f"row {r}" for t, r in zip(films["title"].tolist(), films["row"].tolist())],
-                               dtype=object)
+    title_codes = columns["title"].codes[good]
+    titles = columns["title"].parsed[title_codes]  # a fresh array
+    blank = np.flatnonzero(columns["title"].errors[title_codes] == _BLANK)  # a film with no title: named by its line
+    titles[blank] = [f"row {line}" for line in films["row"][blank].tolist()]
+    films["title"] = pd.Series(titles, dtype=object)
     return pd.DataFrame(films), problems
 
 
