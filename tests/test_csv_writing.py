@@ -90,16 +90,22 @@ def test_a_large_frame_is_written_in_chunks_as_pandas_writes_it_whole(tmp_path, 
     assert (tmp_path / "empty.csv").read_bytes() == frame.iloc[:0].to_csv(index=False).encode("utf-8")
 
 
-def test_a_frame_made_in_parallel_threads_has_pandas_bytes():
-    """From ``PARALLEL_ROWS`` rows the columns are made side by side: the same bytes, in column order,
-    and one column pandas must write still sends the whole frame to pandas."""
+def test_a_large_frame_made_in_parallel_chunks_has_pandas_bytes(tmp_path, monkeypatch):
+    """Chunks are made side by side, one per core: the same bytes, in row order; and one column pandas
+    must write still sends its chunk to pandas."""
+    monkeypatch.setattr(csv_writing, "CHUNK_ROWS", 1_000)
+    monkeypatch.setattr("boxoffice.model.compiled.usable_cores", lambda: 3)
     rng = np.random.default_rng(3)
-    n = csv_writing.PARALLEL_ROWS + 7
+    n = 10_007
     frame = pd.DataFrame({"title": pd.Series([f"Film {i % 97}, part {i % 5}" for i in range(n)], dtype="str"),
                           "worldwide_p50": rng.lognormal(17, 2, n), "whole": np.floor(rng.lognormal(3, 2, n)),
+                          "cents": np.round(rng.lognormal(17, 2, n), 2),
                           "comparable_films": rng.integers(0, 30, n), "sequel": rng.random(n) < 0.2,
                           "warning": pd.Series(np.where(rng.random(n) < 0.1, 'a "b"', ""), dtype="str")})
     assert csv_writing._texts(frame) is not None
-    assert csv_bytes(frame) == frame.to_csv(index=False).encode("utf-8")
+    csv_writing.write_csv_atomic(frame, tmp_path / "forecasts.csv")
+    assert (tmp_path / "forecasts.csv").read_bytes() == frame.to_csv(index=False).encode("utf-8")
     dated = frame.assign(release=pd.Timestamp("2027-01-02"))[["title", "release", "worldwide_p50"]]
     assert csv_writing._texts(dated) is None
+    csv_writing.write_csv_atomic(dated, tmp_path / "dated.csv")
+    assert (tmp_path / "dated.csv").read_bytes() == dated.to_csv(index=False).encode("utf-8")

@@ -21,10 +21,6 @@ the memory the last one freed instead of asking the system for more: one `predic
 84,000 films spent 0.35 s less in the kernel (page faults) than with 100,000-row chunks, for the
 same bytes."""
 
-PARALLEL_ROWS = 10_000
-"""From this many rows, the columns are made into text in parallel threads (fewer: threads cost more)."""
-
-
 def csv_bytes(frame, header: bool = True) -> bytes:
     """``frame.to_csv(index=False, header=header)`` as UTF-8 bytes."""
     columns = _texts(frame)
@@ -40,12 +36,28 @@ def csv_bytes(frame, header: bool = True) -> bytes:
 
 def write_csv_atomic(frame, target) -> Path:
     """``frame`` as a CSV at ``target``, whole or not at all (``boxoffice.atomic.atomic_path``),
-    ``CHUNK_ROWS`` rows at a time."""
+    ``CHUNK_ROWS`` rows at a time, as many chunks side by side as there are cores (Arrow's kernels
+    release the GIL). Chunks, not columns, side by side: a chunk's rows are then joined in its own
+    thread too (an 84,000-film slate's text 0.15 -> 0.10 s on two cores)."""
     from boxoffice.atomic import atomic_path
+    from boxoffice.model.compiled import usable_cores
 
+    starts = list(range(0, max(len(frame), 1), CHUNK_ROWS))
+
+    def text(start: int) -> bytes:
+        return csv_bytes(frame.iloc[start:start + CHUNK_ROWS], header=start == 0)
+
+    workers = min(usable_cores(), len(starts))
     with atomic_path(target) as tmp, open(tmp, "wb") as handle:
-        for start in range(0, max(len(frame), 1), CHUNK_ROWS):
-            handle.write(csv_bytes(frame.iloc[start:start + CHUNK_ROWS], header=start == 0))
+        if workers < 2:
+            handle.write(text(starts[0]))
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(workers) as pool:
+                for wave in range(0, len(starts), workers):  # a wave at a time: never the whole text at once
+                    for chunk in pool.map(text, starts[wave:wave + workers]):
+                        handle.write(chunk)
     return Path(target)
 
 
@@ -71,13 +83,7 @@ def _texts(frame):
             return _float_text(column.to_numpy())
         return _string_text(column)
 
-    if len(frame) < PARALLEL_ROWS:
-        columns = [text_of(name) for name in frame.columns]
-    else:  # Arrow's kernels release the GIL: the columns are made side by side, one per core
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor() as pool:
-            columns = list(pool.map(text_of, frame.columns))
+    columns = [text_of(name) for name in frame.columns]
     return None if any(text is None for text in columns) else columns
 
 
