@@ -228,6 +228,19 @@ def _person_key(name: str) -> str:
 _NOT_KEY = re.compile(r"[^a-z0-9 ]+")
 
 
+def person_keys(names) -> list[str]:
+    """``person_key`` of each name, ASCII ones in bulk: a slate's new names (a newcomer in each of 84,000
+    casts) keyed at once instead of 6 µs each. On ASCII text ``clean_text`` and ``ascii_fold`` change
+    nothing the key keeps: every character but a lower-case letter, a digit or a space becomes a space."""
+    def bulk(texts):
+        import pyarrow.compute as pc
+
+        text = pc.replace_substring_regex(pc.ascii_lower(texts), "[^a-z0-9 ]+", " ")
+        return pc.utf8_trim(_where(text, "  ", lambda t: pc.replace_substring_regex(t, "  +", " ")), " ").to_pylist()
+
+    return in_bulk(names, bulk, person_key)
+
+
 def split_list(value: object, sep: str = "|") -> list[str]:
     """'Action|Adventure' -> ['Action', 'Adventure']; lists pass through; blanks vanish."""
     if value is None or (isinstance(value, float) and value != value):

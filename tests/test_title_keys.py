@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from boxoffice import names
-from boxoffice.names import clean_text, clean_texts, split_names, split_names_each, title_key, title_keys
+from boxoffice.names import (clean_text, clean_texts, person_key, person_keys, split_names, split_names_each,
+                             title_key, title_keys)
 from boxoffice.table import franchises, mapped_csv
 from boxoffice.table.film import MAX_CAST
 from boxoffice.table.franchises import franchise_index, franchise_of, registry
@@ -72,6 +73,14 @@ def test_values_that_are_not_text_key_as_one_by_one(values):
     with read(in_bulk=True):
         assert title_keys(values) == [title_key(v) for v in values]
         assert clean_texts(values) == [clean_text(v) for v in values]
+
+
+@SETTINGS
+@given(st.lists(st.one_of(titles, st.none(), st.floats(), st.integers()), max_size=12))
+@example(["Tom Cruise", " tom  CRUISE ", "O\\'Brien", "Jean-Luc\tPicard", "José Ferrer", "AmÃ©lie", "\x1cA\x00b"])
+def test_names_keyed_in_bulk_are_keyed_as_one_by_one(values):
+    with read(in_bulk=True):
+        assert person_keys(values) == [person_key(v) for v in values]
 
 
 def test_every_title_of_the_film_table_keys_alike_in_bulk(film_table):

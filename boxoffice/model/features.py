@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from boxoffice.errors import check_kind, check_number
-from boxoffice.model.columns import LIST_FIELDS, blank_column, codes_and_blanks, codes_in, column_values, explode, list_lengths
+from boxoffice.model.columns import (LIST_FIELDS, blank_column, codes_and_blanks, codes_in, column_values,
+                                    distinct_objects, explode, list_lengths)
 from boxoffice.model.estimator import Estimator
 from boxoffice.model.record_features import NO_RECORD, franchise_record, monotone_directions, track_records
 from boxoffice.model.track_records import TalentIndex
@@ -226,14 +227,18 @@ class FeatureBuilder(Estimator):
         dates = pd.Series(days.astype("datetime64[ns]"), copy=False)
         if reads("budget_usd", "budget_usd_2012", "release_date"):
             out["log_budget"] = log_budget_2012(films, years)
-        if reads("genres"):
-            rows, _, items = explode(column_values(films, "genres", n))
-            hot = np.zeros((len(self.genres_), n))
+        if reads("genres"):  # each distinct list once (a slate's repeated cells share one), then row by row
+            genres = column_values(films, "genres", n)
+            of_row, first = distinct_objects(genres)
+            rows, _, items = explode(genres[first])
+            hot = np.zeros((len(self.genres_) + 1, len(first)), dtype=np.float32)
             cols = codes_in(items, self._codes("genres"))
             hot[cols[cols >= 0], rows[cols >= 0]] = 1.0
+            hot[-1] = np.bincount(rows, minlength=len(first))
+            hot = hot[:, of_row]
             for i, g in enumerate(self.genres_):
                 out[f"genre_{g.lower()}"] = hot[i]
-            out["genre_count"] = np.bincount(rows, minlength=n).astype(float)
+            out["genre_count"] = hot[-1]
         if reads("release_date"):
             out["release_year"] = years.astype(float)
             out["release_month"] = months.astype(float)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from boxoffice.names import person_key
+from boxoffice.names import person_key, person_keys
 from boxoffice.units import days_since_epoch
 
 ROLES = ("cast", "director", "distributor", "franchise")
@@ -96,7 +96,7 @@ def _credited(films, columns):
     film_rows = np.concatenate(film_rows) if film_rows else np.array([], np.int64)
     names = np.array(names, dtype=object)
     codes, distinct = pd.factorize(names) if len(names) else (np.array([], np.int64), [])
-    person = pd.factorize(np.array([person_key(n) for n in distinct], dtype=object))[0][codes] if len(names) else codes
+    person = pd.factorize(np.array(person_keys(list(distinct)), dtype=object))[0][codes] if len(names) else codes
     first = ~pd.DataFrame({"film": film_rows, "person": person}).duplicated().to_numpy()
     return film_rows[first], names[first]
 
@@ -115,12 +115,13 @@ def _distinct_role_keys(roles, names):
     if len(names) == 0:
         return np.array([], dtype=np.int64), np.array([], dtype=object)
     name_codes, name_values = pd.factorize(np.asarray(names, object))
+    name_keys = person_keys(name_values.tolist())
     if isinstance(roles, str):  # one role for every name
-        return name_codes, np.array([f"{roles}:{person_key(name)}" for name in name_values], dtype=object)
+        return name_codes, np.array([f"{roles}:{key}" for key in name_keys], dtype=object)
     role_codes, role_values = pd.factorize(np.asarray(roles, object))
     codes, pairs = pd.factorize(role_codes.astype(np.int64) * len(name_values) + name_codes)  # integers, not tuples
-    distinct = np.array([f"{role_values[p // len(name_values)]}:{person_key(name_values[p % len(name_values)])}"
-                         for p in pairs], dtype=object)
+    distinct = np.array([f"{role_values[p // len(name_values)]}:{name_keys[p % len(name_values)]}"
+                         for p in pairs.tolist()], dtype=object)
     return codes, distinct
 
 
