@@ -215,24 +215,22 @@ def _text(column):
 
     from boxoffice.names import BULK, clean_texts
 
-    values = column.tolist() if hasattr(column, "tolist") else list(column)
-    distinct = list(dict.fromkeys(values))  # in order of appearance
-    texts = clean_texts(distinct)  # a blank (None, NaN, NA) cleans to ""
-    if len(distinct) >= BULK:
+    if len(column) >= BULK:  # hashed by pandas, not a dict: a slate's 84,000 titles
         import pandas as pd
 
-        codes, found = pd.factorize(np.array(texts, dtype=object))
+        raw, distinct = pd.factorize(np.asarray(column, dtype=object))  # in order of appearance; a blank: -1
+        codes, found = pd.factorize(np.array([*clean_texts(distinct.tolist()), ""], dtype=object))
         found = found.tolist()
-        if "" in found:
-            blank = found.index("")
-            codes = np.where(codes == blank, -1, codes - (codes > blank))
-            del found[blank]
-        by_value = dict(zip(distinct, codes.tolist()))
-    else:
-        code_of, by_value = {}, {}
-        for value, text in zip(distinct, texts):
-            by_value[value] = code_of.setdefault(text, len(code_of)) if text else -1
-        found = list(code_of)
+        blank = found.index("")
+        codes = np.where(codes == blank, -1, codes - (codes > blank))
+        del found[blank]
+        return codes[raw], found  # -1 reads the last: the blank
+    values = column.tolist() if hasattr(column, "tolist") else list(column)
+    distinct = list(dict.fromkeys(values))  # in order of appearance
+    code_of, by_value = {}, {}
+    for value, text in zip(distinct, clean_texts(distinct)):  # a blank (None, NaN, NA) cleans to ""
+        by_value[value] = code_of.setdefault(text, len(code_of)) if text else -1
+    found = list(code_of)
     return np.fromiter(map(by_value.__getitem__, values), np.int64, len(values)), found
 
 

@@ -229,7 +229,7 @@ def parse_rows(frame, mapping: ColumnMapping, required: tuple[str, ...], *, stri
         if kind.startswith("datetime"):  # each distinct date converted once
             films[column] = pd.to_datetime(pd.Series(parsed.parsed)).to_numpy()[codes]
         elif kind == "float64":
-            films[column] = parsed.parsed[codes].astype(float)  # None -> NaN
+            films[column] = parsed.parsed.astype(float)[codes]  # None -> NaN; each distinct value converted once
         elif kind == "list":  # rows of the same text share one list (read-only: nothing downstream mutates it)
             films[column] = parsed.parsed[codes]
         elif kind == "string":  # kept as Python text: Arrow strings are slower to read back
