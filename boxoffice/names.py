@@ -4,7 +4,7 @@ Titles become a linkage key (case, accents, punctuation, "&"/"and", a leading
 article, a trailing "(2010)", roman numerals); distributors, genres, countries and
 languages go through one alias table each (package data, extendable with a user's CSV;
 ``boxoffice.table.vocabulary`` says what a value none maps means). A name nothing
-matches gets the nearest known ones (``closest_names``) for a "did you mean".
+matches gets the nearest known ones (``boxoffice.closest``) for a "did you mean".
 """
 from __future__ import annotations
 
@@ -378,6 +378,8 @@ def canonical_genres(values: object, table: AliasTable | None = None, *, strict:
             target = other_genres().aliases[key]
         elif strict:
             known = known_genres(table)
+            from boxoffice.closest import closest_names
+
             near = closest_names(name, known + other_genres().values())
             guess = f": did you mean {' or '.join(near)}?" if near else ""
             raise InputError(f"unknown genre {name!r}{guess}", hint=f"use one of: {', '.join(known)}")
@@ -392,19 +394,3 @@ def canonical_genres(values: object, table: AliasTable | None = None, *, strict:
 def known_genres(table: AliasTable | None = None) -> list[str]:
     table = table or genre_aliases()
     return sorted({g for target in table.aliases.values() for g in target.split("|")})
-
-
-def closest_names(name: str, candidates: list[str], limit: int = 3) -> list[str]:
-    """Known names nearest to an unknown one, for 'did you mean' warnings.
-
-    WRatio alone ranks 'Tom Ardavany' above 'Tom Hanks' for 'Tom Hanx' (its partial
-    match favours long names); averaging it with token_sort_ratio fixes typos and
-    keeps 'Cruise Tom' -> 'Tom Cruise' and 'Spielberg' -> 'Steven Spielberg'.
-    """
-    from rapidfuzz import fuzz, process, utils
-
-    def score(a, b, **_):
-        return (fuzz.WRatio(a, b) + fuzz.token_sort_ratio(a, b)) / 2
-
-    return [match for match, _, _ in process.extract(name, candidates, scorer=score, processor=utils.default_process,
-                                                     limit=limit, score_cutoff=60)]

@@ -94,7 +94,7 @@ def test_a_large_frame_made_in_parallel_chunks_has_pandas_bytes(tmp_path, monkey
     """Chunks are made side by side, one per core: the same bytes, in row order; and one column pandas
     must write still sends its chunk to pandas."""
     monkeypatch.setattr(csv_writing, "CHUNK_ROWS", 1_000)
-    monkeypatch.setattr("boxoffice.model.compiled.usable_cores", lambda: 3)
+    monkeypatch.setattr("boxoffice.cores.usable_cores", lambda: 3)
     rng = np.random.default_rng(3)
     n = 10_007
     frame = pd.DataFrame({"title": pd.Series([f"Film {i % 97}, part {i % 5}" for i in range(n)], dtype="str"),

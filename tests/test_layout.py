@@ -8,8 +8,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 FLOORS = (
-    ("boxoffice.errors", "boxoffice.units", "boxoffice.names", "boxoffice.atomic", "boxoffice.workspace",
-     "boxoffice.break_even"),
+    ("boxoffice.errors", "boxoffice.units", "boxoffice.names", "boxoffice.closest", "boxoffice.atomic",
+     "boxoffice.workspace", "boxoffice.break_even", "boxoffice.cores"),
     ("boxoffice.table",),
     ("boxoffice.model",),
     ("boxoffice.store",),

@@ -3,6 +3,8 @@ numba's compilation with its on-disk cache, and a batch's rows split across the 
 range per core, each written in place by its own thread (the kernels release the GIL)."""
 from __future__ import annotations
 
+from boxoffice.cores import usable_cores
+
 
 def compiled(function, **options):
     """numba's compiled ``function``, cached beside its module; compiled afresh in each process where
@@ -13,12 +15,6 @@ def compiled(function, **options):
         return numba.njit(cache=True, **options)(function)
     except RuntimeError:
         return numba.njit(**options)(function)
-
-
-def usable_cores() -> int:
-    import os
-
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def row_parts(n: int, min_rows: int, multiple: int = 1) -> list[slice]:

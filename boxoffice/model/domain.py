@@ -103,7 +103,7 @@ def _value_warnings(builder, films):
     import numpy as np
     import pandas as pd
 
-    from boxoffice.names import closest_names
+    from boxoffice.closest import closest_names
     from boxoffice.table.vocabulary import FIELDS, UNKNOWN_IS_BLANK, real_values
 
     for field in FIELDS:
@@ -133,7 +133,8 @@ def _franchise_warnings(builder, films):
     import numpy as np
     import pandas as pd
 
-    from boxoffice.names import clean_text, closest_names
+    from boxoffice.closest import closest_names
+    from boxoffice.names import clean_text
     from boxoffice.table.franchises import franchise_key
 
     if "franchise" not in films:

@@ -40,7 +40,7 @@ def write_csv_atomic(frame, target) -> Path:
     release the GIL). Chunks, not columns, side by side: a chunk's rows are then joined in its own
     thread too (an 84,000-film slate's text 0.15 -> 0.10 s on two cores)."""
     from boxoffice.atomic import atomic_path
-    from boxoffice.model.compiled import usable_cores
+    from boxoffice.cores import usable_cores
 
     starts = list(range(0, max(len(frame), 1), CHUNK_ROWS))
 

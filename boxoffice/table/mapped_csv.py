@@ -12,8 +12,8 @@ from functools import partial
 from pathlib import Path
 
 from boxoffice.errors import DataSourceError, InputError
-from boxoffice.names import (BULK, canonical_genres, clean_text, clean_texts, closest_names, split_names,
-                             split_names_each, title_key)
+from boxoffice.closest import closest_names
+from boxoffice.names import BULK, canonical_genres, clean_text, clean_texts, split_names, split_names_each, title_key
 from boxoffice.table.schema import COLUMNS, MPAA_RATINGS, canonical_rating
 from boxoffice.table.vocabulary import canonical_value
 from boxoffice.table.sources.base import read_csv_checked

@@ -131,7 +131,8 @@ def rank_cast(base, forecaster, role="lead", candidates=None, top: int = 10, fil
     import numpy as np
 
     from boxoffice.model.track_records import key_for
-    from boxoffice.names import closest_names, split_list
+    from boxoffice.closest import closest_names
+    from boxoffice.names import split_list
     from boxoffice.units import release_year_dollars
 
     base_film = as_film(base)

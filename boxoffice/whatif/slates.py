@@ -13,7 +13,8 @@ OUTPUT_COLUMNS = ("worldwide_p10", "worldwide_p50", "worldwide_p90", "domestic_p
 
 def unknown_people(forecaster, film) -> list[tuple[str, str, list[str]]]:
     """(role, name, closest known names) for each person or distributor with no earlier film."""
-    from boxoffice.names import closest_names, person_key
+    from boxoffice.closest import closest_names
+    from boxoffice.names import person_key
 
     talent = forecaster.builder_.talent_
     known = talent.keys

@@ -129,7 +129,7 @@ def find_person(films, name: str, role: str | None = None) -> tuple[str, str]:
     """(name as the data spells it, role) for a user's spelling; ``role=None`` picks the role
     with more films. Unknown names raise ``InputError`` with the closest known ones."""
     from boxoffice.names import person_key
-    from boxoffice.names import closest_names
+    from boxoffice.closest import closest_names
 
     key = person_key(name)
     roles = [_check_role(role)] if role else list(ROLE_COLUMNS)
