@@ -788,3 +788,29 @@ def test_a_report_on_a_few_films_of_ones_own(home, tmp_path):
     result = invoke(["report", "--years", "1", "--data", films, "--out", tmp_path / "r.html"], home)
     assert result.exit_code == 0 and "Traceback" not in result.output, result.output
     assert (tmp_path / "r.html").stat().st_size > 10_000
+
+
+# ---------------------------------------------------------------- the console script's exit
+
+
+@pytest.mark.parametrize("code, stdout, stderr, status", [
+    ("print('forecast'); _leave(0)", "forecast\nbye\n", "", 0),
+    ("print('table'); _leave(None)", "table\nbye\n", "", 0),
+    ("import sys; sys.stderr.write('error: bad'); _leave(2)", "bye\n", "error: bad", 2),
+    ("_leave('a message')", "bye\n", "a message\n", 1),
+])
+def test_the_command_line_leaves_with_its_code_its_output_and_its_exit_handlers(code, stdout, stderr, status):
+    """The console script skips the interpreter's teardown (half a second a command), not what Python's
+    exit does: the exit code, every line printed (buffered, as into a pipe) and the ``atexit`` handlers."""
+    script = f"import atexit; atexit.register(print, 'bye'); from boxoffice_cli.entry import _leave; {code}"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert (done.stdout, done.stderr, done.returncode) == (stdout, stderr, status)
+
+
+def test_the_console_script_exits_with_the_commands_code(tmp_path):
+    cli = Path(sys.executable).parent / "boxoffice"
+    shown = subprocess.run([str(cli), "--help"], capture_output=True, text=True, timeout=120)
+    assert shown.returncode == 0 and "predict" in shown.stdout
+    refused = subprocess.run([str(cli), "predict", "--genre", "action", "--budget", "1,5m", "--home", str(tmp_path)],
+                             capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 2 and "decimal comma" in refused.stderr and "Traceback" not in refused.stderr

@@ -137,7 +137,8 @@ def _cents_text(values):
 
     known = ~np.isnan(values)
     given = values[known]
-    if not len(given) or not ((given >= 0) & (given < 1e13) & ~np.signbit(given) & (np.round(given, 2) == given)).all():
+    in_range = len(given) and ((given >= 0) & (given < 1e13) & ~np.signbit(given)).all()
+    if not in_range or not (np.round(given, 2) == given).all():  # rounded only in range: 1e308 * 100 overflows
         return None
     dollars, cents = np.divmod(np.rint(np.where(known, values, 0.0) * 100).astype(np.int64), 100)
     text = pc.binary_join_element_wise(pc.cast(pa.array(dollars), pa.large_string()),
