@@ -377,9 +377,9 @@ def canonical_genres(values: object, table: AliasTable | None = None, *, strict:
         elif key in other_genres().aliases:
             target = other_genres().aliases[key]
         elif strict:
-            known = known_genres(table)
             from boxoffice.closest import closest_names
 
+            known = known_genres(table)
             near = closest_names(name, known + other_genres().values())
             guess = f": did you mean {' or '.join(near)}?" if near else ""
             raise InputError(f"unknown genre {name!r}{guess}", hint=f"use one of: {', '.join(known)}")

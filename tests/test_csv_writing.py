@@ -78,10 +78,12 @@ def test_a_forecasts_frame_goes_the_fast_way():
     assert csv_bytes(frame) == frame.to_csv(index=False).encode("utf-8")
 
 
-def test_a_large_frame_is_written_in_chunks_as_pandas_writes_it_whole(tmp_path, monkeypatch):
+@pytest.mark.parametrize("cores", [1, 2, 3])
+def test_a_large_frame_is_written_in_chunks_as_pandas_writes_it_whole(tmp_path, monkeypatch, cores):
     """Chunks go the fast way or pandas' way each (here the second has a carriage return): one file,
     one header, the bytes of one ``to_csv``."""
     monkeypatch.setattr(csv_writing, "CHUNK_ROWS", 3)
+    monkeypatch.setattr("boxoffice.cores.usable_cores", lambda: cores)  # one chunk at a time, or side by side
     frame = pd.DataFrame({"title": ["a", "b, c", 'd"', "e\rf", "g", "h", "i"],
                           "worldwide_p50": [1.5, np.nan, 1e10 + 0.5, 2.0, 3.25, 1e-5, 7.0]})
     csv_writing.write_csv_atomic(frame, tmp_path / "forecasts.csv")

@@ -50,7 +50,8 @@ def write_csv_atomic(frame, target) -> Path:
     workers = min(usable_cores(), len(starts))
     with atomic_path(target) as tmp, open(tmp, "wb") as handle:
         if workers < 2:
-            handle.write(text(starts[0]))
+            for start in starts:
+                handle.write(text(start))
         else:
             from concurrent.futures import ThreadPoolExecutor
 
