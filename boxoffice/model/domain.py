@@ -59,15 +59,19 @@ def findings(forecaster, films) -> list[tuple]:
 
 
 def row_text(found, n: int):
-    """Each of ``n`` rows' messages (a ``Message``'s brief form) joined by "; " ("" for none), as an object
-    array (a slate's column)."""
+    """Each of ``n`` rows' messages (a ``Message``'s brief form) joined by "; " ("" for none), as a text
+    column (a slate's): each distinct run of messages joined once, the rows coded into them."""
     import numpy as np
 
-    text = np.full(n, "", dtype=object)
+    from boxoffice.table.text_columns import coded_text
+
+    codes, texts = np.zeros(n, dtype=np.int64), [""]
     for rows, message in found:
-        rows = np.asarray(rows, dtype=np.int64)
-        text[rows] = np.where(text[rows] == "", "", text[rows] + "; ") + getattr(message, "brief", message)
-    return text
+        rows, brief = np.asarray(rows, dtype=np.int64), getattr(message, "brief", message)
+        before, inverse = np.unique(codes[rows], return_inverse=True)
+        codes[rows] = len(texts) + inverse.reshape(-1)
+        texts += [f"{texts[code]}; {brief}" if texts[code] else brief for code in before.tolist()]
+    return coded_text(codes, texts)
 
 
 def grouped(found, names, kind: str, most: int = 3) -> list[str]:

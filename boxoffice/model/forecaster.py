@@ -383,13 +383,13 @@ def mixed_over(mask):
     distinct row of the mask, not per film (a 100,000-film slate has a handful)."""
     import numpy as np
 
+    from boxoffice.table.text_columns import coded_text
+
     mask = np.asarray(mask, bool)
-    if not len(mask):
-        return np.array([], dtype=object)
     bits = mask.astype(np.int64) @ (1 << np.arange(mask.shape[1], dtype=np.int64))  # a row as one integer
     distinct, inverse = np.unique(bits, return_inverse=True)
-    texts = np.array([", ".join(f for j, f in enumerate(OPEN_FIELDS) if b >> j & 1) for b in distinct], dtype=object)
-    return texts[inverse]
+    return coded_text(inverse.reshape(-1), [", ".join(f for j, f in enumerate(OPEN_FIELDS) if b >> j & 1)
+                                            for b in distinct.tolist()])
 
 
 def model_id(forecaster) -> str:

@@ -182,17 +182,18 @@ def forecast_slate(forecaster, frame, mapping=None, break_even_multiple: float =
 
     from boxoffice.model.domain import findings, grouped, row_text
     from boxoffice.table.slate import slate_films
+    from boxoffice.table.text_columns import coded_text, placed_text
     from boxoffice.units import is_money_key, to_the_cent
 
     films, problems = slate_films(frame, mapping, blank_means_open=blank_means_open)
     ignored, warnings = [], []
     n = len(frame)
-    blank_text = np.full(n, "", dtype=object)
-    out = {"title": frame["title"].to_numpy(object) if "title" in frame else blank_text,
-           "release_date": frame["release_date"].to_numpy(object) if "release_date" in frame else blank_text}
+    blank = coded_text(np.zeros(n, dtype=np.int64), [""])
+    # the cells as given, as the reader holds them (converting 84,000 texts to Python and back cost 20 ms)
+    out = {column: frame[column].array if column in frame else blank for column in ("title", "release_date")}
     out |= {col: np.full(n, np.nan) for col in OUTPUT_COLUMNS}
-    out |= {"mixed_over": blank_text.copy(), "comparable_films": np.zeros(n, dtype=np.int64)}
-    warning = blank_text.copy()
+    out |= {"mixed_over": blank, "comparable_films": np.zeros(n, dtype=np.int64)}
+    warning = blank
     if len(films):
         logs = forecaster.predict_logs(films, break_even_multiple)  # scored once, for the drivers too
         pred = forecaster.predict(films, break_even_multiple, logs=logs)
@@ -200,9 +201,10 @@ def forecast_slate(forecaster, frame, mapping=None, break_even_multiple: float =
         found = findings(forecaster, films)
         warnings = grouped(found, films["row"].to_numpy(), "row")
         at = frame.index.get_indexer(films["row"])
-        warning[at] = row_text(found, len(films))
-        for col in (*OUTPUT_COLUMNS, "mixed_over", "comparable_films"):
+        warning = placed_text(row_text(found, len(films)), at, n)
+        for col in (*OUTPUT_COLUMNS, "comparable_films"):
             out[col][at] = pred[col].to_numpy()
+        out["mixed_over"] = placed_text(pred["mixed_over"].array, at, n)
         if explain:
             from boxoffice.model.explain import drivers
 
@@ -215,9 +217,9 @@ def forecast_slate(forecaster, frame, mapping=None, break_even_multiple: float =
     bad = {}
     for problem in problems:
         bad.setdefault(problem.row, []).append(f"{problem.column}: {problem.message}")
-    problem_text = blank_text.copy()
-    if bad:
-        problem_text[frame.index.get_indexer(list(bad))] = ["; ".join(texts) for texts in bad.values()]
-    out |= {"problem": problem_text, "warning": warning}  # the problem before the warning
+    problem_codes = np.zeros(n, dtype=np.int64)
+    problem_codes[frame.index.get_indexer(list(bad))] = np.arange(1, len(bad) + 1)
+    out |= {"problem": coded_text(problem_codes, ["", *("; ".join(texts) for texts in bad.values())]),
+            "warning": warning}  # the problem before the warning
     out |= {name: to_the_cent(values) for name, values in out.items() if is_money_key(name)}
     return SlateResult(pd.DataFrame(out), problems, len(films), ignored, warnings)
