@@ -55,6 +55,24 @@ def test_the_same_bytes_as_pandas(frame):
     assert csv_bytes(frame) == frame.to_csv(index=False).encode("utf-8")
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.lists(MONEY, min_size=1, max_size=30))
+def test_money_has_the_same_text_made_by_numba_or_by_arrow(values):
+    """Whole cents become text in a compiled loop, or by Arrow's casts where numba cannot run: the same."""
+    column = np.array(values, dtype=np.float64)
+    fast = csv_writing._cents_text(column)
+    writer = csv_writing._cents_writer
+    try:
+        csv_writing._cents_writer = lambda: None
+        fallback = csv_writing._cents_text(column)
+    finally:
+        csv_writing._cents_writer = writer
+    if fast is None:
+        assert fallback is None
+    else:
+        assert fast.to_pylist() == fallback.to_pylist() == ["" if v != v else repr(v) for v in values]
+
+
 @pytest.mark.parametrize("frame", [
     pd.DataFrame({"only": ["a", ""]}),  # one column: an empty field alone on its line is quoted
     pd.DataFrame({"a": pd.Series([], dtype=float), "b": pd.Series([], dtype=str)}),  # no rows

@@ -182,7 +182,7 @@ def test_a_just_trained_model_scores_small_batches_with_its_boosters(forecaster,
 
 
 def test_a_batch_split_over_cores_scores_bit_for_bit_as_on_one(monkeypatch):
-    from boxoffice.model import compiled
+    from boxoffice import compiled
 
     X, _ = _mixed_frame(np.random.default_rng(3), 9000)
     forest = Forest.from_model_texts([_property_booster().model_to_string()])

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 FLOORS = (
     ("boxoffice.errors", "boxoffice.units", "boxoffice.names", "boxoffice.closest", "boxoffice.atomic",
-     "boxoffice.workspace", "boxoffice.break_even", "boxoffice.cores"),
+     "boxoffice.workspace", "boxoffice.break_even", "boxoffice.cores", "boxoffice.compiled"),
     ("boxoffice.table",),
     ("boxoffice.model",),
     ("boxoffice.store",),

@@ -2,6 +2,8 @@
 where it can be avoided (these run over every row of a 100,000-film batch)."""
 from __future__ import annotations
 
+from boxoffice.table.distinct import distinct_objects, factorize
+
 LIST_FIELDS = ("genres", "cast", "directors")
 """Film fields that hold a list of items (names, genres)."""
 
@@ -62,25 +64,6 @@ def explode(values):
     return rows, positions, items
 
 
-def distinct_objects(values):
-    """(code per value, position of each code's first value): values that are one object share a code
-    (equal but separate objects do not, which costs only a repeated reading)."""
-    import numpy as np
-    import pandas as pd
-
-    codes, _ = pd.factorize(np.fromiter(map(id, values), dtype=np.int64, count=len(values)))
-    return codes, first_positions(codes)
-
-
-def first_positions(codes):
-    """Where each code of ``pd.factorize`` first appears (its codes are numbered in order of appearance)."""
-    import numpy as np
-
-    if len(codes) == 0:
-        return np.array([], dtype=np.int64)
-    return np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
-
-
 def blank_column(films, name, n):
     """True where column ``name`` is missing or an empty string; string columns are checked by
     pyarrow, not value by value."""
@@ -118,9 +101,8 @@ def codes_and_blanks(values, code_of: dict):
     """``codes_in(values, code_of)`` and ``blank_mask(values)`` from one factorization: a categorical
     column of 10,000 open variants' 260,000 rows is hashed once, not twice."""
     import numpy as np
-    import pandas as pd
 
-    codes, distinct = pd.factorize(np.asarray(values, dtype=object))  # missing values: -1, which reads the last
+    codes, distinct = factorize(values)  # missing values: -1, which reads the last
     coded = np.array([code_of.get(v, -1) for v in distinct] + [-1], dtype=np.int64)[codes]
     empty = np.array([isinstance(v, str) and v == "" for v in distinct] + [True], dtype=bool)
     return coded, empty[codes]

@@ -105,15 +105,15 @@ def new_name_warning(role: str, name: str, near) -> str:
 
 def _value_warnings(builder, films):
     import numpy as np
-    import pandas as pd
 
     from boxoffice.closest import closest_names
+    from boxoffice.table.distinct import factorize
     from boxoffice.table.vocabulary import FIELDS, UNKNOWN_IS_BLANK, real_values
 
     for field in FIELDS:
         if field not in films or field not in builder.categorical_features_ or field in builder.unlearned_fields_:
             continue  # a field the model never learned is said once, as ignored (``model_warnings``)
-        codes, distinct = pd.factorize(films[field])  # blanks (None, NaN, NA) are -1
+        codes, distinct = factorize(films[field].to_numpy(object))  # blanks (None, NaN, NA) are -1
         distinct = np.asarray(distinct, dtype=object)
         given = np.array([str(v).strip() != "" for v in distinct], dtype=bool)
         if field in UNKNOWN_IS_BLANK:
@@ -155,7 +155,7 @@ def _franchise_warnings(builder, films):
 def _genre_warnings(builder, films):
     import numpy as np
 
-    from boxoffice.model.columns import distinct_objects
+    from boxoffice.table.distinct import distinct_objects
 
     if "genres" not in films:
         return

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from boxoffice.model.compiled import run_parts
+from boxoffice.compiled import run_parts
 from boxoffice.model.tree_text import Tree, read_model
 
 BLOCK_ROWS = 256

@@ -218,7 +218,7 @@ def mixture_quantiles(p10, p50, p90, levels=(0.1, 0.5, 0.9), z90: float = 1.2815
     """
     import numpy as np
 
-    from boxoffice.model.compiled import run_parts
+    from boxoffice.compiled import run_parts
     from boxoffice.model.split_normals import PARALLEL_ROWS, search
 
     p10, p50, p90 = (np.ascontiguousarray(a, dtype=float) for a in (p10, p50, p90))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from boxoffice.model.compiled import compiled, run_parts
+from boxoffice.compiled import compiled, run_parts
 
 
 def nearest_rows(query, pool, k: int) -> np.ndarray:

@@ -3,7 +3,8 @@ before each film's date (``boxoffice.model.track_records``), and which way a str
 """
 from __future__ import annotations
 
-from boxoffice.model.columns import blank_column, column_values, distinct_objects, explode, first_positions
+from boxoffice.model.columns import blank_column, column_values, explode
+from boxoffice.table.distinct import distinct_objects, factorize, first_positions
 from boxoffice.model.track_records import FRANCHISE_STATS, STATS
 
 RECORDS = ("cast_", "director_", "distributor_", "franchise_")
@@ -29,7 +30,7 @@ def track_records(talent, films, dates, recent_years: float, roles=ROLES) -> dic
     """Features of the cast, the director and the distributor (or of ``roles`` only): their records as
     of each film's date. Each distinct (cast, directors, distributor, date) is looked up once: a film's
     copies in a mixture, its variants and a slate's repeated films repeat them (rows share a list
-    object: ``columns.distinct_objects``)."""
+    object: ``boxoffice.table.distinct``)."""
     import numpy as np
     import pandas as pd
 
@@ -45,7 +46,7 @@ def track_records(talent, films, dates, recent_years: float, roles=ROLES) -> dic
     parts = [pd.factorize(days)[0]]
     parts += [distinct_objects(casts)[0]] if "cast" in roles else []
     parts += [distinct_objects(directors)[0]] if "director" in roles else []
-    parts += [pd.factorize(np.where(blank, "", distributors))[0]] if "distributor" in roles else []
+    parts += [factorize(np.where(blank, "", distributors))[0]] if "distributor" in roles else []
     codes = parts[0]
     for part in parts[1:]:
         codes = pd.factorize(codes.astype(np.int64) * (int(part.max(initial=0)) + 2) + (part + 1))[0]  # -1: NA

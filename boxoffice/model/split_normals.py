@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from boxoffice.model.compiled import compiled
+from boxoffice.compiled import compiled
 
 TOLERANCE = 1e-8
 """Log units a mixture quantile is found to: a millionth of a percent of gross (the CDF's own

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from boxoffice.names import person_key, person_keys
+from boxoffice.table.distinct import factorize
 from boxoffice.units import days_since_epoch
 
 ROLES = ("cast", "director", "distributor", "franchise")
@@ -114,11 +115,11 @@ def _distinct_role_keys(roles, names):
 
     if len(names) == 0:
         return np.array([], dtype=np.int64), np.array([], dtype=object)
-    name_codes, name_values = pd.factorize(np.asarray(names, object))
+    name_codes, name_values = factorize(names)
     name_keys = person_keys(name_values.tolist())
     if isinstance(roles, str):  # one role for every name
         return name_codes, np.array([f"{roles}:{key}" for key in name_keys], dtype=object)
-    role_codes, role_values = pd.factorize(np.asarray(roles, object))
+    role_codes, role_values = factorize(roles)
     codes, pairs = pd.factorize(role_codes.astype(np.int64) * len(name_values) + name_codes)  # integers, not tuples
     distinct = np.array([f"{role_values[p // len(name_values)]}:{name_keys[p % len(name_values)]}"
                          for p in pairs.tolist()], dtype=object)

@@ -9,7 +9,10 @@ to pandas whole. ``tests/test_csv_writing.py`` holds the two to the same bytes.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
+
+import numpy as np  # the compiled writer's (numba reads it as a global)
 
 _QUOTED = r'[,"\n]'
 """A field with one of these is quoted, as Python's csv module does with pandas' defaults."""
@@ -126,7 +129,9 @@ def _float_text(values):
 
 def _cents_text(values):
     """A column of money to the cent (``boxoffice.units.to_the_cent``; NaN blank) as Python writes it, made
-    from whole cents: three times as fast as Arrow's float text. None for any other column.
+    from whole cents: numba writes the digits (a column in 1 ms; Arrow's casts and joins took 9-13 ms,
+    themselves three times as fast as its float text); Arrow where numba cannot run. None for any
+    other column.
 
     A float ``np.round(v, 2)`` is the double nearest ``k / 100``; from 0 up to 1e13 its shortest
     text is k's digits with a point before the last two (no shorter decimal lies within half a cent's
@@ -141,10 +146,61 @@ def _cents_text(values):
     in_range = len(given) and ((given >= 0) & (given < 1e13) & ~np.signbit(given)).all()
     if not in_range or not (np.round(given, 2) == given).all():  # rounded only in range: 1e308 * 100 overflows
         return None
-    dollars, cents = np.divmod(np.rint(np.where(known, values, 0.0) * 100).astype(np.int64), 100)
+    cents = np.rint(np.where(known, values, 0.0) * 100).astype(np.int64)
+    writer = _cents_writer()
+    if writer is not None:
+        offsets, data = writer(cents.view(np.uint64), known)
+        return pa.LargeStringArray.from_buffers(len(cents), pa.py_buffer(offsets), pa.py_buffer(data))
+    dollars, cents = np.divmod(cents, 100)
     text = pc.binary_join_element_wise(pc.cast(pa.array(dollars), pa.large_string()),
                                        pc.take(_cent_digits(), pa.array(cents)), _text("."))
     return text if known.all() else pc.if_else(pa.array(known), text, _text(""))
+
+
+POWERS_OF_TEN = np.array([10 ** k for k in range(1, 20)], dtype=np.uint64)
+"""What the dollars' digit count is read from (``_cents_bytes``)."""
+
+
+@lru_cache(maxsize=None)
+def _cents_writer():
+    """``_cents_bytes`` compiled by numba (cached on disk), or None where numba cannot run."""
+    try:
+        from boxoffice.compiled import compiled
+
+        return compiled(_cents_bytes, nogil=True)
+    except (ImportError, RuntimeError, OSError):
+        return None
+
+
+def _cents_bytes(cents, known):
+    """The text of each whole number of cents (unsigned; blank where not ``known``) as a large string
+    array's offsets and bytes: dollars' digits, a point and the cents' ("0", "05", "5", "15")."""
+    n = cents.shape[0]
+    lengths = np.zeros(n, dtype=np.int64)
+    for i in range(n):  # without branches, so that it vectorises
+        dollars, length = cents[i] // 100, 4 - np.int64(cents[i] % 10 == 0)  # "d.0" or "d.05"
+        for power in POWERS_OF_TEN:  # a digit more per power of ten the dollars reach
+            length += np.int64(dollars >= power)
+        lengths[i] = length if known[i] else 0
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum(lengths)
+    data = np.empty(offsets[n], dtype=np.uint8)
+    for i in range(n):
+        if not known[i]:
+            continue
+        dollars, rest, at = cents[i] // 100, cents[i] % 100, offsets[i + 1]
+        if rest % 10 == 0:  # one digit after the point: "0" or the tens'
+            data[at - 1], data[at - 2], at = 48 + rest // 10, 46, at - 2
+        else:
+            data[at - 1], data[at - 2], data[at - 3], at = 48 + rest % 10, 48 + rest // 10, 46, at - 3
+        while dollars >= 100:  # two digits a division
+            dollars, pair = dollars // 100, dollars % 100
+            data[at - 1], data[at - 2], at = 48 + pair % 10, 48 + pair // 10, at - 2
+        if dollars >= 10:
+            data[at - 1], data[at - 2] = 48 + dollars % 10, 48 + dollars // 10
+        else:
+            data[at - 1] = 48 + dollars
+    return offsets, data
 
 
 def _cent_digits():

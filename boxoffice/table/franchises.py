@@ -218,7 +218,9 @@ def _text(column):
     if len(column) >= BULK:  # hashed by pandas, not a dict: a slate's 84,000 titles
         import pandas as pd
 
-        raw, distinct = pd.factorize(np.asarray(column, dtype=object))  # in order of appearance; a blank: -1
+        from boxoffice.table.distinct import factorize
+
+        raw, distinct = factorize(np.asarray(column, dtype=object))  # in order of appearance; a blank: -1
         codes, found = pd.factorize(np.array([*clean_texts(distinct.tolist()), ""], dtype=object))
         found = found.tolist()
         blank = found.index("")
