@@ -194,6 +194,26 @@ def test_a_repeated_cell_is_parsed_once_and_problems_still_name_every_row(tmp_pa
     assert films["cast"].tolist() == [["Lena Marsh", "Tom Reyes"]] * 3
 
 
+
+@pytest.mark.parametrize("cores", [1, 2, 3])
+def test_columns_parsed_side_by_side_read_as_one_by_one(tmp_path, monkeypatch, cores):
+    """A big slate's columns are parsed one per core: the same films and the same problems, in order."""
+    from boxoffice.table import column_parsing
+    from boxoffice.table.mapped_csv import FORECAST_REQUIRED, parse_rows, read_frame
+
+    bad = [dict(GOOD[0], budget="lots"), dict(GOOD[1], release_date="someday", genres="Klingon"), dict(GOOD[0], budget="")]
+    rows = [dict(GOOD[i % 2], title=f"Film {i}") for i in range(40)] + bad + [dict(GOOD[1]) for _ in range(5)]
+    path = write_csv(tmp_path / "slate.csv", HEADER, rows)
+    mapping = ColumnMapping()
+    frame = read_frame(path, mapping, FORECAST_REQUIRED)
+    monkeypatch.setattr(column_parsing, "PARALLEL_ROWS", 10 ** 9)
+    one_by_one = parse_rows(frame, mapping, FORECAST_REQUIRED)
+    monkeypatch.setattr(column_parsing, "PARALLEL_ROWS", 1)
+    monkeypatch.setattr("boxoffice.cores.usable_cores", lambda: cores)
+    films, problems = parse_rows(frame, mapping, FORECAST_REQUIRED)
+    pd.testing.assert_frame_equal(films, one_by_one[0])
+    assert [str(p) for p in problems] == [str(p) for p in one_by_one[1]] and len(problems) == 4
+
 # ---------------------------------------------------------------- delimiters, headers, duplicates, lists
 
 

@@ -94,6 +94,21 @@ def test_dates_are_dates_or_an_input_error(value):
         assert isinstance(date, dt.date)
 
 
+@SETTINGS
+@given(st.one_of(st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)).map(str),
+                 st.from_regex(r"\A\d{4}-\d{2}-\d{2}\Z"), st.from_regex(r"\A[0-9-]{10}\Z")))
+@example("2027-02-29")
+@example("0000-01-01")
+def test_iso_dates_read_as_strptime_reads_them(text):
+    """YYYY-MM-DD is read without ``strptime``, with its answer: the same date, or the same refusal."""
+    try:
+        expected = dt.datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        expected = None
+    date = outcome(parse_date, text)
+    assert date == expected or (expected is None and date is None)
+
+
 # ---------------------------------------------------------------- a film, field by field
 
 VALID = {"genres": "action", "budget": "150m"}
@@ -141,6 +156,25 @@ def test_strict_genres_are_known_or_real_genres_or_an_input_error(text):
     genres = outcome(lambda t: canonical_genres(t, strict=True), text)
     if genres is not None:
         assert set(genres) <= set(known_genres() + other_genres().values()) and len(genres) == len(set(genres))
+
+
+@SETTINGS
+@given(st.lists(st.lists(st.sampled_from(["action", "Sci-Fi", "science fiction", "comedy", "Romantic Comedy", "News",
+                                          "Reality-TV", "Klingon", "drama", " ", ""]), max_size=5)
+                .map("|".join), min_size=1, max_size=8))
+def test_a_slates_genre_cells_read_in_bulk_as_one_by_one(texts):
+    """Each distinct genre name is mapped once for a column of many genre cells: the same genres, the
+    same first unknown one refused."""
+    from boxoffice.table import mapped_csv
+
+    def one(text):
+        try:
+            return canonical_genres("|".join(mapped_csv.split_names(text, "|")), strict=True)
+        except InputError as err:
+            return str(err)
+
+    bulk = [str(v) if isinstance(v, InputError) else v for v in mapped_csv._genres_each(texts, "|")]
+    assert bulk == [one(text) for text in texts]
 
 
 # ---------------------------------------------------------------- a user's CSV: each cell, and whole rows

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from boxoffice.errors import DataSourceError, InputError
 from boxoffice.closest import closest_names
-from boxoffice.names import BULK, canonical_genres, clean_text, clean_texts, split_names, split_names_each, title_key
+from boxoffice.names import canonical_genres, clean_text, clean_texts, split_names, split_names_each, title_key
 from boxoffice.table.schema import COLUMNS, MPAA_RATINGS, canonical_rating
+from boxoffice.table.column_parsing import BLANK, parsed_columns
 from boxoffice.table.vocabulary import canonical_value
 from boxoffice.table.sources.base import read_csv_checked
 from boxoffice.units import parse_date, parse_money
@@ -201,11 +202,11 @@ def parse_rows(frame, mapping: ColumnMapping, required: tuple[str, ...], *, stri
         "sequel": _flag,
         "franchise": clean_text,
     }
-    each = {"title": list, "franchise": clean_texts, "cast": partial(_names_each, sep=sep, column="cast"),
+    each = {"title": list, "franchise": clean_texts, "genres": partial(_genres_each, sep=sep),
+            "cast": partial(_names_each, sep=sep, column="cast"),
             "directors": partial(_names_each, sep=sep, column="directors")}  # many distinct texts at once
     lines = frame.index.to_numpy(dtype=np.int64)
-    columns = {column: _ParsedColumn.of(frame, column, parse, column in required, each.get(column))
-               for column, parse in parsers.items()}
+    columns = parsed_columns(frame, parsers, required, each)
     failing = np.zeros(len(frame), dtype=bool)
     for parsed in columns.values():
         failing |= parsed.failing
@@ -213,10 +214,10 @@ def parse_rows(frame, mapping: ColumnMapping, required: tuple[str, ...], *, stri
     for i in np.flatnonzero(failing).tolist():  # row order, then column order within a row
         for column, parsed in columns.items():
             error = parsed.error(i)
-            if error is _BLANK and column in required:
+            if error is BLANK and column in required:
                 problems.append(RowProblem(int(lines[i]), mapping.columns[column], "is blank but required",
                                            "fill it in, or leave the film out"))
-            elif error is not None and error is not _BLANK:
+            elif error is not None and error is not BLANK:
                 problems.append(RowProblem(int(lines[i]), mapping.columns[column], error.message, error.hint))
         if len(problems) > MAX_PROBLEMS:
             first = "\n  ".join(map(str, problems[:5]))
@@ -238,68 +239,10 @@ def parse_rows(frame, mapping: ColumnMapping, required: tuple[str, ...], *, stri
             films[column] = parsed.parsed[codes].tolist()
     title_codes = columns["title"].codes[good]
     titles = columns["title"].parsed[title_codes]  # a fresh array
-    blank = np.flatnonzero(columns["title"].errors[title_codes] == _BLANK)  # a film with no title: named by its line
+    blank = np.flatnonzero(columns["title"].errors[title_codes] == BLANK)  # a film with no title: named by its line
     titles[blank] = [f"row {line}" for line in films["row"][blank].tolist()]
     films["title"] = pd.Series(titles, dtype=object)
     return pd.DataFrame(films), problems
-
-
-_BLANK = object()
-"""The error of a blank cell: a problem only in a required column."""
-
-
-@dataclass(frozen=True)
-class _ParsedColumn:
-    """A column parsed once per distinct text: ``codes`` (one per row) into ``parsed`` and ``errors``
-    (None, ``_BLANK`` or the parser's ``InputError``)."""
-    codes: object
-    parsed: object
-    errors: object
-    failing: object
-    """Per row: a parse error, or a blank in a required column."""
-
-    @classmethod
-    def of(cls, frame, column: str, parse, required: bool, parse_each=None) -> "_ParsedColumn":
-        """``parse_each``, if given, parses a list of texts at once (an ``InputError`` in place of a text's
-        value): for a column of many distinct texts, where one by one would cost seconds."""
-        import numpy as np
-        import pandas as pd
-
-        if column not in frame:
-            codes, texts = np.zeros(len(frame), dtype=np.intp), [""]
-        else:
-            codes, uniques = pd.factorize(frame[column])
-            texts = [*uniques.tolist(), ""]
-            codes[codes < 0] = len(texts) - 1  # a missing cell (a short row) is blank
-        parsed, errors = np.empty(len(texts), dtype=object), np.empty(len(texts), dtype=object)
-        if parse_each is not None and len(texts) > BULK:
-            cleaned = clean_texts([text if isinstance(text, str) else "" for text in texts])
-            filled = [k for k, text in enumerate(cleaned) if text]
-            errors[[k for k, text in enumerate(cleaned) if not text]] = _BLANK
-            for k, result in zip(filled, parse_each([cleaned[k] for k in filled])):
-                if isinstance(result, InputError):
-                    errors[k] = result
-                else:
-                    parsed[k] = result
-        else:
-            for k, raw_text in enumerate(texts):
-                text = clean_text(raw_text) if isinstance(raw_text, str) else ""
-                if not text:
-                    errors[k] = _BLANK
-                    continue
-                try:
-                    parsed[k] = parse(text)
-                except InputError as err:
-                    errors[k] = err
-        if DTYPES.get(column) == "list":  # a blank is no names
-            none: list = []
-            for k in np.flatnonzero([v is None for v in parsed]):
-                parsed[k] = none
-        failed = np.array([e is not None and (e is not _BLANK or required) for e in errors], dtype=bool)
-        return cls(codes, parsed, errors, failed[codes])
-
-    def error(self, i: int):
-        return self.errors[self.codes[i]]
 
 
 def _names(text: str, sep: str, column: str) -> list[str]:
@@ -317,6 +260,28 @@ def _names_each(texts: list[str], sep: str, column: str) -> list:
     return [names if len(names) <= MAX_CAST else
             InputError(f"{column} lists {len(names):,} names; at most {MAX_CAST} are used", hint=hint)
             for names in split_names_each(texts, sep)]
+
+
+def _genres_each(texts: list[str], sep: str) -> list:
+    """The genres of each text as ``parse_rows`` reads one (an ``InputError`` for an unknown genre), each
+    distinct genre name mapped once: a slate's 700 distinct genre cells name some 30 genres."""
+    names_of = split_names_each(texts, sep)
+    mapped = {}
+    for name in {name for names in names_of for name in names}:
+        try:
+            mapped[name] = canonical_genres(name, strict=True)
+        except InputError as err:
+            mapped[name] = err
+    out = []
+    for names in names_of:
+        genres = []
+        for target in map(mapped.__getitem__, names):
+            if isinstance(target, InputError):  # the first unknown genre, as one by one
+                genres = target
+                break
+            genres += [genre for genre in target if genre not in genres]
+        out.append(genres)
+    return out
 
 
 def _rating(text: str) -> str:
