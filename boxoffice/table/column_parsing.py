@@ -3,6 +3,7 @@ genres, and even its titles and casts come from a few thousand films."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress
 
 from boxoffice.errors import InputError
 from boxoffice.names import BULK, clean_text, clean_texts
@@ -59,15 +60,16 @@ class ParsedColumn:
             texts = [*uniques.tolist(), ""]
             codes[codes < 0] = len(texts) - 1  # a missing cell (a short row) is blank
         parsed, errors = np.empty(len(texts), dtype=object), np.empty(len(texts), dtype=object)
-        if parse_each is not None and len(texts) > BULK:
+        if parse_each is not None and len(texts) > BULK:  # array-wise: 84,000 distinct titles and casts
             cleaned = clean_texts([text if isinstance(text, str) else "" for text in texts])
-            filled = [k for k, text in enumerate(cleaned) if text]
-            errors[[k for k, text in enumerate(cleaned) if not text]] = BLANK
-            for k, result in zip(filled, parse_each([cleaned[k] for k in filled])):
-                if isinstance(result, InputError):
-                    errors[k] = result
-                else:
-                    parsed[k] = result
+            given = np.fromiter(map(bool, cleaned), dtype=bool, count=len(cleaned))
+            errors[~given] = BLANK
+            results = parse_each(list(compress(cleaned, given)))
+            filled = np.flatnonzero(given)
+            parsed[filled] = np.fromiter(results, dtype=object, count=len(results))
+            if any(issubclass(kind, InputError) for kind in set(map(type, results))):
+                bad = filled[[i for i, result in enumerate(results) if isinstance(result, InputError)]]
+                errors[bad], parsed[bad] = parsed[bad], None
         else:
             for k, raw_text in enumerate(texts):
                 text = clean_text(raw_text) if isinstance(raw_text, str) else ""
@@ -79,10 +81,10 @@ class ParsedColumn:
                 except InputError as err:
                     errors[k] = err
         if column in LIST_COLUMNS:  # a blank is no names
-            none: list = []
-            for k in np.flatnonzero([v is None for v in parsed]):
-                parsed[k] = none
-        failed = np.array([e is not None and (e is not BLANK or required) for e in errors], dtype=bool)
+            none = np.empty(1, dtype=object)
+            none[0] = []
+            parsed[pd.isna(parsed)] = none
+        failed = ~pd.isna(errors) & ((errors != BLANK) | required)
         return cls(codes, parsed, errors, failed[codes])
 
     def error(self, i: int):
