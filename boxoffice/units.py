@@ -194,6 +194,10 @@ def to_constant_dollars(usd, year, base_year: int = BASE_YEAR):
     years = np.asarray(year)
     if years.ndim == 0:
         return usd * cpi(base_year) / cpi(int(years))
+    if years.dtype.kind in "iu" and years.size and int(years.max()) - int(years.min()) < 1000:
+        first = int(years.min())  # whole years: each year's factor looked up by its offset, not sorted
+        table = np.array([cpi(base_year) / cpi(y) for y in range(first, int(years.max()) + 1)])
+        return np.asarray(usd, dtype=float) * table[years - first]
     unique, inverse = np.unique(years, return_inverse=True)  # one CPI lookup per year, not per film
     factors = np.array([cpi(base_year) / cpi(int(y)) if y == y else np.nan for y in unique])[inverse]
     return np.asarray(usd, dtype=float) * factors.reshape(years.shape)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from boxoffice import names
 from boxoffice.names import (clean_text, clean_texts, person_key, person_keys, split_names, split_names_each,
                              title_key, title_keys)
-from boxoffice.table import franchises, mapped_csv
+from boxoffice.table import column_parsing, franchises, mapped_csv
 from boxoffice.table.film import MAX_CAST
 from boxoffice.table.franchises import franchise_index, franchise_of, registry
 
@@ -23,7 +23,7 @@ SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 def read(in_bulk: bool):
     """Every list read in bulk however short it is, or every one one by one (as for a single forecast)."""
     limit = 0 if in_bulk else 1 << 62
-    with mock.patch.object(names, "BULK", limit), mock.patch.object(mapped_csv, "BULK", limit):
+    with mock.patch.object(names, "BULK", limit), mock.patch.object(column_parsing, "BULK", limit):
         yield
 
 

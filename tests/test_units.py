@@ -196,6 +196,16 @@ def test_constant_dollars_round_trip():
     assert from_constant_dollars(to_constant_dollars(nominal, 1997), 1997) == pytest.approx(nominal)
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(1800, 2200), min_size=1, max_size=20), st.sampled_from([np.int64, np.int32, np.uint16]))
+def test_whole_years_convert_as_each_year_alone_does(years, dtype):
+    """Arrays of whole years read each year's factor from a table: the same numbers as one year at a time."""
+    usd = np.linspace(1.0, 1e9, len(years))
+    out = to_constant_dollars(usd, np.array(years, dtype=dtype))
+    assert out.tolist() == to_constant_dollars(usd, np.array(years, dtype=float)).tolist()  # bit for bit
+    assert out.tolist() == pytest.approx([to_constant_dollars(float(u), y) for u, y in zip(usd, years)], rel=1e-15)
+
+
 def test_constant_dollars_on_arrays_keep_unknown_years_unknown():
     out = to_constant_dollars(np.array([100.0, 100.0, 100.0]), np.array([2012, 2009, np.nan]))
     assert out[0] == pytest.approx(100.0)
