@@ -159,6 +159,19 @@ def test_films_after_the_data_read_their_records_once_and_get_each_dates_own(fil
     pd.testing.assert_frame_equal(together[records], alone[records])
 
 
+def test_names_looked_up_in_bulk_get_the_ids_of_one_by_one(film_table, monkeypatch):
+    """Many names are looked up in the index by pandas' hash table, a few by the dict: the same records."""
+    from boxoffice.model import track_records
+
+    builder = FeatureBuilder().fit(film_table)
+    sample = film_table.sample(400, random_state=6).reset_index(drop=True)
+    monkeypatch.setattr(track_records, "BULK", 10 ** 9)
+    by_dict = builder.transform(sample)
+    monkeypatch.setattr(track_records, "BULK", 0)
+    builder.talent_._id_index = None
+    pd.testing.assert_frame_equal(builder.transform(sample), by_dict)
+
+
 def test_track_record_counts_only_earlier_films(film_table):
     builder = FeatureBuilder().fit(film_table)
     avatar = film_table[(film_table["title"] == "Avatar") & (film_table["year"] == 2009)]

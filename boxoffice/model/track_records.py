@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from boxoffice.names import person_key, person_keys
+from boxoffice.names import BULK, person_key, person_keys
 from boxoffice.table.distinct import factorize
 from boxoffice.units import days_since_epoch
 
@@ -188,7 +188,13 @@ class TalentIndex:
         import numpy as np
 
         ids = self._key_ids()
-        return np.array([ids.get(k, -1) for k in keys], dtype=np.int64)
+        if len(keys) < BULK:
+            return np.array([ids.get(k, -1) for k in keys], dtype=np.int64)
+        if getattr(self, "_id_index", None) is None:  # the same ids, looked up by pandas' hash table
+            import pandas as pd
+
+            self._id_index = pd.Index(list(ids), dtype=object)
+        return self._id_index.get_indexer(np.asarray(keys, dtype=object)).astype(np.int64)
 
     def records_of_ids(self, key_ids, dates) -> dict:
         """``records_as_of`` for ids from ``key_ids``, as a dict of arrays (features read them so)."""

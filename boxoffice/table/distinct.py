@@ -47,6 +47,13 @@ def factorize(values):
     import pandas as pd
 
     values = np.asarray(values, dtype=object)
+    if len(values) > 2 * SAMPLE and len(np.unique(object_ids(values[:SAMPLE]))) > SAMPLE // 2:
+        return pd.factorize(values)  # mostly separate objects (a slate of distinct casts): hashed directly
     of_object, first = distinct_objects(values)
     codes, uniques = pd.factorize(values[first])
     return codes[of_object], uniques
+
+
+SAMPLE = 1024
+"""Values whose objects ``factorize`` counts first: when over half of them are separate, numbering the
+objects would cost more than it saves (the answer is the same either way)."""
