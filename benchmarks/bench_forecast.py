@@ -33,14 +33,16 @@ def _timed(job) -> float:
 
 
 def _slate_cells(films, rows: int, seed: int):
-    """``rows`` films resampled from the public ones, released in 2027, as a slate's text cells (every column)."""
+    """``rows`` films resampled from the public ones with a budget and genres, released in 2027, as a
+    slate's text cells (every column). (Before 4 December's second stop, ``rows`` films were resampled
+    from all and those without a budget or genres dropped: 84,437 of 100,000.)"""
     import numpy as np
     import pandas as pd
 
     rng = np.random.default_rng(seed)
-    sample = films.sample(rows, replace=True, random_state=seed).reset_index(drop=True)
-    sample["release_date"] = pd.Timestamp("2027-01-01") + pd.to_timedelta(rng.integers(0, 365, rows), unit="D")
-    named = sample[(sample["budget_usd"] > 1e6) & (sample["genres"].map(len) > 0)]
+    named = films[(films["budget_usd"] > 1e6) & (films["genres"].map(len) > 0)]
+    named = named.sample(rows, replace=True, random_state=seed).reset_index(drop=True)
+    named["release_date"] = pd.Timestamp("2027-01-01") + pd.to_timedelta(rng.integers(0, 365, rows), unit="D")
 
     def text(column):
         return named[column].astype(object).where(named[column].notna(), "")
