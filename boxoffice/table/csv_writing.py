@@ -76,7 +76,7 @@ def write_csv_atomic(frame, target) -> Path:
                 made.append(pool.submit(text, start))  # the cores stay busy while this chunk is written
                 handle.writelines(parts)
                 handle.flush()
-                disk.submit(os.fdatasync, handle.fileno())
+                disk.submit(getattr(os, "fdatasync", os.fsync), handle.fileno())  # macOS has only fsync
             while made:
                 handle.writelines(made.popleft().result())
     return Path(target)
