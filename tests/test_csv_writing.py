@@ -141,3 +141,20 @@ def test_chunks_written_side_by_side_need_no_fdatasync(tmp_path, monkeypatch):
     frame = pd.DataFrame({"title": [f"Film {i}" for i in range(9)], "worldwide_p50": np.arange(9) * 1.25})
     csv_writing.write_csv_atomic(frame, tmp_path / "forecasts.csv")
     assert (tmp_path / "forecasts.csv").read_bytes() == frame.to_csv(index=False).encode("utf-8")
+
+
+def test_a_disk_error_while_chunks_are_flushed_fails_the_write_and_leaves_no_file(tmp_path, monkeypatch):
+    """The kernel reports a write-back error once per file: if the helper's flush meets it, the write
+    fails there (it would not come back at the final fsync), and nothing is left at the target."""
+    import os
+
+    def failing(fd):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "fdatasync", failing, raising=False)
+    monkeypatch.setattr(csv_writing, "CHUNK_ROWS", 2)
+    monkeypatch.setattr("boxoffice.cores.usable_cores", lambda: 2)
+    frame = pd.DataFrame({"title": [f"Film {i}" for i in range(9)], "worldwide_p50": np.arange(9) * 1.25})
+    with pytest.raises(OSError):
+        csv_writing.write_csv_atomic(frame, tmp_path / "forecasts.csv")
+    assert list(tmp_path.iterdir()) == []

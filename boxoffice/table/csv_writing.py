@@ -70,15 +70,17 @@ def write_csv_atomic(frame, target) -> Path:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(workers) as pool, ThreadPoolExecutor(1) as disk:
-            made = deque(pool.submit(text, start) for start in starts[:workers])
+            made, synced = deque(pool.submit(text, start) for start in starts[:workers]), []
             for start in starts[workers:]:  # in row order, at most ``workers`` chunks ahead of the file
                 parts = made.popleft().result()
                 made.append(pool.submit(text, start))  # the cores stay busy while this chunk is written
                 handle.writelines(parts)
                 handle.flush()
-                disk.submit(getattr(os, "fdatasync", os.fsync), handle.fileno())  # macOS has only fsync
+                synced.append(disk.submit(getattr(os, "fdatasync", os.fsync), handle.fileno()))  # macOS: fsync
             while made:
                 handle.writelines(made.popleft().result())
+            for flush in synced:  # a disk error is reported once per file: by these, not the final fsync
+                flush.result()
     return Path(target)
 
 
